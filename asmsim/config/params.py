@@ -1,0 +1,67 @@
+"""Declaring a parameter: default, unit, allowed range and source in one place.
+
+Every schema field is built with :func:`param`, so validation, the parameter
+table in ``docs/parameters.md`` and the dashboard's slider ranges all read the
+same metadata and cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import field
+from typing import Any
+
+ASSUMPTION = "assumption"
+
+
+def param(
+    default: Any,
+    unit: str,
+    doc: str,
+    *,
+    lo: float | None = None,
+    hi: float | None = None,
+    source: str = ASSUMPTION,
+    choices: tuple[str, ...] | None = None,
+) -> Any:
+    """A dataclass field carrying the parameter's documentation.
+
+    ``lo``/``hi`` are inclusive bounds checked by validation; ``choices`` lists
+    the allowed strings (or, for list fields, the allowed items); ``source``
+    is a citation from the domain facts or ``"assumption"``.
+    """
+    meta = {"unit": unit, "doc": doc, "lo": lo, "hi": hi, "source": source, "choices": choices}
+    if isinstance(default, (list, dict)):
+        return field(default_factory=lambda: type(default)(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+def share(default: float, doc: str, *, source: str = ASSUMPTION) -> Any:
+    """A share or probability in [0, 1]."""
+    return param(default, "0-1", doc, lo=0.0, hi=1.0, source=source)
+
+
+def usd(default: float, doc: str, *, unit: str = "USD", source: str = ASSUMPTION) -> Any:
+    """A non-negative amount of money."""
+    return param(default, unit, doc, lo=0.0, source=source)
+
+
+def months(default: int, doc: str, *, lo: int = 1, source: str = ASSUMPTION) -> Any:
+    """A whole number of months (at least ``lo``)."""
+    return param(default, "months", doc, lo=lo, source=source)
+
+
+def flag(default: bool, doc: str, *, source: str = ASSUMPTION) -> Any:
+    """A yes/no switch."""
+    return param(default, "bool", doc, source=source)
+
+
+def iter_params(node: Any, prefix: str = ""):
+    """Yield ``(dotted_key, dataclass_field, value)`` for every leaf of a config tree."""
+    for f in dataclasses.fields(node):
+        value = getattr(node, f.name)
+        key = f"{prefix}{f.name}"
+        if dataclasses.is_dataclass(value):
+            yield from iter_params(value, key + ".")
+        else:
+            yield key, f, value

@@ -1,0 +1,308 @@
+"""The configuration schema: every key an analyst can set, with unit and source.
+
+Dataclass defaults are the embedded baseline (a generic West-African-style
+gold-mining region under the status-quo policy). YAML files under ``configs/``
+only state what a context, policy option or scenario changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from asmsim.config.params import flag, months, param, share, usd
+
+SRC_GENDER = "Delve State of Sector 2023 via Pact (domain-facts §2k): women ≈ 30 % of ASM workforce"
+SRC_GENDER_GAP = "land-links gender brief (domain-facts §2k): women earn ≈ ¼ of men; roles (§6.2)"
+SRC_INFORMAL = "Perks 2024; IGF 2017 (domain-facts §2l): up to 90 % / 70–80 % of ASM miners unlicensed"
+SRC_DISCOUNT = "Reuters 2020 (domain-facts §2f): miners typically get 3–5 % below world price"
+SRC_TZ_ROYALTY = "Tanzania Mining Commission (domain-facts §2b, §2n): royalty 6 % + 1 % inspection"
+SRC_MN_ROYALTY = "Mongolia 2014 amendment (domain-facts §2a): 2.5 % on sales to the central bank"
+SRC_GH_DELAY = "Ghana 2013 (domain-facts §2e): licences take 2–3 years; statutory ≈ 9 months"
+SRC_GH_FEE = "Ghana 2013 (domain-facts §2e): ≈ GH¢7,000 processing fees (≈ US$3,500 then) per concession"
+SRC_TZ_TERM = "Tanzania PML (domain-facts §2n): initial 4-year term"
+SRC_EC_PRICE = "Ecuador BCE (domain-facts §2b): buys at a small discount to the world price"
+SRC_INJURY = "Tarkwa, Ghana (domain-facts §2j): 5.39 injuries per 100 person-years"
+SRC_INJURY_W = "Tarkwa, Ghana (domain-facts §2j): women 11.93 vs all 5.39 per 100 person-years"
+SRC_INJURY_INF = "ILO via IJERPH 2015 (domain-facts §2j): accidents 6–7× more common in informal mining"
+SRC_SILICOSIS = "Moyo et al. 2022 (domain-facts §2j): silicosis 19 % of 3,821 miners, rising with tenure"
+SRC_HG_FREE = "Busitema trial, Uganda (domain-facts §2i): mercury-free recovery equal or up to 40 % higher"
+SRC_KAMITUGA = "Kamituga, DRC (domain-facts §2m): US$25–200 per week by role"
+SRC_FARM = "artisanalgold.org (domain-facts §2m): ASM earnings often ≈ 5× farming; Bombana ≈ 2×"
+SRC_POVERTY = "World Bank international poverty line, US$2.15 per person per day (2017 PPP)"
+SRC_COVID = "Burkina Faso 2020 panel (domain-facts §2c): local prices −20–30 % in the lockdown"
+SRC_PERU_BANK = "planetGOLD/UNDP Peru 2021 (domain-facts §2h): 1 % of small mining firms served by banks"
+SRC_RUSH = "Swenson et al. 2011; artisanalgold.org (domain-facts §2g): entry on price rises, exit rarely"
+SRC_PRICE = "gold ≈ US$2,000–2,400 per troy ounce in 2023–24 (World Bank Pink Sheet, domain-facts §3)"
+
+SHOCK_KINDS = ("price_spike", "market_closure", "flood")
+STATUSES = ("informal", "applicant", "licensed")
+PRICE_PATHS = ("constant", "gbm", "series")
+
+
+@dataclass
+class Shock:
+    """A scheduled context shock (``context.shocks`` entry)."""
+
+    kind: str = param("price_spike", "-", "price_spike | market_closure | flood",
+                      choices=SHOCK_KINDS)
+    month: int = months(12, "first month of the shock")
+    duration: int = months(1, "how many months it lasts")
+    size: float = param(0.3, "fraction", "price_spike: relative price rise; market_closure: "
+                        "trader price discount; flood: share of output lost", lo=0.0, hi=5.0)
+
+
+@dataclass
+class ScheduledChange:
+    """A phased policy (or context) change: set ``key`` to ``value`` at ``month``."""
+
+    month: int = months(12, "month from which the new value applies")
+    key: str = param("policy.market.royalty_rate", "-", "dotted config key to change")
+    value: Any = param(0.0, "-", "new value (validated like any other)")
+
+
+@dataclass
+class PriceConfig:
+    path: str = param("constant", "-", "constant | gbm | series (shipped annual averages)",
+                      choices=PRICE_PATHS)
+    initial_usd_per_g: float = param(70.0, "USD/g", "world gold price at month 0", lo=1.0,
+                                     source=SRC_PRICE)
+    drift_annual: float = param(0.0, "1/year", "GBM drift", lo=-1.0, hi=1.0)
+    volatility_annual: float = param(0.15, "1/sqrt(year)", "GBM volatility", lo=0.0, hi=2.0)
+    series_start_year: int = param(2005, "year", "first year of the shipped series", lo=1960,
+                                   hi=2024)
+
+
+@dataclass
+class ContextConfig:
+    """Region, people, geology, costs and behaviour (``context.*``; not policy)."""
+
+    commodity: str = param("gold", "-", "commodity mined", choices=("gold",))
+    price: PriceConfig = field(default_factory=PriceConfig)
+    grid_width: int = param(30, "cells", "sites across", lo=5, hi=300)
+    grid_height: int = param(30, "cells", "sites down", lo=5, hi=300)
+    towns: int = param(4, "count", "towns holding buyers, lenders and the licensing office",
+                       lo=1, hi=50)
+    lsm_concession_share: float = share(0.25, "share of sites under large-scale concessions",
+                                        source="REINFO (domain-facts §2d): 93 % mine on others' "
+                                        "concessions")
+    protected_share: float = share(0.10, "share of sites in protected areas")
+    women_share: float = share(0.30, "share of women among miners", source=SRC_GENDER)
+    digger_share_men: float = share(0.60, "probability a man works as digger")
+    women_role_bias: float = share(0.75, "relative reduction of women's chance to dig "
+                                   "(0 = same roles as men)", source=SRC_GENDER_GAP)
+    processor_share_nondiggers: float = share(0.5, "non-diggers who process (rest haul)")
+    tonnes_digger: float = param(4.0, "t/month", "ore handled by a digger", lo=0.0)
+    tonnes_processor: float = param(1.6, "t/month", "ore-equivalent credited to a processor",
+                                    lo=0.0, source=SRC_KAMITUGA)
+    tonnes_hauler: float = param(1.2, "t/month", "ore-equivalent credited to a hauler", lo=0.0,
+                                 source=SRC_KAMITUGA)
+    grade_median_g_per_t: float = param(3.0, "g/t", "median ore grade of a site", lo=0.01)
+    grade_sigma: float = param(0.6, "log", "lognormal spread of site grades", lo=0.0, hi=3.0)
+    ore_per_site_t: float = param(6000.0, "t", "mean ore in a site at month 0", lo=1.0)
+    skill_sigma: float = param(0.3, "log", "lognormal spread of miners' skill", lo=0.0, hi=2.0)
+    recovery_whole_ore: float = share(0.35, "gold recovered by whole-ore amalgamation")
+    recovery_concentrate: float = share(0.40, "gold recovered by concentrate amalgamation")
+    recovery_mercury_free: float = share(0.50, "gold recovered mercury-free", source=SRC_HG_FREE)
+    hg_au_whole_ore: float = param(3.0, "kg Hg/kg Au", "mercury lost per gold, whole-ore "
+                                   "amalgamation (UNEP toolkit ratios not retrieved)", lo=0.0)
+    hg_au_concentrate: float = param(1.3, "kg Hg/kg Au", "mercury lost per gold, concentrate "
+                                     "amalgamation", lo=0.0)
+    retort_capture: float = share(0.75, "share of mercury vapour a retort captures")
+    concentrate_share_initial: float = share(0.3, "miners amalgamating concentrates at start")
+    operating_cost_usd_per_t: float = usd(10.0, "fuel, tools, mercury, water per tonne",
+                                          unit="USD/t")
+    subsistence_usd_month: float = usd(65.0, "household consumption floor per miner",
+                                       unit="USD/month", source=SRC_POVERTY)
+    consumption_share_of_surplus: float = share(0.8, "share of income above subsistence consumed")
+    poverty_line_usd_month: float = usd(65.0, "poverty line", unit="USD/month",
+                                        source=SRC_POVERTY)
+    outside_wage_usd_month: float = usd(90.0, "rural wage outside mining (w_out)",
+                                        unit="USD/month", source=SRC_FARM)
+    reservation_sigma: float = param(0.5, "log", "lognormal spread of the wage at which a miner "
+                                     "quits", lo=0.0, hi=3.0, source=SRC_KAMITUGA)
+    initial_cash_usd: float = usd(60.0, "mean cash at entry")
+    neighbour_royalty_rate: float = share(0.03, "royalty rate across the border")
+    trader_margin: float = share(0.04, "informal traders' margin below world price",
+                                 source=SRC_DISCOUNT)
+    trader_export_share_base: float = share(0.6, "share of traders' gold smuggled when royalties "
+                                            "are level", source="Tanzania 2019; Burkina 2018 "
+                                            "(domain-facts §2b, §2c): ≈ 90 % smuggled")
+    smuggling_sensitivity: float = param(6.0, "1/rate", "rise of the smuggled share per unit "
+                                         "royalty gap to the neighbour", lo=0.0)
+    prefinance_tie_discount: float = share(0.06, "extra price discount a tied miner accepts "
+                                           "(pre-finance's implicit interest)")
+    prefinance_repay_share: float = share(0.3, "share of a tied miner's sales kept to repay")
+    tie_switch_penalty: float = share(0.15, "loss, as share of world price per gram, for a tied "
+                                      "miner selling elsewhere")
+    access_cost_usd_per_g_cell: float = usd(0.12, "travel and transaction cost per gram per cell "
+                                            "of distance", unit="USD/(g·cell)")
+    bank_rate_monthly: float = share(0.02, "bank interest rate", source=SRC_PERU_BANK)
+    bank_approval: float = share(0.10, "bank approval probability for an eligible miner",
+                                 source=SRC_PERU_BANK)
+    bank_women_factor: float = share(0.6, "women's approval relative to men (1 = no bias)",
+                                     source=SRC_GENDER_GAP)
+    bank_collateral_usd: float = usd(150.0, "cash a bank wants to see")
+    loan_term_months: int = months(12, "repayment term of formal loans")
+    default_after_months: int = months(4, "months in arrears before a default")
+    equipment_value_usd: float = usd(120.0, "value of tools that can be seized")
+    mercury_free_capex_usd: float = usd(400.0, "sluice/shaking-table kit per miner (shared use)")
+    retort_cost_usd: float = usd(15.0, "retort")
+    dust_control_capex_usd: float = usd(80.0, "wet drilling / masks kit")
+    compliance_cost_usd_month: float = usd(8.0, "reporting, safety and environmental duties of a "
+                                           "licence", unit="USD/month")
+    tenure_value_usd_month: float = usd(10.0, "value of security of tenure", unit="USD/month")
+    office_travel_cost_usd: float = usd(80.0, "cost to reach a central licensing office")
+    coop_fee_share: float = share(0.2, "a member's share of a group licence fee")
+    coop_benefit_usd_month: float = usd(6.0, "benefit of membership (shared costs, voice)",
+                                        unit="USD/month")
+    logit_scale_per_usd: float = param(0.04, "1/USD", "λ: rationality of monthly choices",
+                                       lo=0.0, hi=10.0)
+    reconsider_prob: float = share(0.08, "share of miners reconsidering formal status a month")
+    social_weight_usd: float = usd(20.0, "utility of all neighbours being licensed / mercury-free",
+                                   unit="USD/month")
+    trust_weight_usd: float = usd(20.0, "utility of full trust in government (vs 0.5)",
+                                  unit="USD/month")
+    initial_trust: float = share(0.4, "mean trust in government at month 0")
+    trust_loss_sanction: float = share(0.15, "trust lost by a sanctioned miner without support")
+    trust_gain_support: float = share(0.10, "trust gained from training or fair licensing")
+    initial_licensed_share: float = share(0.10, "miners licensed at month 0", source=SRC_INFORMAL)
+    initial_coop_share: float = share(0.05, "miners in a cooperative at month 0")
+    applicant_giveup_prob: float = share(0.02, "monthly chance an applicant gives up once the "
+                                         "wait exceeds the statutory time",
+                                         source="Peru REINFO funnel (domain-facts §2d)")
+    visibility_informal: float = share(1.0, "relative visibility of informal miners to inspectors")
+    suspension_months: int = months(2, "months an inspected informal miner stops")
+    expectation_weight: float = share(0.2, "weight of this month in the income expectation (EMA)")
+    exit_rate: float = share(0.08, "monthly exit rate of a miner whose expected income has been "
+                             "below its reservation wage for 3 months", source=SRC_RUSH)
+    labour_pool_per_miner: float = param(3.0, "people/miner", "rural labour pool per initial "
+                                         "miner", lo=0.0)
+    entry_rate: float = share(0.004, "monthly entry rate of the pool when mining pays like w_out",
+                              source=SRC_RUSH)
+    entry_steepness: float = param(2.0, "-", "k in the entry logistic", lo=0.0, hi=50.0)
+    accident_rate_monthly: float = share(0.0045, "accidents per miner-month (licensed, "
+                                         "trained)", source=SRC_INJURY)
+    accident_informal_factor: float = param(2.0, "×", "accident multiplier without a licence",
+                                            lo=1.0, hi=10.0, source=SRC_INJURY_INF)
+    accident_untrained_factor: float = param(1.5, "×", "accident multiplier untrained", lo=1.0,
+                                             hi=10.0)
+    accident_women_factor: float = param(2.2, "×", "women's accident multiplier", lo=0.0,
+                                         hi=10.0, source=SRC_INJURY_W)
+    injury_months: int = months(1, "months off after an accident",
+                                source="Tarkwa (domain-facts §2j): 34.7 % of injuries > 2 weeks")
+    silicosis_hazard_per_exposure_year: float = share(0.002, "monthly silicosis hazard per year "
+                                                      "of unprotected dry work",
+                                                      source=SRC_SILICOSIS)
+    dust_control_effect: float = share(0.7, "exposure avoided with dust control")
+    silicosis_productivity: float = share(0.6, "productivity kept with silicosis")
+    land_ha_per_t: float = param(0.0004, "ha/t", "land disturbed per tonne of ore", lo=0.0)
+    restoration_share_licensed: float = share(0.3, "share of disturbed land licensed miners "
+                                              "restore")
+    training_cost_usd: float = usd(60.0, "cost to the state of one training slot")
+    inspection_cost_usd: float = usd(15.0, "cost to the state of one inspection")
+    coop_grant_usd: float = usd(50.0, "state formation grant per new cooperative member")
+    buying_point_cost_usd_month: float = usd(3000.0, "running cost of one official buying point",
+                                             unit="USD/month")
+    shocks: list[Shock] = field(default_factory=list,
+                                metadata={"unit": "-", "doc": "scheduled shocks (list)",
+                                          "lo": None, "hi": None, "source": "-", "choices": None})
+
+
+@dataclass
+class LegalPolicy:
+    licence_fee_usd: float = usd(1500.0, "fee for an individual ASM licence", source=SRC_GH_FEE)
+    licence_processing_months: int = months(24, "statutory processing time", source=SRC_GH_DELAY)
+    office_capacity_per_month: int = param(25, "licences/month", "licences the office can "
+                                           "process", lo=0)
+    decentralised_offices: bool = flag(False, "offices near the mines (travel cost ≈ 0)")
+    asm_zone_share: float = share(0.10, "share of sites where ASM licences can be granted")
+    licence_duration_months: int = months(48, "licence term", source=SRC_TZ_TERM)
+    group_licences: bool = flag(False, "a cooperative may hold one licence for all members")
+    inspection_prob: float = share(0.02, "monthly inspection probability per informal miner")
+    fine_usd: float = usd(100.0, "fine for informal mining")
+    seizure_prob: float = share(0.3, "probability equipment is seized when caught")
+    corruption: float = share(0.3, "share of inspections ending in a bribe")
+
+
+@dataclass
+class OfficialBuyerPolicy:
+    enabled: bool = flag(False, "a state / central-bank buying programme")
+    price_share: float = share(0.97, "share of world price paid before royalty",
+                               source=SRC_EC_PRICE)
+    buying_points: int = param(4, "towns", "towns it buys in", lo=0, hi=50)
+    accepts: list[str] = param(["licensed"], "-", "statuses it buys from",
+                               choices=STATUSES)
+
+
+@dataclass
+class MarketPolicy:
+    royalty_rate: float = share(0.07, "royalty on formal sales", source=SRC_TZ_ROYALTY)
+    official_buyer: OfficialBuyerPolicy = field(default_factory=OfficialBuyerPolicy)
+    licensed_buyer_margin: float = share(0.03, "licensed buyers' margin below world price",
+                                         source=SRC_DISCOUNT)
+    trader_inspection_prob: float = share(0.02, "monthly chance a trader's gold is inspected")
+    export_tax_rate: float = share(0.0, "tax on formal exports, passed to miners' price")
+
+
+@dataclass
+class SocialPolicy:
+    coop_support: bool = flag(False, "formation grants and group fees for cooperatives")
+    training_slots_per_month: int = param(0, "miners/month", "OHS + mercury-free extension slots",
+                                          lo=0)
+    women_priority: float = share(0.0, "share of slots and credit reserved for women")
+    ohs_subsidy_share: float = share(0.0, "state share of dust-control and PPE cost")
+    mercury_free_subsidy_share: float = share(0.0, "state share of mercury-free equipment cost")
+
+
+@dataclass
+class MicrofinancePolicy:
+    enabled: bool = flag(False, "a microfinance line for miners")
+    rate_monthly: float = share(0.03, "monthly interest rate")
+    max_loan_usd: float = usd(500.0, "largest loan")
+    fund_usd: float = usd(200000.0, "lending capital")
+    approval: float = share(0.6, "approval probability for an eligible applicant")
+
+
+@dataclass
+class StateFundPolicy:
+    enabled: bool = flag(False, "a state fund lending to licensed miners and cooperatives")
+    rate_monthly: float = share(0.01, "monthly interest rate")
+    max_loan_usd: float = usd(1000.0, "largest loan")
+    fund_usd: float = usd(100000.0, "lending capital")
+
+
+@dataclass
+class FinancePolicy:
+    microfinance: MicrofinancePolicy = field(default_factory=MicrofinancePolicy)
+    state_fund: StateFundPolicy = field(default_factory=StateFundPolicy)
+    bank_guarantee_share: float = share(0.0, "state share of bank losses on ASM loans")
+    women_credit_quota: float = share(0.0, "share of formal credit reserved for women")
+
+
+@dataclass
+class PolicyConfig:
+    legal: LegalPolicy = field(default_factory=LegalPolicy)
+    market: MarketPolicy = field(default_factory=MarketPolicy)
+    social: SocialPolicy = field(default_factory=SocialPolicy)
+    finance: FinancePolicy = field(default_factory=FinancePolicy)
+
+
+@dataclass
+class Config:
+    """A whole run: size, seed, context, policy and schedule."""
+
+    scenario_name: str = param("baseline", "-", "name of the scenario preset")
+    description: str = param("", "-", "what the scenario represents")
+    seed: int = param(0, "-", "master seed", lo=0)
+    months: int = months(120, "months simulated")
+    miners: int = param(2000, "people", "miners at month 0", lo=1, hi=5_000_000)
+    replicates: int = param(1, "runs", "replicates (independent seeds)", lo=1, hi=10_000)
+    jobs: int = param(0, "processes", "parallel processes (0 = all cores)", lo=0, hi=1024)
+    out: str = param("", "-", "output folder (default results/runs/<scenario>/<time>)")
+    context: ContextConfig = field(default_factory=ContextConfig)
+    policy: PolicyConfig = field(default_factory=PolicyConfig)
+    policy_schedule: list[ScheduledChange] = field(
+        default_factory=list,
+        metadata={"unit": "-", "doc": "phased changes: [{month, key, value}]", "lo": None,
+                  "hi": None, "source": "-", "choices": None})
