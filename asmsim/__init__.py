@@ -1,0 +1,32 @@
+"""asmsim: an agent-based simulator of artisanal and small-scale mining formalization policy.
+
+Python API (no files written)::
+
+    import asmsim
+    table = asmsim.simulate(["scenario=integrated", "miners=1000"], seed=1)
+    scalars = asmsim.outcomes(["scenario=integrated"], seed=1)
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("asmsim")
+except PackageNotFoundError:  # running from a source tree without install
+    __version__ = "0+unknown"
+
+
+def simulate(overrides=(), seed=0):
+    """The monthly output table (spec §7 columns) of one run; see :mod:`asmsim.run.api`."""
+    from asmsim.run.api import simulate as _simulate
+
+    return _simulate(overrides, seed)
+
+
+def outcomes(overrides=(), seed=0):
+    """Scalar outcomes (last-12-month means) of one run; see :mod:`asmsim.run.api`."""
+    from asmsim.run.api import outcomes as _outcomes
+
+    return _outcomes(overrides, seed)
+
+
+__all__ = ["__version__", "outcomes", "simulate"]

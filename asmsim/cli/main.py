@@ -1,0 +1,67 @@
+"""The ``asmsim`` command: ``asmsim run | compare | sensitivity | scenarios | dashboard``.
+
+Each subcommand lives in its own module with ``main(args) -> int``; this file
+only dispatches and turns a configuration error into one line and exit code 2.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+from asmsim.config import ConfigError
+
+COMMANDS = {
+    "run": "asmsim.cli.run",
+    "compare": "asmsim.cli.compare",
+    "sensitivity": "asmsim.cli.sensitivity",
+    "scenarios": "asmsim.cli.scenarios",
+    "dashboard": "asmsim.cli.dashboard",
+}
+
+USAGE = """usage: asmsim COMMAND [key=value ...]
+
+commands:
+  run           run a scenario (replicates in parallel) and write a run folder
+  compare       compare scenarios with common random numbers and intervals
+  sensitivity   run a Sobol or Morris study defined in experiments/
+  scenarios     list the scenario presets
+  dashboard     start the live workshop dashboard
+
+examples:
+  asmsim run scenario=integrated replicates=10
+  asmsim run --multirun scenario=baseline,legal,market
+  asmsim compare scenarios=[baseline,legal,integrated] replicates=20
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(USAGE)
+        return 0
+    command, args = argv[0], argv[1:]
+    if command not in COMMANDS:
+        print(f"error: unknown command '{command}'; available: {', '.join(COMMANDS)}",
+              file=sys.stderr)
+        return 2
+    try:
+        module = importlib.import_module(COMMANDS[command])
+    except ModuleNotFoundError as exc:
+        if exc.name != COMMANDS[command]:
+            raise
+        print(f"error: 'asmsim {command}' is not available in this version", file=sys.stderr)
+        return 2
+    try:
+        return module.main(args)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

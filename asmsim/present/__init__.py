@@ -1,0 +1,1 @@
+"""asmsim.present"""
