@@ -197,7 +197,7 @@ class ContextConfig:
                                          "miner", lo=0.0)
     entry_rate: float = share(0.004, "monthly entry rate of the pool when mining pays like w_out",
                               source=SRC_RUSH)
-    entry_steepness: float = param(2.0, "-", "k in the entry logistic", lo=0.0, hi=50.0)
+    entry_steepness: float = param(0.7, "-", "k in the entry logistic", lo=0.0, hi=50.0)
     accident_rate_monthly: float = share(0.0045, "accidents per miner-month (licensed, "
                                          "trained)", source=SRC_INJURY)
     accident_informal_factor: float = param(2.0, "×", "accident multiplier without a licence",
