@@ -140,9 +140,9 @@ def parameter_table_markdown() -> str:
             n_total += 1
             n_assumed += f.metadata.get("source", ASSUMPTION) == ASSUMPTION
     lines: list[str] = [
-        f"{n_total} model parameters (context and policy keys), of which {n_assumed} are "
+        (f"{n_total} model parameters (context and policy keys), of which {n_assumed} are "
         "marked **assumption** (no sourced value yet). Run settings (top-level keys, list "
-        "entries) are not model parameters and carry no source.",
+        "entries) are not model parameters and carry no source."),
         "",
     ]
     for heading, prefix in SECTIONS:
@@ -151,8 +151,8 @@ def parameter_table_markdown() -> str:
               "Each entry of the `context.shocks` list has these keys.", "", HEADER,
               *_entry_table("context.shocks[].", Shock), ""]
     lines += ["### Scheduled changes (`policy_schedule[]`)", "",
-              "Each entry of the `policy_schedule` list sets one dotted key at a month; the "
-              "value is validated like any other value of that key.", "", HEADER,
+              ("Each entry of the `policy_schedule` list sets one dotted key at a month; the "
+              "value is validated like any other value of that key."), "", HEADER,
               *_entry_table("policy_schedule[].", ScheduledChange), ""]
     lines += preset_changes_markdown()
     return "\n".join(lines).rstrip() + "\n"
@@ -201,8 +201,8 @@ def _option_changes(group: str, option: str) -> dict[str, Any]:
 def preset_changes_markdown() -> list[str]:
     """Lines listing which keys each policy option and scenario preset changes."""
     lines = ["## What the presets change", "",
-             "Policy options (`configs/policy/<group>/<option>.yaml`) and context options "
-             "(`configs/context/<option>.yaml`) set these keys (all other keys keep the defaults above):", "",
+             ("Policy options (`configs/policy/<group>/<option>.yaml`) and context options "
+             "(`configs/context/<option>.yaml`) set these keys (all other keys keep the defaults above):"), "",
              "| option | keys set |", "|---|---|"]
     for group_dir in sorted([*(CONFIGS / "policy").iterdir(), CONFIGS / "context"]):
         if not group_dir.is_dir():
@@ -211,9 +211,9 @@ def preset_changes_markdown() -> list[str]:
         for path in sorted(group_dir.glob("*.yaml")):
             flat = _option_changes(group, path.stem)
             lines.append(f"| `{group}: {path.stem}` | {_changes(flat)} |")
-    lines += ["", "Scenario presets (`configs/scenario/<name>.yaml`, selected with "
+    lines += ["", ("Scenario presets (`configs/scenario/<name>.yaml`, selected with "
               "`scenario=<name>`) select options and set keys; the right column is "
-              "every key they set, through their options or directly (later entries win):", "",
+              "every key they set, through their options or directly (later entries win):"), "",
               "| scenario | options selected | keys set |", "|---|---|---|"]
     for path in sorted((CONFIGS / "scenario").glob("*.yaml")):
         data = _load(path)
