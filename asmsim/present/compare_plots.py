@@ -5,14 +5,14 @@ from __future__ import annotations
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from asmsim.analysis.compare import KEY_OUTPUTS  # noqa: E402
-from asmsim.present.plots import band  # noqa: E402
+from asmsim.analysis.compare import KEY_OUTPUTS
+from asmsim.present.plots import band
 
 THOUSANDS = FuncFormatter(lambda x, _: f"{x:,.10g}")
 VERDICT_COLOURS = {"better": "#1a9850", "worse": "#d73027", "no difference": "#878787"}

@@ -18,7 +18,7 @@ MINUS = "\u2212"
 
 def fmt(value: float, signed: bool = False) -> str:
     """About three significant figures, thousands separators, a true minus sign."""
-    if value != value:  # NaN
+    if math.isnan(value):
         return "n/a"
     digits = 0 if value == 0 else max(0, 2 - math.floor(math.log10(abs(value))))
     text = f"{abs(value):,.{digits}f}"
@@ -75,8 +75,9 @@ def findings(table: pd.DataFrame, baseline: str) -> list[str]:
 
 def key_table(table: pd.DataFrame, baseline: str) -> str:
     """Markdown table of the key outputs: level and difference with 95 % intervals."""
-    lines = ["| Output | Scenario | Mean (95 % CI) | Difference from baseline (95 % CI) | "
-             "Beyond noise |", "|---|---|---|---|---|"]
+    header = ("| Output | Scenario | Mean (95 % CI) | Difference from baseline (95 % CI) | "
+              "Beyond noise |")
+    lines = [header, "|---|---|---|---|---|"]
     for output, key in KEY_OUTPUTS.items():
         for _, row in table[table["output"] == output].iterrows():
             s = key.scale
