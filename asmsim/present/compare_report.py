@@ -97,7 +97,8 @@ def report_markdown(table: pd.DataFrame, manifest: dict) -> str:
     """The whole ``report.md``: settings and seeds, findings, table, figures."""
     baseline = manifest["baseline"]
     seeds = ", ".join(str(s) for s in manifest["replicate_seeds"])
-    overrides = ", ".join(f"`{o}`" for o in manifest["overrides"]) or "none"
+    overrides = ", ".join(f"`{o}`" for o in manifest["overrides"]
+                          if not o.startswith(("out=", "jobs="))) or "none"
     return f"""# Scenario comparison: {", ".join(manifest["scenarios"])}
 
 ## Settings
