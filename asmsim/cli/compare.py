@@ -93,7 +93,7 @@ def plan(args: list[str]) -> Plan:
     scenarios = [baseline, *scenarios] if added else scenarios
     if len(scenarios) < 2:
         raise ConfigError(f"compare needs at least one scenario besides the baseline "
-                          f"'{baseline}', e.g. scenarios=[{baseline},legal]")
+                          f"'{baseline}'; list it in scenarios=[...]")
     if not any(o.startswith("replicates=") for o in overrides):
         overrides = [f"replicates={DEFAULT_REPLICATES}", *overrides]
     configs = {name: load_config([f"scenario={name}", *overrides]) for name in scenarios}
