@@ -130,3 +130,36 @@ def test_chunk_size_and_order_do_not_change_results(tmp_path):
     a = run_study(study, tmp_path / "a", jobs=1, chunk=7, progress=False)
     b = run_study(study, tmp_path / "b", jobs=2, chunk=64, progress=False)
     pd.testing.assert_frame_equal(a.indices, b.indices)
+
+
+def test_lost_dask_worker_runs_are_redone(tmp_path, monkeypatch):
+    """SIGKILL one Dask worker process mid-study: the study still completes, same indices."""
+    import threading
+
+    from distributed import Client, LocalCluster
+
+    path = write_study(tmp_path, n=128)
+    run_study(load_study(str(path)), tmp_path / "reference", jobs=1, progress=False)
+    monkeypatch.setenv("ASMSIM_TEST_DELAY_S", "0.005")  # inherited by the worker processes
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=":0") as cluster, Client(cluster) as client:
+        victim = next(iter(client.run(os.getpid).values()))
+        seen: list[int] = []
+
+        def kill_midway():
+            runs, deadline = tmp_path / "dask" / "runs", time.monotonic() + 60
+            while len(list(runs.glob("points-*"))) < 4 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            seen.append(len(list(runs.glob("points-*"))))
+            os.kill(victim, signal.SIGKILL)
+
+        killer = threading.Thread(target=kill_midway)
+        killer.start()
+        result = run_study(load_study(str(path)), tmp_path / "dask",
+                           cluster=cluster.scheduler_address, chunk=16, progress=False)
+        killer.join()
+        assert seen and seen[0] < 40  # killed while most of the 40 chunks were still to run
+        assert victim not in client.run(os.getpid).values()  # it really died
+    assert result.runs_now == 128 * 5
+    assert ((tmp_path / "dask" / "indices.csv").read_bytes()
+            == (tmp_path / "reference" / "indices.csv").read_bytes())
