@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 pytest.importorskip("asmsim.run.api", reason="the simulator (asmsim.run.api) has not landed")
-pytest.importorskip("asmsim.model.outputs", reason="asmsim.model.outputs has not landed")
 
 from asmsim.analysis.sensitivity import load_study, parse_study, run_study  # noqa: E402
 from asmsim.config import ConfigError  # noqa: E402

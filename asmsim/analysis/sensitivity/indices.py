@@ -90,8 +90,8 @@ def analyse(study: Study, x: np.ndarray, y: np.ndarray) -> pd.DataFrame:
 
 
 def prefix_sizes(study: Study) -> list[int]:
-    """Sample sizes for the convergence curve: N/16, N/8, ..., N (at least 4 blocks)."""
-    sizes, k = [], study.n
+    """Sample sizes for the convergence curve: N/16, N/8, ..., N (prefixes of >= 4 blocks)."""
+    sizes, k = [study.n], study.n // 2
     while k >= max(4, study.n // 16):
         sizes.append(k)
         k //= 2

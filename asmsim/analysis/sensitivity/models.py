@@ -81,12 +81,22 @@ class AsmModel:
 
     @staticmethod
     def output_units() -> dict[str, str]:
+        """{output column: unit} from the recorder's ``OUTPUTS`` (name -> (unit, meaning))."""
         try:
-            from asmsim.model.outputs import OUTPUTS
+            from asmsim.model.recorder import OUTPUTS
         except ImportError:
-            raise ConfigError("model 'asm': asmsim.model.outputs is not available in this "
+            raise ConfigError("model 'asm': asmsim.model.recorder is not available in this "
                               "version; the simulator is needed for this study") from None
-        return dict(OUTPUTS)
+        return {name: (spec[0] if isinstance(spec, tuple) else str(spec))
+                for name, spec in OUTPUTS.items()}
+
+    @staticmethod
+    def output_meanings() -> dict[str, str]:
+        """{output column: meaning} for the report."""
+        from asmsim.model.recorder import OUTPUTS
+
+        return {name: spec[1] for name, spec in OUTPUTS.items()
+                if isinstance(spec, tuple) and len(spec) > 1}
 
     def units(self) -> dict[str, str]:
         return self.output_units()
