@@ -126,7 +126,7 @@ def main() -> None:
     sobol_runs = 256 * (2 * 10 + 2)
     minutes = sobol_runs * per_run / cores / 60
     print(f"a Sobol study of 10 parameters at N = 256 ({sobol_runs:,} runs) would take "
-          f"about {minutes:.0f} min on {cores} cores at this efficiency ceiling")
+          f"about {minutes:.0f} min on {cores} cores at 100 % parallel efficiency")
 
 
 if __name__ == "__main__":
