@@ -1,0 +1,114 @@
+"""Writing a study's results: ``indices.csv``, ``convergence.csv``, plots and ``report.md``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from asmsim.results.atomic import save_figure, write_csv, write_text
+
+from .study import Study
+
+REDUCER_TEXT = {"final": "value in the last month", "last12": "mean of the last 12 months",
+                "cumulative": "sum over all months"}
+
+
+def _fmt(value: float) -> str:
+    return "n/a" if value != value else f"{value:.3g}"
+
+
+def _ranking(study: Study, indices: pd.DataFrame) -> list[str]:
+    """Markdown table per output: parameters ranked by ST (Sobol) or mu* (Morris)."""
+    key = "ST" if study.method == "sobol" else "mu_star"
+    lines = []
+    for output, _ in study.outputs:
+        sub = indices[indices["output"] == output].pivot(index="parameter", columns="index",
+                                                         values="value")
+        conf = indices[(indices["output"] == output)].pivot(index="parameter", columns="index",
+                                                            values="conf")
+        sub = sub.sort_values(key, ascending=False, na_position="last")
+        lines.append(f"\n### {output}\n")
+        if study.method == "sobol":
+            lines.append("| parameter | S1 | ± | ST | ± |\n|---|---|---|---|---|")
+            lines += [f"| `{p}` | {_fmt(r['S1'])} | {_fmt(conf.loc[p, 'S1'])} | "
+                      f"{_fmt(r['ST'])} | {_fmt(conf.loc[p, 'ST'])} |" for p, r in sub.iterrows()]
+        else:
+            lines.append("| parameter | mu* | ± | mu | sigma |\n|---|---|---|---|---|")
+            lines += [f"| `{p}` | {_fmt(r['mu_star'])} | {_fmt(conf.loc[p, 'mu_star'])} | "
+                      f"{_fmt(r['mu'])} | {_fmt(r['sigma'])} |" for p, r in sub.iterrows()]
+    return lines
+
+
+def parameter_docs(study: Study) -> dict[str, tuple[str, str]]:
+    """{key: (unit, description)} from the config schema (empty for test functions)."""
+    if study.model != "asm":
+        return {}
+    from asmsim.config import leaf_fields
+
+    fields = leaf_fields()
+    return {p.key: (fields[p.key].metadata.get("unit") or "",
+                    fields[p.key].metadata.get("doc") or "") for p in study.parameters}
+
+
+def write_results(study: Study, out: Path, indices: pd.DataFrame, conv: pd.DataFrame,
+                  y: np.ndarray, units: dict[str, str]) -> list[Path]:
+    """Write every result file of a finished study; return their paths."""
+    from asmsim.present import sensitivity_plots as plots
+
+    out = Path(out)
+    written = [write_csv(out / "indices.csv", indices),
+               write_csv(out / "convergence.csv", conv)]
+    if study.method == "sobol":
+        figures = {"sobol_indices.png": plots.sobol_bars(indices, units),
+                   "convergence.png": plots.convergence_lines(conv, units, "ST")}
+    else:
+        figures = {"morris_mu_star_sigma.png": plots.morris_scatter(indices, units),
+                   "convergence.png": plots.convergence_lines(conv, units, "mu_star")}
+    import matplotlib.pyplot as plt
+
+    for name, fig in figures.items():
+        written.append(save_figure(out / name, fig))
+        plt.close(fig)
+    written.append(write_text(out / "report.md", report_text(study, indices, y, units,
+                                                             list(figures))))
+    return written
+
+
+def report_text(study: Study, indices: pd.DataFrame, y: np.ndarray, units: dict[str, str],
+                figures: list[str]) -> str:
+    """The Markdown report: design, parameters, outputs, ranked indices, figures."""
+    docs = parameter_docs(study)
+    what = ("S1 = first-order share of the output's variance, ST = total share including "
+            "interactions; ± = half-width of the bootstrap interval"
+            if study.method == "sobol" else
+            "mu* = mean absolute elementary effect (output unit), sigma = its spread "
+            "(non-linearity or interactions); ± = bootstrap half-width of mu*")
+    lines = [
+        f"# Sensitivity study: {study.name}", "",
+        f"- method: **{study.method}**, N = {study.n}"
+        + (" trajectories" if study.method == "morris" else " (base sample)")
+        + f", {study.n_points} sample points × {study.replicates} replicate(s) = "
+        f"{study.n_runs} runs",
+        f"- model: {study.model}; scenario `{study.scenario}`; overrides "
+        f"`{' '.join(study.overrides) or '(none)'}`; seed {study.seed}",
+        f"- confidence level {study.conf_level:g}, {study.num_resamples} bootstrap resamples",
+        f"- study digest `{study.digest()[:16]}`", "",
+        "## Parameters", "", "| key | low | high | distribution | type | unit | meaning |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for p in study.parameters:
+        unit, doc = docs.get(p.key, ("", ""))
+        lines.append(f"| `{p.key}` | {p.low:g} | {p.high:g} | {p.dist} | {p.kind} | {unit} | "
+                     f"{doc} |")
+    lines += ["", "## Outputs", "", "| output | unit | reduced to | mean | sd |",
+              "|---|---|---|---|---|"]
+    for k, (col, reducer) in enumerate(study.outputs):
+        lines.append(f"| `{col}` | {units.get(col, '')} | {REDUCER_TEXT[reducer]} | "
+                     f"{_fmt(float(np.mean(y[:, k])))} | {_fmt(float(np.std(y[:, k])))} |")
+    lines += ["", "## Indices", "", what + ". Full table: `indices.csv`; convergence on "
+              "growing prefixes of the sample: `convergence.csv`."]
+    lines += _ranking(study, indices)
+    lines += ["", "## Figures", ""] + [f"![{f}]({f})" for f in figures] + [""]
+    return "\n".join(lines)

@@ -1,0 +1,65 @@
+"""Drawing the sample with SALib and deriving every run's seed.
+
+Sobol: ``SALib.sample.sobol`` (scrambled Sobol' sequence seeded by the study
+seed), N(2D+2) rows with second-order indices, N(D+2) without; the rows come in
+blocks of one base point each, so the first k blocks are the sample for N = k
+(used for convergence plots). Morris: ``SALib.sample.morris``, N trajectories
+of D+1 rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .study import Study
+
+
+def block_size(study: Study) -> int:
+    """Rows per base point (Sobol) or per trajectory (Morris)."""
+    d = study.dimension
+    if study.method == "sobol":
+        return 2 * d + 2 if study.second_order else d + 2
+    return d + 1
+
+
+def draw(study: Study) -> np.ndarray:
+    """The sample matrix, shape (n_points, D), in SALib's units (ints not yet rounded)."""
+    problem = study.problem()
+    if study.method == "sobol":
+        from SALib.sample import sobol
+
+        x = sobol.sample(problem, study.n, calc_second_order=study.second_order,
+                         seed=study.seed)
+    else:
+        from SALib.sample import morris
+
+        x = morris.sample(problem, study.n, num_levels=study.num_levels, seed=study.seed)
+    if x.shape != (study.n_points, study.dimension):
+        raise RuntimeError(f"SALib returned {x.shape} rows, expected {study.n_points}")
+    return x
+
+
+def samples_frame(study: Study, x: np.ndarray) -> pd.DataFrame:
+    """The sample as a table: ``point`` then one column per parameter (typed values)."""
+    frame = pd.DataFrame({"point": np.arange(len(x), dtype=np.int64)})
+    for j, p in enumerate(study.parameters):
+        column = x[:, j]
+        if p.kind == "int":
+            frame[p.key] = np.clip(np.floor(column), p.low, p.high).astype(np.int64)
+        elif p.kind == "bool":
+            frame[p.key] = column >= 0.5
+        else:
+            frame[p.key] = column
+    return frame
+
+
+def run_seed(study_seed: int, point: int, replicate: int) -> int:
+    """Seed of one run: ``SeedSequence(study_seed, spawn_key=(point, replicate))``.
+
+    Depends only on the study seed and the run's place in the design, so the
+    results are the same whatever ran where and in what order. A 63-bit int.
+    """
+    state = np.random.SeedSequence(study_seed, spawn_key=(point, replicate)).generate_state(
+        2, dtype=np.uint32)
+    return int((int(state[0]) << 31) ^ int(state[1]))

@@ -1,0 +1,269 @@
+"""The study file: what to vary, what to measure, how to sample — parsed and validated.
+
+A study is a YAML file under ``experiments/`` (see ``docs/sensitivity.md``)::
+
+    method: sobol            # sobol | morris
+    n: 256                   # SALib's base sample size N (Morris: trajectories)
+    seed: 1
+    scenario: baseline
+    overrides: [miners=2000, months=120]
+    replicates: 1            # model runs per sample point, averaged
+    parameters:              # config key: [low, high]  or  {low, high, dist, peak}
+      policy.market.royalty_rate: [0.0, 0.15]
+    outputs:                 # output column: final | last12 | cumulative
+      licensed_share: last12
+
+Every problem raises :class:`asmsim.config.ConfigError` with one line naming
+the key, the bad value and what is allowed (the CLI turns it into exit code 2).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from asmsim.config import ConfigError
+
+METHODS = ("sobol", "morris")
+REDUCERS = ("final", "last12", "cumulative")
+DISTS = ("unif", "triang", "logunif")
+TOP_KEYS = ("method", "n", "seed", "scenario", "overrides", "replicates", "parameters",
+            "outputs", "model", "second_order", "num_levels", "num_resamples", "conf_level")
+PARAM_KEYS = ("low", "high", "dist", "peak")
+
+
+@dataclasses.dataclass(frozen=True)
+class Parameter:
+    """One varied input: a config key (or a test-function input) and its distribution.
+
+    ``low``/``high`` are in the key's own unit. ``kind`` is ``float``, ``int``
+    or ``bool``: SALib samples a real number, which :meth:`to_value` maps to the
+    key's type (ints: ``floor`` on ``[low, high + 1)``, so every whole number in
+    the range is equally likely; bools: ``x >= 0.5`` on ``[0, 1]``).
+    """
+
+    key: str
+    low: float
+    high: float
+    dist: str = "unif"
+    peak: float = 0.5
+    kind: str = "float"
+
+    def salib_bounds(self) -> list[float]:
+        """Bounds in SALib's form for this distribution."""
+        if self.kind == "int":
+            return [self.low, self.high + 1.0]
+        if self.dist == "triang":
+            return [self.low, self.high, self.peak]
+        return [self.low, self.high]
+
+    def to_value(self, x: float) -> float | int | bool:
+        """Map one sampled real number to the key's type."""
+        if self.kind == "int":
+            return int(min(self.high, max(self.low, int(x // 1))))
+        if self.kind == "bool":
+            return bool(x >= 0.5)
+        return float(x)
+
+
+@dataclasses.dataclass(frozen=True)
+class Study:
+    """A validated study definition (see the module docstring for the file form)."""
+
+    name: str
+    method: str
+    n: int
+    seed: int
+    parameters: tuple[Parameter, ...]
+    outputs: tuple[tuple[str, str], ...]  # (output column, reducer)
+    scenario: str = "baseline"
+    overrides: tuple[str, ...] = ()
+    replicates: int = 1
+    model: str = "asm"
+    second_order: bool = False
+    num_levels: int = 4
+    num_resamples: int = 100
+    conf_level: float = 0.95
+
+    @property
+    def dimension(self) -> int:
+        """D: how many parameters vary."""
+        return len(self.parameters)
+
+    @property
+    def n_points(self) -> int:
+        """Sample points SALib will draw: N(2D+2) or N(D+2) for Sobol, N(D+1) for Morris."""
+        d = self.dimension
+        if self.method == "sobol":
+            return self.n * (2 * d + 2 if self.second_order else d + 2)
+        return self.n * (d + 1)
+
+    @property
+    def n_runs(self) -> int:
+        """Model runs: sample points × replicates."""
+        return self.n_points * self.replicates
+
+    def problem(self) -> dict[str, Any]:
+        """SALib's problem dictionary."""
+        problem: dict[str, Any] = {
+            "num_vars": self.dimension,
+            "names": [p.key for p in self.parameters],
+            "bounds": [p.salib_bounds() for p in self.parameters],
+        }
+        if any(p.dist != "unif" for p in self.parameters):
+            problem["dists"] = [p.dist for p in self.parameters]
+        return problem
+
+    def definition(self) -> dict[str, Any]:
+        """Everything that determines the results, as plain JSON-able data."""
+        data = dataclasses.asdict(self)
+        data.pop("name")
+        return data
+
+    def digest(self) -> str:
+        """SHA-256 of :meth:`definition` — the identity of a study's output folder."""
+        text = json.dumps(self.definition(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _fail(message: str) -> None:
+    raise ConfigError(message)
+
+
+def _whole(key: str, value: Any, lo: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < lo:
+        _fail(f"{key}={value!r} is not allowed; expected a whole number >= {lo}")
+    return int(value)
+
+
+def _parse_parameter(key: str, spec: Any) -> Parameter:
+    """``[low, high]`` or ``{low, high, dist, peak}`` -> :class:`Parameter` (unchecked kind)."""
+    where = f"parameters.{key}"
+    if isinstance(spec, Mapping):
+        extra = sorted(set(spec) - set(PARAM_KEYS))
+        if extra:
+            _fail(f"{where}: unknown key '{extra[0]}'; allowed: {', '.join(PARAM_KEYS)}")
+        if "low" not in spec or "high" not in spec:
+            _fail(f"{where}={dict(spec)!r} needs both low and high")
+        low, high = spec["low"], spec["high"]
+        dist, peak = spec.get("dist", "unif"), spec.get("peak", 0.5)
+    elif isinstance(spec, (list, tuple)) and len(spec) == 2:
+        (low, high), dist, peak = spec, "unif", 0.5
+    else:
+        _fail(f"{where}={spec!r} is not allowed; expected [low, high] or "
+              "{low: .., high: .., dist: unif|triang|logunif}")
+    bounds = []
+    for b in (low, high):
+        if isinstance(b, bool):
+            b = int(b)
+        if not isinstance(b, (int, float)) or b != b:
+            _fail(f"{where}={[low, high]!r}: bounds must be numbers")
+        bounds.append(float(b))
+    if bounds[0] >= bounds[1]:
+        _fail(f"{where}={[low, high]!r}: low must be below high")
+    if dist not in DISTS:
+        _fail(f"{where}.dist={dist!r} is unknown; available: {', '.join(DISTS)}")
+    if not isinstance(peak, (int, float)) or not 0.0 <= peak <= 1.0:
+        _fail(f"{where}.peak={peak!r} is not allowed; expected a fraction in [0, 1] of the range")
+    if dist == "logunif" and bounds[0] <= 0:
+        _fail(f"{where}={[low, high]!r}: dist logunif needs low > 0")
+    return Parameter(key, bounds[0], bounds[1], str(dist), float(peak))
+
+
+def parse_study(data: Any, name: str = "study", *, n: int | None = None,
+                check=None) -> Study:
+    """Validate a parsed YAML mapping into a :class:`Study`.
+
+    ``n`` overrides the file's sample size. ``check(study) -> Study`` validates
+    parameters and outputs against the model (see ``models.model_for``); it
+    defaults to the model the study names.
+    """
+    if not isinstance(data, Mapping):
+        _fail(f"study {name}: expected a mapping of keys ({', '.join(TOP_KEYS)})")
+    unknown = [k for k in data if k not in TOP_KEYS]
+    if unknown:
+        _fail(f"study {name}: unknown key '{unknown[0]}'; allowed: {', '.join(TOP_KEYS)}")
+    for required in ("method", "n", "parameters", "outputs"):
+        if required not in data:
+            _fail(f"study {name}: missing key '{required}'")
+    method = data["method"]
+    if method not in METHODS:
+        _fail(f"method={method!r} is unknown; available: {', '.join(METHODS)}")
+    size = _whole("n", data["n"] if n is None else n, 1)
+    if method == "sobol" and size & (size - 1):
+        _fail(f"n={size} is not allowed for sobol; expected a power of 2 (e.g. 64, 256, 1024)")
+    seed = _whole("seed", data.get("seed", 0), 0)
+    replicates = _whole("replicates", data.get("replicates", 1), 1)
+    num_levels = _whole("num_levels", data.get("num_levels", 4), 2)
+    num_resamples = _whole("num_resamples", data.get("num_resamples", 100), 10)
+    conf = data.get("conf_level", 0.95)
+    if not isinstance(conf, float) or not 0.5 <= conf < 1.0:
+        _fail(f"conf_level={conf!r} is not allowed; expected a number in [0.5, 1)")
+    second = data.get("second_order", False)
+    if not isinstance(second, bool):
+        _fail(f"second_order={second!r} is not allowed; expected true or false")
+    overrides = data.get("overrides", [])
+    if not isinstance(overrides, (list, tuple)) or not all(isinstance(o, str) for o in overrides):
+        _fail(f"overrides={overrides!r} is not allowed; expected a list of key=value strings")
+    scenario = data.get("scenario", "baseline")
+    model = data.get("model", "asm")
+    params = data["parameters"]
+    if not isinstance(params, Mapping) or not params:
+        _fail(f"parameters={params!r} is not allowed; expected a mapping key: [low, high]")
+    parameters = tuple(_parse_parameter(str(k), v) for k, v in params.items())
+    if method == "morris" and any(p.dist != "unif" for p in parameters):
+        bad = next(p for p in parameters if p.dist != "unif")
+        _fail(f"parameters.{bad.key}.dist={bad.dist!r} is not allowed with morris; "
+              "expected unif")
+    outs = data["outputs"]
+    if not isinstance(outs, Mapping) or not outs:
+        _fail(f"outputs={outs!r} is not allowed; expected a mapping column: "
+              + " | ".join(REDUCERS))
+    for col, reducer in outs.items():
+        if reducer not in REDUCERS:
+            _fail(f"outputs.{col}={reducer!r} is unknown; available: {', '.join(REDUCERS)}")
+    study = Study(name=name, method=method, n=size, seed=seed, parameters=parameters,
+                  outputs=tuple((str(c), str(r)) for c, r in outs.items()),
+                  scenario=str(scenario), overrides=tuple(overrides), replicates=replicates,
+                  model=str(model), second_order=second, num_levels=num_levels,
+                  num_resamples=num_resamples, conf_level=float(conf))
+    if check is None:
+        from asmsim.analysis.sensitivity.models import model_for
+
+        check = model_for(study.model).check
+    return check(study)
+
+
+def experiments_dir() -> Path:
+    """``experiments/`` of the working folder if present, else the one beside the package."""
+    here = Path.cwd() / "experiments"
+    return here if here.is_dir() else Path(__file__).resolve().parents[3] / "experiments"
+
+
+def resolve_experiment(ref: str) -> Path:
+    """``experiment=`` value -> a study file: a path, or a name under ``experiments/``."""
+    path = Path(ref)
+    for candidate in (path, path.with_suffix(".yaml"), experiments_dir() / f"{ref}.yaml"):
+        if candidate.is_file():
+            return candidate
+    folder = experiments_dir()
+    names = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+    _fail(f"experiment={ref!r} is unknown; available: {', '.join(names) or '(none)'} "
+          "or a path to a study YAML")
+
+
+def load_study(ref: str, *, n: int | None = None) -> Study:
+    """Read, parse and validate a study file (name under ``experiments/`` or path)."""
+    import yaml
+
+    path = resolve_experiment(ref)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ConfigError(f"study {path}: not valid YAML ({first})") from None
+    return parse_study(data, name=path.stem, n=n)

@@ -1,0 +1,62 @@
+"""``asmsim sensitivity experiment=NAME [n=..] [jobs=..] [cluster=ADDRESS] [out=DIR] [chunk=..]``.
+
+Thin: parse ``key=value`` arguments, run (or resume) the study, print where the
+results are. Errors in the study file raise ``ConfigError`` (exit code 2).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from asmsim.config import ConfigError
+
+KEYS = ("experiment", "n", "jobs", "cluster", "out", "chunk", "progress")
+
+
+def _parse(args: list[str]) -> dict[str, str]:
+    opts: dict[str, str] = {}
+    for arg in args:
+        key, sep, value = arg.partition("=")
+        if not sep:
+            raise ConfigError(f"argument '{arg}' is not key=value; allowed keys: "
+                              + ", ".join(KEYS))
+        if key not in KEYS:
+            raise ConfigError(f"unknown argument '{key}'; allowed: {', '.join(KEYS)}")
+        opts[key] = value
+    if "experiment" not in opts:
+        raise ConfigError("missing experiment=NAME (a name under experiments/ or a path)")
+    return opts
+
+
+def _whole(opts: dict[str, str], key: str, lo: int) -> int | None:
+    if key not in opts:
+        return None
+    try:
+        value = int(opts[key])
+    except ValueError:
+        value = None
+    if value is None or value < lo:
+        raise ConfigError(f"{key}={opts[key]!r} is not allowed; expected a whole number >= {lo}")
+    return value
+
+
+def main(args: list[str]) -> int:
+    """Run the study; print a short summary and the output folder."""
+    from asmsim.analysis.sensitivity import load_study, run_study
+
+    opts = _parse(args)
+    study = load_study(opts["experiment"], n=_whole(opts, "n", 1))
+    out = Path(opts.get("out") or Path("results") / "studies" / study.name)
+    progress = opts.get("progress", "true").lower() not in ("false", "0", "off", "no")
+    print(f"{study.name}: {study.method}, N = {study.n}, D = {study.dimension}, "
+          f"{study.n_runs} runs -> {out}", flush=True)
+    result = run_study(study, out, jobs=_whole(opts, "jobs", 0) or 0,
+                       cluster=opts.get("cluster") or None, chunk=_whole(opts, "chunk", 0) or 0,
+                       progress=progress)
+    key = "ST" if study.method == "sobol" else "mu_star"
+    top = (result.indices[result.indices["index"] == key]
+           .sort_values("value", ascending=False).groupby("output", sort=False).head(1))
+    for row in top.itertuples():
+        print(f"  {row.output}: largest {key} = {row.value:.3g} ({row.parameter})")
+    print(f"wrote {out / 'indices.csv'} and {out / 'report.md'}")
+    return 0

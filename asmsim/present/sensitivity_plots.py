@@ -1,0 +1,96 @@
+"""Plots of a sensitivity study (matplotlib, Agg): one figure per kind, a panel per output.
+
+- :func:`sobol_bars`: S1 and ST per parameter with their confidence intervals;
+- :func:`morris_scatter`: Morris mu* against sigma (unit of the output);
+- :func:`convergence_lines`: S1/ST (or mu*) against the sample size.
+
+Each takes the tidy index table of :mod:`asmsim.analysis.sensitivity.indices`
+and returns a Figure; the caller saves it (atomically).
+"""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+
+def _grid(n: int, width: float = 4.6, height: float = 3.4):
+    cols = min(3, n)
+    rows = math.ceil(n / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows), squeeze=False)
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    return fig, axes.flat
+
+
+def _label(output: str, units: dict[str, str]) -> str:
+    unit = units.get(output, "")
+    return f"{output} [{unit}]" if unit and unit != "-" else output
+
+
+def sobol_bars(indices: pd.DataFrame, units: dict[str, str]) -> plt.Figure:
+    """First-order (S1) and total (ST) Sobol indices with intervals, a panel per output."""
+    outputs = list(dict.fromkeys(indices["output"]))
+    fig, axes = _grid(len(outputs))
+    for ax, output in zip(axes, outputs):
+        sub = indices[indices["output"] == output]
+        params = list(dict.fromkeys(sub.loc[sub["index"] == "S1", "parameter"]))
+        pos = np.arange(len(params))
+        for shift, idx, colour in ((-0.2, "S1", "tab:blue"), (0.2, "ST", "tab:orange")):
+            part = sub[sub["index"] == idx].set_index("parameter").reindex(params)
+            ax.barh(pos + shift, part["value"], height=0.4, xerr=part["conf"], color=colour,
+                    label=idx, capsize=2)
+        ax.set_yticks(pos, [p.split(".")[-1] for p in params], fontsize=8)
+        ax.invert_yaxis()
+        ax.axvline(0, color="black", lw=0.5)
+        ax.set_title(_label(output, units), fontsize=9)
+        ax.set_xlabel("Sobol index (share of variance)")
+    axes[0].legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def morris_scatter(indices: pd.DataFrame, units: dict[str, str]) -> plt.Figure:
+    """Morris mu* against sigma, a panel per output; points labelled by parameter."""
+    outputs = list(dict.fromkeys(indices["output"]))
+    fig, axes = _grid(len(outputs))
+    for ax, output in zip(axes, outputs):
+        sub = indices[indices["output"] == output].pivot(index="parameter", columns="index",
+                                                         values="value")
+        ax.scatter(sub["mu_star"], sub["sigma"], color="tab:blue")
+        for name, row in sub.iterrows():
+            ax.annotate(name.split(".")[-1], (row["mu_star"], row["sigma"]), fontsize=7,
+                        xytext=(3, 3), textcoords="offset points")
+        top = np.nanmax(sub[["mu_star", "sigma"]].to_numpy()) if len(sub) else 1.0
+        top = top if np.isfinite(top) and top > 0 else 1.0
+        ax.plot([0, top], [0, top], ls="--", color="grey", lw=0.7)
+        unit = units.get(output, "")
+        ax.set_xlabel(f"mu* [{unit}]" if unit and unit != "-" else "mu*")
+        ax.set_ylabel("sigma")
+        ax.set_title(_label(output, units), fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def convergence_lines(conv: pd.DataFrame, units: dict[str, str], index: str) -> plt.Figure:
+    """One index (``ST`` or ``mu_star``) against the sample size, a line per parameter."""
+    outputs = list(dict.fromkeys(conv["output"]))
+    fig, axes = _grid(len(outputs))
+    for ax, output in zip(axes, outputs):
+        sub = conv[(conv["output"] == output) & (conv["index"] == index)]
+        for name, part in sub.groupby("parameter", sort=False):
+            ax.errorbar(part["n"], part["value"], yerr=part["conf"], marker="o", ms=3,
+                        capsize=2, label=name.split(".")[-1])
+        ax.set_xscale("log", base=2)
+        ax.set_xlabel("base sample size N" if index != "mu_star" else "trajectories")
+        ax.set_ylabel(index)
+        ax.set_title(_label(output, units), fontsize=9)
+    axes[0].legend(fontsize=7)
+    fig.tight_layout()
+    return fig

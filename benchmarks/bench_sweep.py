@@ -1,0 +1,133 @@
+"""Throughput of sensitivity sweeps: runs per hour per core and parallel efficiency.
+
+    .venv/bin/python benchmarks/bench_sweep.py                 # the ASM model, 2,000 x 120
+    .venv/bin/python benchmarks/bench_sweep.py --miners 500 --months 60
+    .venv/bin/python benchmarks/bench_sweep.py --busy 0.5       # synthetic CPU-bound model
+
+Three measurements, each through the study pipeline (sample -> executor ->
+chunk files): one process (jobs=1) gives seconds per run; then all local cores
+(forkserver processes) and a 2-worker Dask LocalCluster on 127.0.0.1. Parallel
+efficiency = serial seconds per run x runs / (wall seconds x workers).
+``--busy S`` replaces the model by a pure-Python CPU loop of about S seconds per
+run, to measure the pipeline's own overhead without the simulator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import tempfile
+import time
+from pathlib import Path
+
+from asmsim.analysis.sensitivity import parse_study
+from asmsim.analysis.sensitivity.evaluate import evaluate
+from asmsim.run.executor import default_jobs, make_executor
+
+
+class BusyModel:
+    """A CPU-bound stand-in: ``loops`` iterations of float arithmetic per run."""
+
+    name, chunk_hint = "busy", 1
+
+    def __init__(self, loops: int):
+        self.loops = loops
+
+    def units(self):
+        return {"y": "-"}
+
+    def run(self, values, seed, study):
+        acc, x = 0.0, float(values["x1"]) + seed % 7
+        for i in range(self.loops):
+            acc += (x * i) % 3.7
+        return {"y": acc}
+
+
+def _study(args, runs: int):
+    if args.busy:
+        d, block = 1, 2  # Morris: D + 1 rows per trajectory
+        data = {"model": "ishigami", "method": "morris", "n": math.ceil(runs / block),
+                "seed": 1, "parameters": {"x1": [-1, 1]}, "outputs": {"y": "final"}}
+        return parse_study(data, name="bench_busy")
+    data = {"method": "morris", "n": math.ceil(runs / 3), "seed": 1, "scenario": "baseline",
+            "overrides": [f"miners={args.miners}", f"months={args.months}"],
+            "parameters": {"policy.market.royalty_rate": [0.0, 0.15],
+                           "policy.legal.licence_fee_usd": [0, 3000]},
+            "outputs": {"licensed_share": "last12", "mercury_kg": "cumulative"}}
+    return parse_study(data, name="bench_asm")
+
+
+def _warm(_: int) -> int:
+    """Import the worker-side modules (pool start-up is not part of a run's cost)."""
+    import asmsim.analysis.sensitivity.evaluate  # noqa: F401
+
+    return 0
+
+
+def _timed(study, model, *, jobs=0, cluster=None, workers=1) -> tuple[float, int, float]:
+    """(wall seconds of the runs, runs, seconds to start and warm the executor)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        with make_executor(jobs=jobs, cluster=cluster) as ex:
+            list(ex.map(_warm, range(2 * workers)))
+            warm = time.perf_counter() - start
+            start = time.perf_counter()
+            runs = evaluate(study, Path(tmp), model, ex, chunk=1, workers=workers,
+                            progress=False)
+            return time.perf_counter() - start, runs, warm
+
+
+def _calibrate(seconds: float) -> int:
+    model, loops = BusyModel(200_000), 200_000
+    start = time.perf_counter()
+    model.run({"x1": 0.1}, 1, None)
+    return max(1000, int(loops * seconds / (time.perf_counter() - start)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--miners", type=int, default=2000)
+    parser.add_argument("--months", type=int, default=120)
+    parser.add_argument("--busy", type=float, default=0.0,
+                        help="synthetic CPU-bound model of about this many seconds per run")
+    parser.add_argument("--runs-per-worker", type=int, default=8)
+    args = parser.parse_args()
+    cores = default_jobs()
+    model = BusyModel(_calibrate(args.busy)) if args.busy else None
+    if model is None:
+        from asmsim.analysis.sensitivity.models import AsmModel
+
+        model = AsmModel()
+    what = (f"synthetic CPU-bound model, {args.busy:g} s/run" if args.busy
+            else f"ASM model, {args.miners:,} miners x {args.months} months")
+    print(f"{what}; {cores} local cores")
+
+    serial_study = _study(args, args.runs_per_worker)
+    wall, runs, _ = _timed(serial_study, model, jobs=1)
+    per_run = wall / runs
+    print(f"serial   : {runs} runs in {wall:6.1f} s -> {per_run:6.2f} s/run, "
+          f"{3600 / per_run:8.0f} runs per hour per core")
+
+    study = _study(args, cores * args.runs_per_worker)
+    wall, runs, warm = _timed(study, model, jobs=cores, workers=cores)
+    eff = per_run * runs / (wall * cores)
+    print(f"local x{cores} : {runs} runs in {wall:6.1f} s -> {runs / wall * 3600:8.0f} runs/h, "
+          f"parallel efficiency {eff:5.1%} (+{warm:.1f} s start-up, once per study)")
+
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=":0") as cluster:
+        study = _study(args, 2 * args.runs_per_worker)
+        wall, runs, warm = _timed(study, model, cluster=cluster.scheduler_address, workers=2)
+    eff = per_run * runs / (wall * 2)
+    print(f"dask x2  : {runs} runs in {wall:6.1f} s -> {runs / wall * 3600:8.0f} runs/h, "
+          f"parallel efficiency {eff:5.1%} (+{warm:.1f} s start-up, once per study)")
+    sobol_runs = 256 * (2 * 10 + 2)
+    minutes = sobol_runs * per_run / cores / 60
+    print(f"a Sobol study of 10 parameters at N = 256 ({sobol_runs:,} runs) would take "
+          f"about {minutes:.0f} min on {cores} cores at 100 % parallel efficiency")
+
+
+if __name__ == "__main__":
+    main()
