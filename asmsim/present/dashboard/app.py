@@ -105,7 +105,7 @@ def Page():
                     current.month, playing.value, load,
                     lambda: playing.set(not playing.value), advance,
                     lambda: load(scenario.value))
-        LeverPanel(t, current, change_lever, error.value)
+        LeverPanel(t, current, change_lever, error.value, tick.value)
         with solara.Details(t("help_title")):
             solara.Text(t("help_text"), style={"font-size": "0.85em"})
     with solara.Column(gap="12px"):

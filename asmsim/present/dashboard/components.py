@@ -74,8 +74,12 @@ def LeverControl(t, item: Lever, value, on_change: Callable[[str, object], None]
 
 
 @solara.component
-def LeverPanel(t, model, on_change, error: str):
-    """All levers grouped by dimension, the royalty in use, and the list of changes."""
+def LeverPanel(t, model, on_change, error: str, tick: int):
+    """All levers grouped by dimension, the royalty in use, and the list of changes.
+
+    ``tick`` changes after every month or lever change: the model is mutated in
+    place, so it is what tells Solara this panel must be redrawn.
+    """
     with solara.Card(t("levers")):
         solara.Text(t("levers_help"), style={"font-size": "0.8em", "color": "#666"})
         if error:
@@ -145,7 +149,7 @@ def FigureCard(png: bytes, filename: str, t, classes: list[str]):
 def MapCard(t, model, layer: str, on_layer, tick: int):
     """The map of sites with its layer choice."""
     png = solara.use_memo(lambda: to_png(draw_map(model, layer, t)),
-                          [id(model), tick, layer, t("map_title")])
+                          [id(model), tick, layer, t.lang])
     with solara.Column(gap="4px", style={"flex": "1 1 420px", "max-width": "560px"}):
         with solara.Row(gap="4px", classes=["map-layer"]):
             solara.Text(t("map_layer"), style={"font-size": "0.85em"})
@@ -167,5 +171,5 @@ def ChartGrid(t, table: pd.DataFrame, change_months: list[int], tick: int, model
 def ChartCard(t, chart: Chart, table, change_months, tick: int, model_id: int):
     """One live chart, redrawn when the month, the model or the language changes."""
     png = solara.use_memo(lambda: chart_png(chart, table, change_months, t),
-                          [model_id, tick, tuple(change_months), t(f"chart.{chart.id}")])
+                          [model_id, tick, tuple(change_months), t.lang])
     FigureCard(png, f"asmsim_{chart.id}.png", t, [f"chart-{chart.id}"])

@@ -30,6 +30,22 @@ def translate(lang: str, key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def translator(lang: str):
-    """A one-argument shortcut ``t(key, **values)`` bound to ``lang``."""
-    return lambda key, **values: translate(lang, key, **values)
+class translator:  # noqa: N801 - used like a function: t = translator("fr"); t("title")
+    """``t(key, **values)`` bound to one language; equal when the language is.
+
+    Components receive ``t`` as a prop; equality by language makes Solara
+    redraw them when (and only when) the language changes.
+    """
+
+    def __init__(self, lang: str):
+        catalogue(lang)  # refuse an unknown language now
+        self.lang = lang
+
+    def __call__(self, key: str, **values: object) -> str:
+        return translate(self.lang, key, **values)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, translator) and other.lang == self.lang
+
+    def __hash__(self) -> int:
+        return hash(self.lang)
