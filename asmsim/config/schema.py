@@ -132,6 +132,7 @@ class ContextConfig:
                                          "royalty gap to the neighbour", lo=0.0)
     prefinance_tie_discount: float = share(0.06, "extra price discount a tied miner accepts "
                                            "(pre-finance's implicit interest)")
+    prefinance_max_usd: float = usd(150.0, "largest pre-finance a trader advances")
     prefinance_repay_share: float = share(0.3, "share of a tied miner's sales kept to repay")
     tie_switch_penalty: float = share(0.15, "loss, as share of world price per gram, for a tied "
                                       "miner selling elsewhere")
@@ -189,6 +190,7 @@ class ContextConfig:
                                              hi=10.0)
     accident_women_factor: float = param(2.2, "×", "women's accident multiplier", lo=0.0,
                                          hi=10.0, source=SRC_INJURY_W)
+    role_change_prob: float = share(0.02, "monthly chance a miner's role is re-drawn")
     injury_months: int = months(1, "months off after an accident",
                                 source="Tarkwa (domain-facts §2j): 34.7 % of injuries > 2 weeks")
     silicosis_hazard_per_exposure_year: float = share(0.002, "monthly silicosis hazard per year "
@@ -230,7 +232,8 @@ class OfficialBuyerPolicy:
     enabled: bool = flag(False, "a state / central-bank buying programme")
     price_share: float = share(0.97, "share of world price paid before royalty",
                                source=SRC_EC_PRICE)
-    buying_points: int = param(4, "towns", "towns it buys in", lo=0, hi=50)
+    buying_points: int = param(4, "places", "buying points (towns first, then mine sites)",
+                               lo=0, hi=500)
     accepts: list[str] = param(["licensed"], "-", "statuses it buys from",
                                choices=STATUSES)
 
@@ -251,6 +254,8 @@ class SocialPolicy:
     training_slots_per_month: int = param(0, "miners/month", "OHS + mercury-free extension slots",
                                           lo=0)
     women_priority: float = share(0.0, "share of slots and credit reserved for women")
+    women_role_access: float = share(0.0, "share of the role bias against women removed "
+                                     "(access to digging and ownership roles)")
     ohs_subsidy_share: float = share(0.0, "state share of dust-control and PPE cost")
     mercury_free_subsidy_share: float = share(0.0, "state share of mercury-free equipment cost")
 

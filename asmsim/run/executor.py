@@ -43,5 +43,6 @@ def make_executor(jobs: int = 0, cluster: str | None = None) -> Iterator[Executo
         return
     # forkserver: no inherited threads or open files from the parent.
     context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["asmsim.run.api"])  # import once, fork workers from it
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         yield pool

@@ -1,0 +1,39 @@
+"""Parsing ``key=value`` command-line arguments, with Hydra's sweep syntax for --multirun."""
+
+from __future__ import annotations
+
+import itertools
+
+from asmsim.config import ConfigError
+
+
+def split_flags(args: list[str], flags: tuple[str, ...]) -> tuple[set[str], list[str]]:
+    """Separate ``--flags`` from ``key=value`` overrides; refuse unknown flags."""
+    found, rest = set(), []
+    for arg in args:
+        if arg.startswith("-"):
+            if arg not in flags:
+                raise ConfigError(f"unknown option '{arg}'; allowed: {', '.join(flags) or 'none'}")
+            found.add(arg)
+        else:
+            rest.append(arg)
+    return found, rest
+
+
+def expand_sweeps(overrides: list[str]) -> list[list[str]]:
+    """Cartesian product of sweep overrides (``scenario=a,b``, ``seed=range(3)``)."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.errors import HydraException
+
+    try:
+        parsed = OverridesParser.create().parse_overrides(overrides)
+    except HydraException as exc:
+        raise ConfigError(str(exc).splitlines()[0]) from None
+    choices = []
+    for override in parsed:
+        key = override.get_key_element()
+        if override.is_sweep_override():
+            choices.append([f"{key}={v}" for v in override.sweep_string_iterator()])
+        else:
+            choices.append([f"{key}={override.get_value_element_as_str()}"])
+    return [list(combo) for combo in itertools.product(*choices)]

@@ -1,0 +1,64 @@
+"""Process 1: the world price path and scheduled shocks (spec §2.1, §3.1)."""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from importlib.resources import files
+
+import numpy as np
+
+from asmsim.config.schema import ContextConfig, Shock
+
+GRAMS_PER_TROY_OUNCE = 31.1034768
+
+
+@cache
+def annual_gold_prices() -> dict[int, float]:
+    """Shipped annual average gold prices, USD per gram (from USD per troy ounce).
+
+    Source: World Bank Commodity Price Data (Pink Sheet), annual averages,
+    rounded to whole dollars per ounce.
+    """
+    text = files("asmsim.model").joinpath("data/gold_annual_usd_per_ozt.csv").read_text()
+    rows = csv.DictReader(text.splitlines())
+    return {int(r["year"]): float(r["price_usd_per_ozt"]) / GRAMS_PER_TROY_OUNCE for r in rows}
+
+
+def base_price(context: ContextConfig, month: int, previous: float,
+               rng: np.random.Generator) -> float:
+    """World price (USD/g) at ``month`` before shocks, by the configured path."""
+    price = context.price
+    if price.path == "constant" or month == 0:
+        if price.path == "series":
+            return _series_price(price.series_start_year, 0)
+        return price.initial_usd_per_g
+    if price.path == "series":
+        return _series_price(price.series_start_year, month)
+    # Geometric Brownian motion in monthly steps.
+    mu, sigma = price.drift_annual / 12.0, price.volatility_annual / np.sqrt(12.0)
+    return previous * float(np.exp(mu - 0.5 * sigma**2 + sigma * rng.standard_normal()))
+
+
+def _series_price(start_year: int, month: int) -> float:
+    series = annual_gold_prices()
+    year = min(start_year + month // 12, max(series))
+    return series[max(year, min(series))]
+
+
+def active_shocks(shocks: list[Shock], month: int, kind: str) -> list[Shock]:
+    """Shocks of ``kind`` in force at ``month``."""
+    return [s for s in shocks if s.kind == kind and s.month <= month < s.month + s.duration]
+
+
+def shock_multipliers(shocks: list[Shock], month: int) -> tuple[float, float, float]:
+    """(price multiplier, trader price factor, output factor) for this month.
+
+    price_spike: world price × (1 + size); market_closure: formal buyers shut
+    and traders pay × (1 − size); flood: output × (1 − size).
+    """
+    price = np.prod([1.0 + s.size for s in active_shocks(shocks, month, "price_spike")])
+    trader = np.prod([1.0 - min(s.size, 1.0)
+                      for s in active_shocks(shocks, month, "market_closure")])
+    output = np.prod([1.0 - min(s.size, 1.0) for s in active_shocks(shocks, month, "flood")])
+    return float(price), float(trader), float(output)

@@ -1,0 +1,57 @@
+"""Process 2b: inspections, sanctions, displacement and trust (spec §6.7).
+
+An informal miner is inspected with probability ``inspection_prob · visibility``;
+a share ``corruption`` of inspections end in a bribe instead of a sanction.
+Applicants are exempt while their file is pending (as Peru's REINFO registrants
+are). A sanction is a fine (paid up to the cash at hand), possible seizure of
+equipment, a suspension, and eviction from concession or protected land to
+another site — displacement, not exit. Trust falls with every sanction, less
+when the government also supports miners (training or cooperative support).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from asmsim.model.enums import LandStatus, Legal, Tech
+
+BRIBE_SHARE_OF_FINE = 0.5  # a bribe costs half the fine (assumption)
+
+
+def inspect(model) -> None:
+    m, ctx, cfg = model.miners, model.config.context, model.config.policy
+    legal_cfg = cfg.legal
+    if legal_cfg.inspection_prob <= 0:
+        return
+    exposed = m.active & (m.legal == Legal.INFORMAL) & (m.suspended == 0)
+    inspected = exposed & (model.rng.random(m.n) < legal_cfg.inspection_prob
+                           * ctx.visibility_informal)
+    rows = np.flatnonzero(inspected)
+    model.spend("enforcement", len(rows) * ctx.inspection_cost_usd)
+    if len(rows) == 0:
+        return
+    bribe = model.rng.random(len(rows)) < legal_cfg.corruption
+    bribers, sanctioned = rows[bribe], rows[~bribe]
+    bribe_paid = np.minimum(m.cash[bribers], BRIBE_SHARE_OF_FINE * legal_cfg.fine_usd)
+    model.debit_rows(bribers, "bribes", bribe_paid)
+
+    fine_paid = np.minimum(m.cash[sanctioned], legal_cfg.fine_usd)
+    model.debit_rows(sanctioned, "fines", fine_paid)
+    seized = sanctioned[model.rng.random(len(sanctioned)) < legal_cfg.seizure_prob]
+    m.tech[seized] = np.where(m.tech[seized] == Tech.MERCURY_FREE, Tech.WHOLE_ORE,
+                              m.tech[seized])
+    m.retort[seized] = False
+    m.dust_control[seized] = False
+    m.suspended[sanctioned] = ctx.suspension_months
+
+    status = model.sites.land_status[m.site[sanctioned]]
+    evicted = sanctioned[(status == LandStatus.LSM_CONCESSION) | (status == LandStatus.PROTECTED)]
+    model.relocate(evicted)
+    supported = cfg.social.training_slots_per_month > 0 or cfg.social.coop_support
+    loss = ctx.trust_loss_sanction * (0.3 if supported else 1.0)
+    m.trust[sanctioned] = np.maximum(0.0, m.trust[sanctioned] - loss)
+    m.trust[bribers] = np.maximum(0.0, m.trust[bribers] - 0.3 * ctx.trust_loss_sanction)
+    stats = model.month_stats
+    stats["inspections"] += len(rows)
+    stats["sanctions"] += len(sanctioned)
+    stats["displaced"] += len(evicted)

@@ -1,0 +1,62 @@
+"""Named states. Arrays store the integer codes; code always compares with these names."""
+
+from enum import IntEnum
+
+
+class Role(IntEnum):
+    """A miner's work role (spec §6.2)."""
+
+    DIGGER = 0
+    PROCESSOR = 1
+    HAULER = 2
+
+
+class Legal(IntEnum):
+    """Legal dimension of formalization."""
+
+    INFORMAL = 0
+    APPLICANT = 1
+    LICENSED = 2
+
+
+class Tech(IntEnum):
+    """Processing technology (spec §6.5)."""
+
+    WHOLE_ORE = 0
+    CONCENTRATE = 1
+    MERCURY_FREE = 2
+
+
+class Channel(IntEnum):
+    """Where a miner sells its gold this month (spec §6.3)."""
+
+    LICENSED_BUYER = 0
+    OFFICIAL_BUYER = 1
+    TRADER = 2
+    HELD = 3  # kept as unsold stock
+
+
+class Lender(IntEnum):
+    """Who a miner owes (spec §6.6); NONE = no debt."""
+
+    NONE = 0
+    STATE_FUND = 1
+    BANK = 2
+    MICROFINANCE = 3
+    TRADER = 4
+
+
+FORMAL_LENDERS = (Lender.STATE_FUND, Lender.BANK, Lender.MICROFINANCE)
+
+
+class LandStatus(IntEnum):
+    """Status of a site (grid cell)."""
+
+    ASM_ZONE = 0
+    OPEN = 1
+    LSM_CONCESSION = 2
+    PROTECTED = 3
+
+
+STATUS_NAMES = {"informal": Legal.INFORMAL, "applicant": Legal.APPLICANT,
+                "licensed": Legal.LICENSED}

@@ -1,0 +1,176 @@
+"""Process 4c and 2: the legal and social dimensions — licences and cooperatives (spec §6.4).
+
+The monthly value of holding a licence (USD/month) is a sum of named terms,
+one per mechanism, so every lever acts through a visible term::
+
+    market_access      better channels open to a licensee (logit inclusive value; royalty inside)
+    avoided_sanctions  expected fines, seizures and lost months avoided
+    credit             cheaper formal credit open to a licensee
+    tenure             security of tenure
+    fee                − (fee + office travel) spread over the licence term
+    compliance         − reporting, safety and environmental duties
+    waiting            − the share of the term lost in the queue × the gains above
+    social             neighbours already licensed
+    trust              trust in government (− below 0.5, + above)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from asmsim.model.channels import available, inclusive_value
+from asmsim.model.enums import Legal, LandStatus
+
+
+def licence_terms(model, rows: np.ndarray, fee_usd: float, *, renewal: bool = False
+                  ) -> dict[str, np.ndarray]:
+    """Named terms of the monthly value of a licence (USD/month) for miners ``rows``."""
+    cfg, ctx, m = model.config, model.config.context, model.miners
+    legal_cfg = cfg.policy.legal
+    scale = ctx.logit_scale_per_usd
+    g = model.expected_grams[rows]
+    u = model.per_gram_utility[rows] * g[:, None]
+    status_now = np.full(len(rows), Legal.INFORMAL, dtype=np.int8)
+    now = inclusive_value(u, available(model.prices, status_now), scale)
+    licensed = inclusive_value(u, available(model.prices, status_now, Legal.LICENSED), scale)
+    market_access = licensed - now
+
+    p_caught = legal_cfg.inspection_prob * ctx.visibility_informal * (1 - legal_cfg.corruption)
+    p_bribe = legal_cfg.inspection_prob * ctx.visibility_informal * legal_cfg.corruption
+    sanction = legal_cfg.fine_usd + legal_cfg.seizure_prob * ctx.equipment_value_usd \
+        + ctx.suspension_months * np.maximum(m.exp_income[rows], 0.0)
+    avoided_sanctions = p_caught * sanction + p_bribe * 0.5 * legal_cfg.fine_usd
+
+    credit = model.licensed_credit_value * np.ones(len(rows))
+    tenure = np.full(len(rows), ctx.tenure_value_usd_month)
+    travel = 0.0 if legal_cfg.decentralised_offices else ctx.office_travel_cost_usd
+    fee = np.full(len(rows), -(fee_usd + travel) / legal_cfg.licence_duration_months)
+    compliance = np.full(len(rows), -ctx.compliance_cost_usd_month)
+    gains = np.maximum(market_access + avoided_sanctions + tenure, 0.0)
+    wait = 0.0 if renewal else model.expected_wait_months()
+    waiting = -min(wait / legal_cfg.licence_duration_months, 1.0) * gains
+    social = ctx.social_weight_usd * model.neighbour_licensed[m.site[rows]]
+    trust = ctx.trust_weight_usd * 2.0 * (m.trust[rows] - 0.5)
+    return {"market_access": market_access, "avoided_sanctions": avoided_sanctions,
+            "credit": credit, "tenure": tenure, "fee": fee, "compliance": compliance,
+            "waiting": waiting, "social": social, "trust": trust}
+
+
+def choose(values: np.ndarray, scale: float, rng: np.random.Generator) -> np.ndarray:
+    """Binary logit: True with probability 1 / (1 + exp(−λ·V))."""
+    with np.errstate(over="ignore"):
+        prob = 1.0 / (1.0 + np.exp(-scale * values))
+    return rng.random(len(values)) < prob
+
+
+def licensable_cells(model) -> np.ndarray:
+    """Cells where a licence can be granted (ASM zones)."""
+    return model.sites.zone_cells
+
+
+def apply_for_licences(model) -> None:
+    """Informal miners reconsider; those who value a licence apply and pay the fee."""
+    m, ctx, legal_cfg = model.miners, model.config.context, model.config.policy.legal
+    zones = licensable_cells(model)
+    if len(zones) == 0 or legal_cfg.office_capacity_per_month == 0:
+        return
+    reconsider = m.active & (m.legal == Legal.INFORMAL) & (model.rng.random(m.n) < ctx.reconsider_prob)
+    rows = np.flatnonzero(reconsider)
+    if len(rows) == 0:
+        return
+    terms = licence_terms(model, rows, legal_cfg.licence_fee_usd)
+    value = sum(terms.values())
+    model.last_licence_terms = {k: float(v.mean()) for k, v in terms.items()}
+    wants = rows[choose(value, ctx.logit_scale_per_usd, model.rng)]
+    travel = 0.0 if legal_cfg.decentralised_offices else ctx.office_travel_cost_usd
+    cost = legal_cfg.licence_fee_usd + travel
+    paid = model.pay_with_credit(wants, cost, purpose="fee")
+    applicants = wants[paid]
+    m.legal[applicants] = Legal.APPLICANT
+    m.applied_month[applicants] = model.month
+    outside = applicants[model.sites.land_status[m.site[applicants]] != LandStatus.ASM_ZONE]
+    m.site[outside] = model.rng.choice(zones, size=len(outside))
+
+
+def process_queue(model) -> None:
+    """The licensing office grants up to its capacity, oldest eligible applications first."""
+    m, ctx, legal_cfg = model.miners, model.config.context, model.config.policy.legal
+    waiting = m.active & (m.legal == Legal.APPLICANT)
+    rows = np.flatnonzero(waiting)
+    if len(rows) == 0:
+        return
+    waited = model.month - m.applied_month[rows]
+    ready = rows[waited >= legal_cfg.licence_processing_months]
+    ready = ready[np.lexsort((ready, m.applied_month[ready]))]
+    granted = ready[: legal_cfg.office_capacity_per_month]
+    m.legal[granted] = Legal.LICENSED
+    m.licence_expiry[granted] = model.month + legal_cfg.licence_duration_months
+    m.via_coop[granted] = False
+    m.trust[granted] = np.minimum(1.0, m.trust[granted] + ctx.trust_gain_support)
+    # Those still waiting past the statutory time may give up (the fee is lost).
+    still = np.setdiff1d(rows[waited > legal_cfg.licence_processing_months], granted,
+                         assume_unique=True)
+    quits = still[model.rng.random(len(still)) < ctx.applicant_giveup_prob]
+    m.legal[quits] = Legal.INFORMAL
+    m.trust[quits] = np.maximum(0.0, m.trust[quits] - 0.5 * ctx.trust_loss_sanction)
+    model.month_stats["licences_granted"] += len(granted)
+
+
+def renew_or_lapse(model) -> None:
+    """At expiry a licence is renewed (fee paid) if still worth it, else it lapses."""
+    m, ctx, cfg = model.miners, model.config.context, model.config.policy
+    expiring = np.flatnonzero(m.active & (m.legal == Legal.LICENSED)
+                              & (m.licence_expiry <= model.month))
+    if len(expiring) == 0:
+        return
+    group = m.via_coop[expiring] & m.coop[expiring] & cfg.legal.group_licences \
+        & cfg.social.coop_support
+    fee = np.where(group, cfg.legal.licence_fee_usd * ctx.coop_fee_share,
+                   cfg.legal.licence_fee_usd)
+    value = sum(licence_terms(model, expiring, 0.0, renewal=True).values()) \
+        - fee / cfg.legal.licence_duration_months
+    keep = choose(value, ctx.logit_scale_per_usd, model.rng)
+    renew = expiring[keep]
+    paid = model.pay_with_credit(renew, fee[keep], purpose="fee")
+    renewed = renew[paid]
+    m.licence_expiry[renewed] = model.month + cfg.legal.licence_duration_months
+    lapsed = np.setdiff1d(expiring, renewed, assume_unique=True)
+    m.legal[lapsed] = Legal.INFORMAL
+    m.via_coop[lapsed] = False
+    model.month_stats["licences_lapsed"] += len(lapsed)
+
+
+def join_cooperatives(model) -> None:
+    """Miners reconsider membership; support and group licences make it worth more."""
+    m, ctx, cfg = model.miners, model.config.context, model.config.policy
+    rows = np.flatnonzero(m.active & ~m.coop & (model.rng.random(m.n) < ctx.reconsider_prob))
+    if len(rows) == 0:
+        return
+    support = cfg.social.coop_support
+    value = np.full(len(rows), ctx.coop_benefit_usd_month - (0.0 if support else 10.0))
+    value += ctx.trust_weight_usd * 2.0 * (m.trust[rows] - 0.5)
+    group = support and cfg.legal.group_licences
+    if group:
+        terms = licence_terms(model, rows, cfg.legal.licence_fee_usd * ctx.coop_fee_share,
+                              renewal=True)
+        licence_value = np.maximum(sum(terms.values()), 0.0)
+        value += np.where(m.legal[rows] == Legal.LICENSED, 0.0, licence_value)
+    if support and cfg.social.women_priority > 0:
+        value += np.where(m.woman[rows], ctx.coop_benefit_usd_month * cfg.social.women_priority,
+                          0.0)
+    joins = rows[choose(value, ctx.logit_scale_per_usd, model.rng)]
+    m.coop[joins] = True
+    if support:
+        model.spend("coop_grants", len(joins) * ctx.coop_grant_usd)
+    if group:
+        newly = joins[m.legal[joins] != Legal.LICENSED]
+        fee = cfg.legal.licence_fee_usd * ctx.coop_fee_share
+        paid = model.pay_with_credit(newly, fee, purpose="fee")
+        members = newly[paid]
+        m.legal[members] = Legal.LICENSED
+        m.via_coop[members] = True
+        m.licence_expiry[members] = model.month + cfg.legal.licence_duration_months
+        zones = licensable_cells(model)
+        outside = members[model.sites.land_status[m.site[members]] != LandStatus.ASM_ZONE]
+        if len(zones):
+            m.site[outside] = model.rng.choice(zones, size=len(outside))

@@ -1,0 +1,60 @@
+"""Process 6: health and environment (spec §6.9).
+
+- Exposure (years of unprotected dry work) grows for working diggers and
+  processors, less with dust control; silicosis hazard per month is
+  proportional to cumulative exposure.
+- Accidents: a monthly rate, multiplied for unlicensed sites, untrained
+  miners and women; an injured miner is off work for ``injury_months``.
+- Mercury released (kg) = gold amalgamated (kg) × Hg:Au ratio of the
+  technology × (1 − retort capture if a retort is used).
+- Land disturbed (ha) = tonnes × ha per tonne; licensed miners restore a share.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from asmsim.config.schema import ContextConfig
+from asmsim.model.enums import Legal, Role, Tech
+
+
+def hg_au_ratio(context: ContextConfig) -> np.ndarray:
+    """kg mercury lost per kg gold produced, indexed by :class:`Tech`."""
+    out = np.zeros(len(Tech))
+    out[Tech.WHOLE_ORE] = context.hg_au_whole_ore
+    out[Tech.CONCENTRATE] = context.hg_au_concentrate
+    return out
+
+
+def mercury_released_kg(context: ContextConfig, grams, tech, retort) -> np.ndarray:
+    """Mercury released this month per miner (kg)."""
+    capture = np.where(retort, context.retort_capture, 0.0)
+    return grams / 1000.0 * hg_au_ratio(context)[tech] * (1.0 - capture)
+
+
+def update_exposure(context: ContextConfig, exposure_years, role, dust_control, working) -> None:
+    """Add this month's unprotected dry-work exposure (years), in place."""
+    dry = working & (role != Role.HAULER)
+    protection = np.where(dust_control, 1.0 - context.dust_control_effect, 1.0)
+    exposure_years += dry * protection / 12.0
+
+
+def new_silicosis(context: ContextConfig, exposure_years, silicosis, active, rng) -> np.ndarray:
+    """Miners diagnosed with silicosis this month."""
+    hazard = np.minimum(context.silicosis_hazard_per_exposure_year * exposure_years, 1.0)
+    return active & ~silicosis & (rng.random(len(active)) < hazard)
+
+
+def accidents(context: ContextConfig, legal, trained, woman, working, rng) -> np.ndarray:
+    """Miners injured this month."""
+    rate = context.accident_rate_monthly \
+        * np.where(legal == Legal.LICENSED, 1.0, context.accident_informal_factor) \
+        * np.where(trained, 1.0, context.accident_untrained_factor) \
+        * np.where(woman, context.accident_women_factor, 1.0)
+    return working & (rng.random(len(working)) < np.minimum(rate, 1.0))
+
+
+def land_disturbed_ha(context: ContextConfig, tonnes, legal) -> np.ndarray:
+    """Net land newly disturbed per miner this month (ha)."""
+    restored = np.where(legal == Legal.LICENSED, context.restoration_share_licensed, 0.0)
+    return tonnes * context.land_ha_per_t * (1.0 - restored)

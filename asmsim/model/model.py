@@ -1,0 +1,475 @@
+"""The ASM region as a Mesa model: one ``step()`` is one month (spec §3).
+
+Processes, in order: context (price, shocks, scheduled reforms) → government
+(licence queue, inspections, training, programmes) → buyers and lenders post
+prices and terms → the vectorised miner pass (produce, sell, pay, expect,
+decide) → entry → health and environment → record.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import defaultdict
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from asmsim.config.schema import Config
+from asmsim.config.validate import set_key, validate
+from asmsim.model import channels, formalization, health, population, production, technology
+from asmsim.model.agents import (Government, InformalTrader, LenderAgent, LicensedBuyer,
+                                 OfficialBuyer, trader_terms)
+from asmsim.model.channels import ChannelCosts, PostedPrices
+from asmsim.model.context import base_price, shock_multipliers
+from asmsim.model.enums import Channel, LandStatus, Legal, Lender, Role, Tech
+from asmsim.model.finance import CREDIT_BAN_MONTHS, formal_instalment, grant_loans
+from asmsim.model.ledger import Ledger
+from asmsim.model.miners import Miner, MinerTable
+from asmsim.model.recorder import OUTPUTS, record
+from asmsim.model.sites import Sites
+
+HOLD_CASH_MONTHS = 3  # in a market closure, miners with this many months of cash hold gold
+
+
+class ASMModel(mesa.Model):
+    """An artisanal gold-mining region under a policy mix.
+
+    Parameters
+    ----------
+    config
+        A validated :class:`~asmsim.config.Config` (default: the embedded baseline).
+    seed
+        Seed of the model's random generator; same seed and config ⇒ identical output.
+    """
+
+    def __init__(self, config: Config | None = None, seed: int = 0):
+        super().__init__(rng=seed)
+        self.config = copy.deepcopy(config) if config is not None else Config()
+        validate(self.config)
+        self.seed = seed
+        self.month = 0
+        ctx, policy = self.config.context, self.config.policy
+        self.sites = Sites(ctx, policy.legal.asm_zone_share, self.rng)
+        self.sites.place_buying_points(policy.market.official_buyer.buying_points)
+        self.miners = MinerTable(2 * self.config.miners)
+        self.handles: list[Miner | None] = []
+        self.recovery_by_tech = production.recovery(ctx)
+        self.pool = ctx.labour_pool_per_miner * self.config.miners
+        self.government = Government(self)
+        self.licensed_buyers = [LicensedBuyer(self, int(t)) for t in self.sites.towns]
+        self.traders = [InformalTrader(self, int(t)) for t in self.sites.towns]
+        self.official_buyer = OfficialBuyer(self)
+        self.lenders = {kind: LenderAgent(self, kind)
+                        for kind in (Lender.BANK, Lender.MICROFINANCE, Lender.STATE_FUND)}
+        self.policy_changes: list[tuple[int, str, Any]] = []
+        self.price_base = base_price(ctx, 0, 0.0, self.rng)
+        self._new_month()
+        self._add_miners(self.config.miners, initial=True)
+        self._post_prices()
+        self._update_miner_views()
+        self._estimate_initial_income()
+        self.last_licence_terms: dict[str, float] = {}
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: _reporter(name) for name in OUTPUTS})
+        self.last_row: dict[str, float] = {}
+        self._record()
+
+    # ------------------------------------------------------------------ month
+    def step(self) -> None:
+        """Advance one month."""
+        self.month += 1
+        self._new_month()
+        self._context()
+        self._post_prices()
+        self.government.step()
+        self._miner_pass()
+        self._entry()
+        self._health_and_environment()
+        self._record()
+
+    def run(self, months: int | None = None) -> pd.DataFrame:
+        """Run ``months`` more months (default: the configured horizon); return the table."""
+        for _ in range(self.config.months if months is None else months):
+            self.step()
+        return self.table()
+
+    def table(self) -> pd.DataFrame:
+        """The monthly output table so far (spec §7 columns and extras)."""
+        return pd.DataFrame(self.datacollector.model_vars)[list(OUTPUTS)]
+
+    # --------------------------------------------------------------- levers
+    def set_policy(self, key: str, value: Any) -> Any:
+        """Change a policy or context key, validated; it acts from the next month processed."""
+        value = set_key(self.config, key, value)
+        self.policy_changes.append((self.month, key, value))
+        if key == "policy.legal.asm_zone_share":
+            self.sites.apply_zoning(value)
+        if key.startswith("policy.market.official_buyer.buying_points"):
+            self.sites.place_buying_points(value)
+        return value
+
+    # -------------------------------------------------------------- helpers
+    def _new_month(self) -> None:
+        self.ledger = Ledger(self.miners.n)
+        self.month_stats: dict[str, float] = defaultdict(float)
+        self.spending: dict[str, float] = defaultdict(float)
+
+    def spend(self, category: str, usd: float) -> None:
+        """Record state spending (USD) this month."""
+        self.spending[category] += float(usd)
+
+    def debit_rows(self, rows: np.ndarray, key: str, amounts) -> None:
+        """Take ``amounts`` (USD) from the cash of miners ``rows`` under ledger ``key``."""
+        amount = np.zeros(self.miners.n)
+        amount[rows] = amounts
+        self.ledger.debit(self.miners.cash, key, amount)
+
+    def _credit_rows(self, rows: np.ndarray, key: str, amounts) -> None:
+        amount = np.zeros(self.miners.n)
+        amount[rows] = amounts
+        self.ledger.credit(self.miners.cash, key, amount)
+
+    def loan_offers(self, purpose: str) -> list:
+        """Offers open this month for ``purpose`` (consumption | fee | equipment)."""
+        offers = [lender.terms for lender in self.lenders.values() if lender.terms is not None]
+        if purpose != "equipment":
+            offers.append(trader_terms(self))
+        return offers
+
+    def borrow(self, rows: np.ndarray, need: np.ndarray, purpose: str) -> np.ndarray:
+        """Miners ``rows`` borrow up to ``need`` (USD); returns the amounts received."""
+        m = self.miners
+        full_need = np.zeros(m.n)
+        full_need[rows] = need
+        amount, kind, rate = grant_loans(full_need, self.loan_offers(purpose), m, self.rng)
+        got = np.flatnonzero(amount > 0)
+        if len(got):
+            self._credit_rows(got, "loans", amount[got])
+            m.debt[got] += amount[got]
+            m.lender[got] = kind[got]
+            m.debt_rate[got] = rate[got]
+            to_trader = got[kind[got] == Lender.TRADER]
+            m.tied_trader[to_trader] = self.sites.town_of[m.site[to_trader]]
+            self.month_stats["loans_usd"] += float(amount[got].sum())
+        return amount[rows]
+
+    def pay_with_credit(self, rows: np.ndarray, cost, purpose: str) -> np.ndarray:
+        """Miners ``rows`` pay ``cost`` (USD) from cash, borrowing what they lack.
+
+        Returns a boolean mask over ``rows`` of those who paid. Fees go to the state.
+        """
+        m = self.miners
+        rows = np.asarray(rows, dtype=np.int64)
+        cost = np.broadcast_to(np.asarray(cost, dtype=np.float64), rows.shape)
+        if len(rows) == 0:
+            return np.zeros(0, dtype=bool)
+        short = np.maximum(cost - m.cash[rows], 0.0)
+        if (short > 0).any():
+            self.borrow(rows[short > 0], short[short > 0], purpose)
+        paid = m.cash[rows] >= cost - 1e-9
+        key = "fees" if purpose == "fee" else "equipment"
+        self.debit_rows(rows[paid], key, np.minimum(cost[paid], m.cash[rows[paid]]))
+        return paid
+
+    def relocate(self, rows: np.ndarray) -> None:
+        """Move miners to a random other site (displacement)."""
+        cells = self.sites.width * self.sites.height
+        offset = self.rng.integers(1, cells, size=len(rows))
+        self.miners.site[rows] = (self.miners.site[rows] + offset) % cells
+
+    def expected_wait_months(self) -> float:
+        """Months a new applicant expects to wait for a licence."""
+        legal = self.config.policy.legal
+        queue = int(np.count_nonzero(self.miners.active & (self.miners.legal == Legal.APPLICANT)))
+        if legal.office_capacity_per_month == 0:
+            return float("inf")
+        return max(legal.licence_processing_months, queue / legal.office_capacity_per_month)
+
+    # ----------------------------------------------------------- population
+    def _add_miners(self, count: int, initial: bool = False) -> np.ndarray:
+        """Create ``count`` miners (rows and Mesa handles); return their row indices."""
+        ctx, policy, rng = self.config.context, self.config.policy, self.rng
+        rows = self.miners.add(count)
+        idx = np.arange(rows.start, rows.stop)
+        m = self.miners
+        m.active[idx] = True
+        m.woman[idx] = rng.random(count) < ctx.women_share
+        m.role[idx] = population.draw_roles(ctx, m.woman[idx],
+                                            0.0 if initial else policy.social.women_role_access,
+                                            rng)
+        m.skill[idx] = rng.lognormal(0.0, ctx.skill_sigma, count)
+        m.reservation[idx] = ctx.outside_wage_usd_month * rng.lognormal(0.0, ctx.reservation_sigma,
+                                                                         count)
+        cells = self.sites.width * self.sites.height
+        m.site[idx] = rng.integers(0, cells, size=count)
+        m.cash[idx] = ctx.initial_cash_usd * rng.exponential(1.0, count)
+        m.legal[idx] = Legal.INFORMAL
+        m.tech[idx] = np.where(rng.random(count) < (ctx.concentrate_share_initial if initial
+                                                    else 0.0), Tech.CONCENTRATE, Tech.WHOLE_ORE)
+        m.trust[idx] = np.clip(rng.beta(4.0, 4.0, count) + ctx.initial_trust - 0.5, 0.0, 1.0)
+        m.entered_month[idx] = self.month
+        m.channel[idx] = Channel.HELD
+        if initial:
+            self._initial_formal_status(idx)
+        self.handles.extend(Miner(self, int(r)) for r in idx)
+        return idx
+
+    def _initial_formal_status(self, idx: np.ndarray) -> None:
+        ctx, legal = self.config.context, self.config.policy.legal
+        m, rng = self.miners, self.rng
+        licensed = idx[rng.random(len(idx)) < ctx.initial_licensed_share]
+        zones = self.sites.zone_cells
+        if len(zones):
+            m.legal[licensed] = Legal.LICENSED
+            m.site[licensed] = rng.choice(zones, size=len(licensed))
+            m.licence_expiry[licensed] = rng.integers(1, legal.licence_duration_months + 1,
+                                                      size=len(licensed))
+        m.coop[idx[rng.random(len(idx)) < ctx.initial_coop_share]] = True
+
+    def _estimate_initial_income(self) -> None:
+        """Month-0 expected income: the value of a normal working month (USD)."""
+        m, ctx = self.miners, self.config.context
+        value = self.expected_grams * self.prices.trader - self._tonnes_potential() \
+            * ctx.operating_cost_usd_per_t
+        m.exp_income[:] = value
+        m.income[:] = value
+
+    def _tonnes_potential(self) -> np.ndarray:
+        m = self.miners
+        return production.tonnes_worked(self.config.context, m.role, m.skill, m.silicosis,
+                                        np.ones(m.n, dtype=bool))
+
+    def _entry(self) -> None:
+        m = self.miners
+        active = m.active
+        mean_income = float(m.exp_income[active].mean()) if active.any() else 0.0
+        count = population.entrants(self.config.context, self.pool, mean_income, self.rng)
+        self.month_stats["entries"] = count
+        if count:
+            idx = self._add_miners(count)
+            # Newcomers expect what miners like them earn now.
+            m = self.miners
+            m.exp_income[idx] = mean_income
+            m.income[idx] = 0.0
+
+    def _exit(self) -> None:
+        m = self.miners
+        leaving = np.flatnonzero(population.exits(self.config.context, m.exp_income,
+                                                  m.reservation, m.low_months, m.active,
+                                                  self.rng))
+        m.active[leaving] = False
+        for row in leaving:  # only the few leavers: drop their Mesa handles
+            handle = self.handles[row]
+            if handle is not None:
+                handle.remove()
+                self.handles[row] = None
+        self.month_stats["exits"] = len(leaving)
+
+    # -------------------------------------------------------------- context
+    def _context(self) -> None:
+        for change in self.config.policy_schedule:
+            if change.month == self.month:
+                self.set_policy(change.key, change.value)
+        self.price_base = base_price(self.config.context, self.month, self.price_base, self.rng)
+
+    def _post_prices(self) -> None:
+        """Buyers post prices and lenders post terms for this month."""
+        ctx, market = self.config.context, self.config.policy.market
+        spike, closure, output = shock_multipliers(ctx.shocks, self.month)
+        self.output_factor = output
+        self.closed = closure < 1.0
+        world = self.price_base * spike
+        for buyer in self.licensed_buyers:
+            buyer.post_price(world, self.closed)
+        for trader in self.traders:
+            trader.post_price(world, closure)
+        self.official_buyer.post_price(world, self.closed)
+        self.prices = PostedPrices(
+            world=world, licensed=self.licensed_buyers[0].price_per_g,
+            official=self.official_buyer.price_per_g, trader=self.traders[0].price_per_g,
+            licensed_open=self.licensed_buyers[0].open, official_open=self.official_buyer.open,
+            official_accepts=self.official_buyer.accepts(), royalty_rate=market.royalty_rate)
+        outstanding = np.bincount(self.miners.lender, weights=self.miners.debt,
+                                  minlength=len(Lender))
+        offers = [lender.post_terms(float(outstanding[kind]))
+                  for kind, lender in self.lenders.items()]
+        self.licensed_credit_value = self.government.licensed_credit_value(
+            [o for o in offers if o is not None])
+
+    def _update_miner_views(self) -> None:
+        """Per-miner quantities every decision reads: utilities, expected output, neighbours."""
+        m, ctx, sites = self.miners, self.config.context, self.sites
+        costs = ChannelCosts(ctx.access_cost_usd_per_g_cell,
+                             self.config.policy.market.trader_inspection_prob,
+                             ctx.prefinance_tie_discount, ctx.tie_switch_penalty)
+        self.per_gram_utility = channels.per_gram_utilities(
+            self.prices, costs, sites.dist_town[m.site], sites.dist_buying_point[m.site],
+            m.tied_trader >= 0)
+        self.expected_grams = sites.grade()[m.site] * self._tonnes_potential() \
+            * self.recovery_by_tech[m.tech]
+        cells = sites.width * sites.height
+        active = m.active
+        total = np.bincount(m.site[active], minlength=cells)
+        licensed = np.bincount(m.site[active & (m.legal == Legal.LICENSED)], minlength=cells)
+        clean = np.bincount(m.site[active & (m.tech == Tech.MERCURY_FREE)], minlength=cells)
+        self.neighbour_licensed = sites.neighbourhood_share(licensed, total)
+        self.neighbour_mercury_free = sites.neighbourhood_share(clean, total)
+
+    # ----------------------------------------------------------- miner pass
+    def _miner_pass(self) -> None:
+        """Every active miner at once: produce, sell, pay, expect, decide (spec §3.4)."""
+        m, ctx = self.miners, self.config.context
+        self._update_miner_views()
+        working = production.working_mask(m.active, m.suspended, m.injured)
+        tonnes = production.tonnes_worked(ctx, m.role, m.skill, m.silicosis, working)
+        grams = production.grams_produced(ctx, tonnes, self.sites.grade()[m.site], m.tech,
+                                          self.output_factor)
+        production.deplete(self.sites.ore_t, m.site, tonnes)
+        m.grams[:] = grams
+        self.tonnes = tonnes
+        self._sell(grams)
+        self._pay_costs(tonnes)
+        self._service_debt()
+        self._earn_and_consume()
+        self._decide()
+        m.suspended[:] = np.maximum(m.suspended - 1, 0)
+        m.injured[:] = np.maximum(m.injured - 1, 0)
+
+    def _sell(self, grams: np.ndarray) -> None:
+        m, ctx = self.miners, self.config.context
+        sell_g = grams + m.stock_g
+        hold = (sell_g <= 0) | ~m.active
+        if self.closed:
+            hold |= m.cash >= HOLD_CASH_MONTHS * ctx.subsistence_usd_month
+        ok = channels.available(self.prices, m.legal)
+        channel = channels.logit_choice(self.per_gram_utility * sell_g[:, None], ok,
+                                        ctx.logit_scale_per_usd, self.rng)
+        channel[hold] = Channel.HELD
+        selling = ~hold
+        m.channel[:] = channel
+        m.stock_g[:] = np.where(selling, 0.0, m.stock_g + grams)
+        sold_g = np.where(selling, sell_g, 0.0)
+        tied = m.tied_trader >= 0
+        gross = channels.gross_price(self.prices, channel, tied, ctx.prefinance_tie_discount) \
+            * sold_g
+        formal = (channel == Channel.LICENSED_BUYER) | (channel == Channel.OFFICIAL_BUYER)
+        self.ledger.credit(m.cash, "revenue", gross)
+        self.ledger.debit(m.cash, "royalties", np.where(formal, self.prices.royalty_rate * gross,
+                                                        0.0))
+        sites = self.sites
+        distance = np.where(channel == Channel.LICENSED_BUYER, sites.dist_town[m.site],
+                            np.where(channel == Channel.OFFICIAL_BUYER,
+                                     np.minimum(sites.dist_buying_point[m.site], 1e6), 0.0))
+        self.access_cost = ctx.access_cost_usd_per_g_cell * distance * sold_g
+        self.sold_g = sold_g
+        self.trader_revenue = np.where(channel == Channel.TRADER, gross, 0.0)
+
+    def _pay_costs(self, tonnes: np.ndarray) -> None:
+        """Inputs and transport, bought with what the miner has (USD)."""
+        m, ctx = self.miners, self.config.context
+        operating = np.minimum(tonnes * ctx.operating_cost_usd_per_t, m.cash)
+        self.ledger.debit(m.cash, "operating", operating)
+        self.ledger.debit(m.cash, "access", np.minimum(self.access_cost, m.cash))
+
+    def _service_debt(self) -> None:
+        m, ctx = self.miners, self.config.context
+        # Traders keep a share of what a tied miner sells them.
+        tied = m.lender == Lender.TRADER
+        repay = np.where(tied, np.minimum.reduce([m.debt, m.cash, ctx.prefinance_repay_share
+                                                  * self.trader_revenue]), 0.0)
+        # Formal loans: interest plus principal over the term.
+        formal = (m.lender != Lender.NONE) & ~tied
+        interest, due = formal_instalment(m.debt, m.debt_rate, ctx.loan_term_months)
+        pay_formal = np.where(formal, np.minimum(due, m.cash), 0.0)
+        self.ledger.debit(m.cash, "debt_service", repay + pay_formal)
+        self.interest_paid = np.where(formal, np.minimum(interest, pay_formal), 0.0)
+        m.debt[:] = np.where(formal, m.debt + interest - pay_formal, m.debt - repay)
+        behind = formal & (pay_formal < due - 1e-9)
+        m.arrears[:] = np.where(behind, m.arrears + 1, 0)
+        defaulted = behind & (m.arrears >= ctx.default_after_months)
+        for kind, lender in self.lenders.items():
+            loss = float(m.debt[defaulted & (m.lender == kind)].sum())
+            lender.defaults_usd += loss
+            if kind == Lender.BANK:
+                self.spend("guarantees", loss * self.config.policy.finance.bank_guarantee_share)
+        m.debt[defaulted] = 0.0
+        m.credit_ban[:] = np.where(defaulted, CREDIT_BAN_MONTHS, np.maximum(m.credit_ban - 1, 0))
+        self.month_stats["defaults"] = int(defaulted.sum())
+        paid_off = (m.debt <= 0.01) & (m.lender != Lender.NONE)
+        m.debt[paid_off] = 0.0
+        m.lender[paid_off | defaulted] = Lender.NONE
+        m.arrears[paid_off | defaulted] = 0
+        m.tied_trader[m.lender != Lender.TRADER] = -1
+
+    def _earn_and_consume(self) -> None:
+        m, ctx = self.miners, self.config.context
+        flows = self.ledger.flows
+        income = flows["revenue"] - flows["royalties"] - flows["operating"] - flows["access"] \
+            - flows["fines"] - flows["bribes"] - self.interest_paid
+        m.income[:] = np.where(m.active, income, 0.0)
+        w = ctx.expectation_weight
+        m.exp_income[:] = np.where(m.active, (1 - w) * m.exp_income + w * income, m.exp_income)
+        desired = ctx.subsistence_usd_month + ctx.consumption_share_of_surplus \
+            * np.maximum(income - ctx.subsistence_usd_month, 0.0)
+        desired = np.where(m.active, desired, 0.0)
+        short = np.flatnonzero(desired > m.cash)
+        if len(short):
+            self.borrow(short, desired[short] - m.cash[short], "consumption")
+        self.ledger.debit(m.cash, "consumption", np.minimum(desired, m.cash))
+
+    def _decide(self) -> None:
+        formalization.renew_or_lapse(self)
+        formalization.apply_for_licences(self)
+        formalization.join_cooperatives(self)
+        technology.adopt(self)
+        self._move_and_resort()
+        self._exit()
+
+    def _move_and_resort(self) -> None:
+        """Miners on worked-out sites move; a few change roles."""
+        m, ctx, sites = self.miners, self.config.context, self.sites
+        stranded = np.flatnonzero(m.active & sites.exhausted()[m.site])
+        licensed = stranded[m.legal[stranded] == Legal.LICENSED]
+        others = stranded[m.legal[stranded] != Legal.LICENSED]
+        if len(licensed) and len(sites.zone_cells):
+            m.site[licensed] = self.rng.choice(sites.zone_cells, size=len(licensed))
+        self.relocate(others)
+        resort = np.flatnonzero(m.active & (self.rng.random(m.n) < ctx.role_change_prob))
+        m.role[resort] = population.draw_roles(ctx, m.woman[resort],
+                                               self.config.policy.social.women_role_access,
+                                               self.rng)
+
+    # --------------------------------------------------- health, environment
+    def _health_and_environment(self) -> None:
+        m, ctx, sites = self.miners, self.config.context, self.sites
+        n = len(self.tonnes)  # miners that existed during the pass
+        working = production.working_mask(m.active, m.suspended, m.injured)[:n] & (self.tonnes > 0)
+        health.update_exposure(ctx, m.exposure_years[:n], m.role[:n], m.dust_control[:n], working)
+        sick = health.new_silicosis(ctx, m.exposure_years, m.silicosis, m.active, self.rng)
+        m.silicosis[sick] = True
+        hurt = health.accidents(ctx, m.legal[:n], m.trained[:n], m.woman[:n], working, self.rng)
+        m.injured[:n][hurt] = ctx.injury_months
+        mercury = health.mercury_released_kg(ctx, m.grams[:n], m.tech[:n], m.retort[:n])
+        sites.mercury_kg += np.bincount(m.site[:n], weights=mercury, minlength=len(sites.ore_t))
+        land = health.land_disturbed_ha(ctx, self.tonnes, m.legal[:n])
+        sites.land_disturbed_ha += np.bincount(m.site[:n], weights=land,
+                                               minlength=len(sites.ore_t))
+        stats = self.month_stats
+        stats["silicosis_new"] = int(sick.sum())
+        stats["accidents"] = int(hurt.sum())
+        stats["mercury_kg"] = float(mercury.sum())
+        stats["land_ha"] = float(land.sum())
+
+    # ---------------------------------------------------------------- record
+    def _record(self) -> None:
+        self.last_row = record(self)
+        self.datacollector.collect(self)
+
+
+def _reporter(name: str):
+    """A DataCollector reporter reading one column of the month's recorded row."""
+    return lambda model: model.last_row[name]
+
+

@@ -1,0 +1,51 @@
+"""Process 4a: production (spec §6.2).
+
+grams_i = grade(site_i) · tonnes(role_i) · skill_i · recovery(tech_i) · health_i · flood
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from asmsim.config.schema import ContextConfig
+from asmsim.model.enums import Role, Tech
+
+
+def role_tonnes(context: ContextConfig) -> np.ndarray:
+    """Ore handled per month (t) by role, indexed by :class:`Role`."""
+    out = np.empty(len(Role))
+    out[Role.DIGGER] = context.tonnes_digger
+    out[Role.PROCESSOR] = context.tonnes_processor
+    out[Role.HAULER] = context.tonnes_hauler
+    return out
+
+
+def recovery(context: ContextConfig) -> np.ndarray:
+    """Share of gold in ore recovered (0-1), indexed by :class:`Tech`."""
+    out = np.empty(len(Tech))
+    out[Tech.WHOLE_ORE] = context.recovery_whole_ore
+    out[Tech.CONCENTRATE] = context.recovery_concentrate
+    out[Tech.MERCURY_FREE] = context.recovery_mercury_free
+    return out
+
+
+def working_mask(active, suspended, injured) -> np.ndarray:
+    """Miners who work this month: active, not suspended, not injured."""
+    return active & (suspended == 0) & (injured == 0)
+
+
+def tonnes_worked(context: ContextConfig, role, skill, silicosis, working) -> np.ndarray:
+    """Ore tonnes each miner handles this month (t)."""
+    health = np.where(silicosis, context.silicosis_productivity, 1.0)
+    return role_tonnes(context)[role] * skill * health * working
+
+
+def grams_produced(context: ContextConfig, tonnes, grade_at_site, tech, output_factor) -> np.ndarray:
+    """Gold produced this month (g)."""
+    return grade_at_site * tonnes * recovery(context)[tech] * output_factor
+
+
+def deplete(ore_t: np.ndarray, site, tonnes) -> None:
+    """Remove the ore worked this month from each site (t), in place."""
+    ore_t -= np.bincount(site, weights=tonnes, minlength=len(ore_t))
+    np.maximum(ore_t, 0.0, out=ore_t)

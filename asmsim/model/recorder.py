@@ -1,0 +1,172 @@
+"""The one recorder: a month of model state → one output row (spec §7).
+
+``OUTPUTS`` is the public contract of output columns: name → (unit, meaning).
+The batch runner, comparisons, studies and the dashboard all read these rows;
+nothing else computes an outcome.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from asmsim.model.enums import FORMAL_LENDERS, Channel, Legal, Lender, Role, Tech
+
+OUTPUTS: dict[str, tuple[str, str]] = {
+    "month": ("month", "month index, 0 = initial state"),
+    "active_miners": ("people", "miners mining this month"),
+    "entries": ("people", "miners who entered this month"),
+    "exits": ("people", "miners who left this month"),
+    "licensed_share": ("0-1", "active miners holding a licence, individually or through a "
+                       "cooperative (legal dimension)"),
+    "applicants_waiting": ("count", "applications in the licence queue"),
+    "official_sales_share": ("0-1", "gold sold to licensed buyers + the official buyer, over "
+                             "gold sold (market dimension)"),
+    "trader_sales_share": ("0-1", "gold sold to informal traders, over gold sold"),
+    "smuggled_share": ("0-1", "gold exported informally, over gold sold"),
+    "coop_share": ("0-1", "active miners in a cooperative (social dimension)"),
+    "trained_share": ("0-1", "active miners trained (OHS / mercury-free)"),
+    "women_digger_share": ("0-1", "women among diggers"),
+    "formal_credit_share": ("0-1", "active miners with a bank, microfinance or state-fund loan"),
+    "trader_tied_share": ("0-1", "active miners owing pre-finance to a trader"),
+    "debt_mean_usd": ("USD", "mean debt per active miner"),
+    "gold_kg": ("kg", "gold produced this month"),
+    "income_mean_usd": ("USD/month", "miners' mean net monthly income"),
+    "income_median_usd": ("USD/month", "miners' median net monthly income"),
+    "income_gini": ("0-1", "Gini coefficient of net monthly income (negative incomes at 0)"),
+    "poverty_share": ("0-1", "active miners with net income below the poverty line"),
+    "women_men_income_ratio": ("ratio", "women's mean income / men's mean income"),
+    "royalty_usd": ("USD", "royalties (and export tax) collected this month"),
+    "fees_usd": ("USD", "licence fees collected this month"),
+    "fines_usd": ("USD", "fines collected this month"),
+    "state_spending_usd": ("USD", "enforcement, extension and programme spending this month"),
+    "illicit_flow_usd": ("USD", "value of gold exported informally this month"),
+    "mercury_kg": ("kg", "mercury released this month"),
+    "land_disturbed_ha": ("ha", "land newly disturbed this month, net of restoration"),
+    "silicosis_new": ("people", "new silicosis cases this month"),
+    "accidents": ("count", "accidents this month (fatal and non-fatal)"),
+    "mean_trust": ("0-1", "mean trust in government"),
+    # Extras (beyond spec §7), stable names as well.
+    "price_usd_per_g": ("USD/g", "world gold price this month"),
+    "women_income_mean_usd": ("USD/month", "women miners' mean net income"),
+    "men_income_mean_usd": ("USD/month", "men miners' mean net income"),
+    "state_revenue_usd": ("USD", "royalties + fees + fines this month"),
+    "state_net_revenue_usd": ("USD", "state revenue − state spending this month"),
+    "gold_sold_kg": ("kg", "gold sold this month (all channels)"),
+    "unsold_stock_kg": ("kg", "gold held unsold by miners at month end"),
+    "official_buyer_kg": ("kg", "gold bought by the official buyer this month"),
+    "mercury_free_share": ("0-1", "active miners processing mercury-free"),
+    "retort_share": ("0-1", "active miners using a retort"),
+    "displaced": ("people", "miners evicted from concession or protected land this month"),
+    "inspections": ("count", "inspections of informal miners this month"),
+    "licences_granted": ("count", "individual licences granted this month"),
+    "protected_land_miners_share": ("0-1", "active miners on protected or concession land"),
+    "entered_total": ("people", "miners who entered since month 0"),
+    "exited_total": ("people", "miners who left since month 0"),
+    "silicosis_prevalence": ("0-1", "active miners with silicosis"),
+}
+
+
+def _share(mask: np.ndarray, among: np.ndarray) -> float:
+    total = int(among.sum())
+    return float((mask & among).sum()) / total if total else 0.0
+
+
+def _ratio(part: float, whole: float) -> float:
+    """part / whole in [0, 1] (0 when whole is 0; clipped against rounding)."""
+    return min(max(part / whole, 0.0), 1.0) if whole > 0 else 0.0
+
+
+def gini(values: np.ndarray) -> float:
+    """Gini coefficient of non-negative values (negative values count as 0)."""
+    x = np.sort(np.maximum(values, 0.0))
+    n, total = len(x), x.sum()
+    if n == 0 or total <= 0:
+        return 0.0
+    ranks = np.arange(1, n + 1)
+    return float((2.0 * (ranks * x).sum() / (n * total)) - (n + 1.0) / n)
+
+
+def record(model) -> dict[str, float]:
+    """The output row of the month just simulated (or of the initial state, month 0)."""
+    m, ctx = model.miners, model.config.context
+    active = m.active
+    n_active = int(active.sum())
+    ledger, stats = model.ledger, model.month_stats
+    rows_in_pass = len(ledger.flows["revenue"])
+    channel = m.channel[:rows_in_pass]
+    sold = getattr(model, "sold_g", np.zeros(rows_in_pass)) if model.month else \
+        np.zeros(rows_in_pass)
+    sold_total = float(sold.sum())
+    by_channel = np.bincount(channel, weights=sold, minlength=len(Channel)) if sold_total else \
+        np.zeros(len(Channel))
+    formal_g = by_channel[Channel.LICENSED_BUYER] + by_channel[Channel.OFFICIAL_BUYER]
+    trader_g = by_channel[Channel.TRADER]
+    smuggle = _smuggled_share(model)
+    income = m.income[active]
+    women, men = m.woman[active], ~m.woman[active]
+    women_income = float(income[women].mean()) if women.any() else 0.0
+    men_income = float(income[men].mean()) if men.any() else 0.0
+    revenue = ledger.total("royalties") + ledger.total("fees") + ledger.total("fines")
+    spending = float(sum(model.spending.values()))
+    diggers = active & (m.role == Role.DIGGER)
+    status = model.sites.land_status[m.site]
+    exited_total = int(m.n - n_active)
+    entered_total = int(m.n - model.config.miners)
+    return {
+        "month": model.month,
+        "active_miners": n_active,
+        "entries": int(stats["entries"]),
+        "exits": int(stats["exits"]),
+        "licensed_share": _share(m.legal == Legal.LICENSED, active),
+        "applicants_waiting": int((active & (m.legal == Legal.APPLICANT)).sum()),
+        "official_sales_share": _ratio(formal_g, sold_total),
+        "trader_sales_share": _ratio(trader_g, sold_total),
+        "smuggled_share": _ratio(trader_g * smuggle, sold_total),
+        "coop_share": _share(m.coop, active),
+        "trained_share": _share(m.trained, active),
+        "women_digger_share": _share(m.woman, diggers),
+        "formal_credit_share": _share(np.isin(m.lender, FORMAL_LENDERS), active),
+        "trader_tied_share": _share(m.lender == Lender.TRADER, active),
+        "debt_mean_usd": float(m.debt[active].mean()) if n_active else 0.0,
+        "gold_kg": float(m.grams[:rows_in_pass].sum()) / 1000.0 if model.month else 0.0,
+        "income_mean_usd": float(income.mean()) if n_active else 0.0,
+        "income_median_usd": float(np.median(income)) if n_active else 0.0,
+        "income_gini": gini(income),
+        "poverty_share": float((income < ctx.poverty_line_usd_month).mean()) if n_active else 0.0,
+        "women_men_income_ratio": women_income / men_income if men_income > 0 else 0.0,
+        "royalty_usd": ledger.total("royalties"),
+        "fees_usd": ledger.total("fees"),
+        "fines_usd": ledger.total("fines"),
+        "state_spending_usd": spending,
+        "illicit_flow_usd": trader_g * smuggle * model.prices.world,
+        "mercury_kg": float(stats["mercury_kg"]),
+        "land_disturbed_ha": float(stats["land_ha"]),
+        "silicosis_new": int(stats["silicosis_new"]),
+        "accidents": int(stats["accidents"]),
+        "mean_trust": float(m.trust[active].mean()) if n_active else 0.0,
+        "price_usd_per_g": float(model.prices.world),
+        "women_income_mean_usd": women_income,
+        "men_income_mean_usd": men_income,
+        "state_revenue_usd": revenue,
+        "state_net_revenue_usd": revenue - spending,
+        "gold_sold_kg": sold_total / 1000.0,
+        "unsold_stock_kg": float(m.stock_g.sum()) / 1000.0,
+        "official_buyer_kg": float(by_channel[Channel.OFFICIAL_BUYER]) / 1000.0,
+        "mercury_free_share": _share(m.tech == Tech.MERCURY_FREE, active),
+        "retort_share": _share(m.retort, active),
+        "displaced": int(stats["displaced"]),
+        "inspections": int(stats["inspections"]),
+        "licences_granted": int(stats["licences_granted"]),
+        "protected_land_miners_share": _share(status >= 2, active),
+        "entered_total": entered_total,
+        "exited_total": exited_total,
+        "silicosis_prevalence": _share(m.silicosis, active),
+    }
+
+
+def _smuggled_share(model) -> float:
+    from asmsim.model.channels import smuggled_share
+
+    ctx, market = model.config.context, model.config.policy.market
+    return smuggled_share(ctx.trader_export_share_base, ctx.smuggling_sensitivity,
+                          market.royalty_rate, ctx.neighbour_royalty_rate)

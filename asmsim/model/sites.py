@@ -1,0 +1,88 @@
+"""The grid of mining sites: geology, land status, distances, damage (spec §2.1).
+
+Cells are mining areas, not metres. Arrays are indexed by ``cell = y * width + x``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from asmsim.config.schema import ContextConfig
+from asmsim.model.enums import LandStatus
+
+EXHAUSTED_FRACTION = 0.02  # a site with less ore than this share of its start is worked out
+
+
+class Sites:
+    """Site arrays and the towns where buyers, lenders and offices sit."""
+
+    def __init__(self, context: ContextConfig, asm_zone_share: float, rng: np.random.Generator):
+        self.width, self.height = context.grid_width, context.grid_height
+        cells = self.width * self.height
+        self.ys, self.xs = np.divmod(np.arange(cells), self.width)
+        self.grade0 = context.grade_median_g_per_t * rng.lognormal(0.0, context.grade_sigma, cells)
+        self.ore_initial = context.ore_per_site_t * rng.lognormal(0.0, 0.5, cells)
+        self.ore_t = self.ore_initial.copy()
+        self.land_disturbed_ha = np.zeros(cells)
+        self.mercury_kg = np.zeros(cells)
+        # Fixed random orders: which cells are concessions/protected, which open
+        # cells become ASM zones first, where towns and extra buying points sit.
+        order = rng.permutation(cells)
+        n_lsm = int(round(context.lsm_concession_share * cells))
+        n_protected = int(round(context.protected_share * cells))
+        self.base_status = np.full(cells, LandStatus.OPEN, dtype=np.int8)
+        self.base_status[order[:n_lsm]] = LandStatus.LSM_CONCESSION
+        self.base_status[order[n_lsm:n_lsm + n_protected]] = LandStatus.PROTECTED
+        self._zoning_order = order[n_lsm + n_protected:]
+        self.land_status = self.base_status.copy()
+        self.apply_zoning(asm_zone_share)
+        self._point_order = rng.permutation(cells)
+        self.towns = self._point_order[: context.towns]
+        self.town_of, self.dist_town = self._nearest(self.towns)
+        self.dist_buying_point = self.dist_town
+        self.flood_factor = 1.0
+
+    def _nearest(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Index of the nearest point and Euclidean distance to it (cells), per cell."""
+        dx = self.xs[:, None] - self.xs[points][None, :]
+        dy = self.ys[:, None] - self.ys[points][None, :]
+        dist = np.hypot(dx, dy)
+        nearest = dist.argmin(axis=1)
+        return nearest, dist[np.arange(len(nearest)), nearest]
+
+    def apply_zoning(self, asm_zone_share: float) -> None:
+        """Designate the first ``asm_zone_share`` of all cells (taken from open land) as ASM zones."""
+        cells = self.width * self.height
+        n_zone = min(int(round(asm_zone_share * cells)), len(self._zoning_order))
+        self.land_status = self.base_status.copy()
+        self.land_status[self._zoning_order[:n_zone]] = LandStatus.ASM_ZONE
+        self.zone_cells = self._zoning_order[:n_zone]
+
+    def place_buying_points(self, count: int) -> None:
+        """Official buying points: in towns first, then at further fixed sites."""
+        if count <= 0:
+            self.dist_buying_point = np.full(self.width * self.height, np.inf)
+            return
+        points = self._point_order[: max(count, 1)]
+        _, self.dist_buying_point = self._nearest(points)
+
+    def grade(self) -> np.ndarray:
+        """Current grade (g/t): falls with the square root of the ore left."""
+        left = np.clip(self.ore_t / self.ore_initial, 0.0, 1.0)
+        return self.grade0 * np.sqrt(left)
+
+    def exhausted(self) -> np.ndarray:
+        """Cells whose ore is worked out."""
+        return self.ore_t <= EXHAUSTED_FRACTION * self.ore_initial
+
+    def neighbourhood_share(self, count: np.ndarray, total: np.ndarray) -> np.ndarray:
+        """Per cell: ``count / total`` summed over the 3×3 Moore neighbourhood (0 where empty)."""
+        c = self._box_sum(count.reshape(self.height, self.width)).ravel()
+        t = self._box_sum(total.reshape(self.height, self.width)).ravel()
+        return np.divide(c, t, out=np.zeros_like(c), where=t > 0)
+
+    @staticmethod
+    def _box_sum(grid: np.ndarray) -> np.ndarray:
+        padded = np.pad(grid.astype(np.float64), 1)
+        h, w = grid.shape
+        return sum(padded[dy:dy + h, dx:dx + w] for dy in range(3) for dx in range(3))

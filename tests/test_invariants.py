@@ -1,0 +1,97 @@
+"""Spec §8 invariants, on several scenarios and on hypothesis-generated configs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from asmsim.config import load_config
+from asmsim.model import OUTPUTS, ASMModel
+from asmsim.model.recorder import OUTPUTS as COLUMNS
+
+SHARE_COLUMNS = [c for c, (unit, _) in COLUMNS.items() if unit == "0-1"]
+
+
+def check_table(table: pd.DataFrame, initial: int) -> None:
+    assert list(table.columns) == list(OUTPUTS)
+    values = table.to_numpy(dtype=float)
+    assert np.isfinite(values).all(), "NaN or infinity in outputs"
+    for column in SHARE_COLUMNS:
+        assert table[column].between(0.0, 1.0).all(), column
+    # People: active + exited = initial + entered.
+    assert (table["active_miners"] + table["exited_total"]
+            == initial + table["entered_total"]).all()
+    assert (table["entries"].cumsum() == table["entered_total"]).all()
+    assert (table["exits"].cumsum() == table["exited_total"]).all()
+    # Gold: produced = sold + change in unsold stock.
+    produced = table["gold_kg"].iloc[1:].to_numpy()
+    sold = table["gold_sold_kg"].iloc[1:].to_numpy()
+    stock_change = np.diff(table["unsold_stock_kg"].to_numpy())
+    np.testing.assert_allclose(produced, sold + stock_change, atol=1e-6)
+    # State revenue = royalties + fees + fines.
+    np.testing.assert_allclose(table["state_revenue_usd"],
+                               table["royalty_usd"] + table["fees_usd"] + table["fines_usd"])
+
+
+class CashAudit(ASMModel):
+    """Checks each month that every cash change went through the ledger."""
+
+    def step(self):
+        before = self.miners.cash.copy()
+        super().step()
+        n = len(before)
+        change = self.miners.cash[:n] - before
+        np.testing.assert_allclose(change, self.ledger.net()[:n], atol=1e-6)
+        assert (self.miners.cash >= -1e-9).all()
+
+
+@pytest.mark.parametrize("scenario", ["baseline", "integrated", "crackdown", "pandemic_shock",
+                                      "price_boom", "gender_responsive"])
+def test_invariants_hold(scenario):
+    config = load_config([f"scenario={scenario}", "miners=300", "months=48"])
+    model = CashAudit(config, seed=3)
+    table = model.run()
+    check_table(table, 300)
+    revenue = model.ledger.total("royalties") + model.ledger.total("fees") \
+        + model.ledger.total("fines")
+    assert table["state_revenue_usd"].iloc[-1] == pytest.approx(revenue)
+
+
+def test_market_closure_builds_stock_and_sells_it_later():
+    config = load_config(["scenario=pandemic_shock", "miners=300", "months=40"])
+    table = ASMModel(config, seed=2).run()
+    during = table.set_index("month").loc[30:35]
+    assert during["unsold_stock_kg"].max() > 0
+    assert during["official_sales_share"].max() == 0.0
+    assert table.set_index("month").loc[40, "unsold_stock_kg"] < during["unsold_stock_kg"].max()
+
+
+config_strategy = st.fixed_dictionaries({
+    "policy.market.royalty_rate": st.floats(0, 0.3),
+    "policy.legal.licence_fee_usd": st.floats(0, 5000),
+    "policy.legal.licence_processing_months": st.integers(1, 60),
+    "policy.legal.inspection_prob": st.floats(0, 1),
+    "policy.legal.corruption": st.floats(0, 1),
+    "policy.legal.asm_zone_share": st.floats(0, 0.6),
+    "policy.market.official_buyer.enabled": st.booleans(),
+    "policy.social.training_slots_per_month": st.integers(0, 500),
+    "policy.social.coop_support": st.booleans(),
+    "policy.legal.group_licences": st.booleans(),
+    "policy.finance.microfinance.enabled": st.booleans(),
+    "policy.finance.women_credit_quota": st.floats(0, 1),
+    "context.women_share": st.floats(0, 1),
+    "context.price.path": st.sampled_from(["constant", "gbm", "series"]),
+})
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(values=config_strategy, seed=st.integers(0, 2**31 - 1))
+def test_invariants_on_generated_configs(values, seed):
+    overrides = ["miners=120", "months=18"] + [f"{k}={v}".replace("True", "true")
+                                                .replace("False", "false")
+                                                for k, v in values.items()]
+    model = CashAudit(load_config(overrides), seed=seed)
+    check_table(model.run(), 120)
