@@ -21,15 +21,6 @@ from asmsim.present.dashboard.session import model_class, new_model, outputs
 PNG = b"\x89PNG"
 
 
-@pytest.fixture(autouse=True)
-def _model(monkeypatch):
-    """Use the stand-in model until ``asmsim.model.ASMModel`` has landed."""
-    try:
-        from asmsim.model import ASMModel  # noqa: F401
-    except ImportError:
-        monkeypatch.setenv("ASMSIM_DASHBOARD_MODEL", "tests.dashboard_fake:FakeModel")
-
-
 def _fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
@@ -120,12 +111,9 @@ def test_page_builds_steps_and_applies_a_lever_without_reset():
     assert len(saves) == 6  # map + 5 charts
 
 
-def test_model_class_is_the_asmsim_model_by_default(monkeypatch):
-    monkeypatch.delenv("ASMSIM_DASHBOARD_MODEL", raising=False)
-    try:
-        from asmsim.model import ASMModel
-    except ImportError:
-        pytest.skip("asmsim.model.ASMModel has not landed yet")
+def test_the_page_runs_the_asmsim_model():
+    from asmsim.model import ASMModel
+
     assert model_class() is ASMModel
 
 

@@ -1,7 +1,7 @@
 """The live charts: which outputs each shows, drawn with matplotlib to PNG.
 
-The same PNG bytes are shown on the page and offered as the download, so a
-slide gets exactly what the room saw. Policy changes are dashed vertical lines.
+The page shows the chart as SVG (cheap to redraw every month); the download
+draws the same figure again as a PNG at twice the resolution, for slides. Policy changes are dashed vertical lines.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass
 
 import pandas as pd
+from matplotlib import rc_context
 from matplotlib.figure import Figure
 
 FIGSIZE = (5.0, 2.9)
@@ -37,16 +38,24 @@ CHARTS = (
 
 
 def to_png(fig: Figure) -> bytes:
-    """The figure as PNG bytes."""
+    """The figure as PNG bytes (for the slide download)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI)
+    fig.savefig(buf, format="png", dpi=DPI * 2)
+    return buf.getvalue()
+
+
+def to_svg(fig: Figure) -> bytes:
+    """The figure as SVG with text kept as text: about half the cost of a PNG to draw."""
+    buf = io.BytesIO()
+    with rc_context({"svg.fonttype": "none"}):
+        fig.savefig(buf, format="svg")
     return buf.getvalue()
 
 
 def draw_chart(chart: Chart, table: pd.DataFrame, change_months: list[int], t) -> Figure:
     """A figure of ``chart`` from the output table; ``t`` translates labels."""
-    fig = Figure(figsize=FIGSIZE, layout="constrained")
-    ax = fig.add_subplot()
+    fig = Figure(figsize=FIGSIZE)
+    ax = fig.add_axes((0.14, 0.16, 0.82, 0.72))  # fixed: layout engines cost ~100 ms
     for column in chart.series:
         if column in table.columns:
             values = table[column] * (100.0 if chart.percent else 1.0)
@@ -63,10 +72,15 @@ def draw_chart(chart: Chart, table: pd.DataFrame, change_months: list[int], t) -
     ax.tick_params(labelsize=8)
     ax.grid(alpha=0.3)
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=7, loc="best")
+        ax.legend(fontsize=7, loc="upper left")
     return fig
 
 
 def chart_png(chart: Chart, table: pd.DataFrame, change_months: list[int], t) -> bytes:
     """:func:`draw_chart` rendered to PNG."""
     return to_png(draw_chart(chart, table, change_months, t))
+
+
+def chart_svg(chart: Chart, table: pd.DataFrame, change_months: list[int], t) -> bytes:
+    """:func:`draw_chart` rendered to SVG (the live view)."""
+    return to_svg(draw_chart(chart, table, change_months, t))

@@ -12,10 +12,17 @@ from collections.abc import Callable
 import pandas as pd
 import solara
 
-from asmsim.present.dashboard.charts import CHARTS, Chart, chart_png, to_png
+from asmsim.present.dashboard.charts import CHARTS, Chart, chart_png, chart_svg, to_png, to_svg
 from asmsim.present.dashboard.i18n import LANG_NAMES, LANGS
 from asmsim.present.dashboard.levers import DIMENSIONS, Lever, lever, levers
-from asmsim.present.dashboard.mapview import LAYERS, draw_map
+from asmsim.present.dashboard.mapview import (
+    LAND_COLOURS,
+    LAND_NAMES,
+    LAYERS,
+    LEGAL_COLOURS,
+    LEGAL_NAMES,
+    draw_map,
+)
 from asmsim.present.dashboard.session import lever_value
 
 
@@ -137,10 +144,10 @@ def Headlines(t, table: pd.DataFrame):
 
 
 @solara.component
-def FigureCard(png: bytes, filename: str, t, classes: list[str]):
-    """A PNG figure with a button saving exactly that PNG."""
+def FigureCard(image: bytes, image_format: str, png, filename: str, t, classes: list[str]):
+    """A figure (PNG or SVG bytes) with a button saving it as PNG (bytes or a callable)."""
     with solara.Card(classes=classes, style={"flex": "1 1 420px", "max-width": "560px"}):
-        solara.Image(png, width="100%")
+        solara.Image(image, width="100%", format=image_format)
         solara.FileDownload(png, filename=filename, label=t("download_png"),
                             mime_type="image/png")
 
@@ -148,15 +155,23 @@ def FigureCard(png: bytes, filename: str, t, classes: list[str]):
 @solara.component
 def MapCard(t, model, layer: str, on_layer, tick: int):
     """The map of sites with its layer choice."""
-    png = solara.use_memo(lambda: to_png(draw_map(model, layer, t)),
-                          [id(model), tick, layer, t.lang])
+    live = solara.use_memo(lambda: to_svg(draw_map(model, layer, t, legend=False)),
+                           [id(model), tick, layer])
     with solara.Column(gap="4px", style={"flex": "1 1 420px", "max-width": "560px"}):
         with solara.Row(gap="4px", classes=["map-layer"]):
             solara.Text(t("map_layer"), style={"font-size": "0.85em"})
             for name in LAYERS:
                 solara.Button(t(f"layer_{name}"), small=True, outlined=name == layer,
                               text=name != layer, on_click=lambda name=name: on_layer(name))
-        FigureCard(png, "asmsim_map.png", t, ["chart-map"])
+        solara.Text(t("map_title"), style={"font-weight": "bold"})
+        FigureCard(live, "svg+xml", lambda: to_png(draw_map(model, layer, t)), "asmsim_map.png",
+                   t, ["chart-map"])
+        legend = [(t(f"legal.{n}"), c) for n, c in zip(LEGAL_NAMES, LEGAL_COLOURS, strict=True)]
+        if layer == "land":
+            legend += [(t(f"land.{n}"), c) for n, c in zip(LAND_NAMES, LAND_COLOURS, strict=True)]
+        with solara.Row(gap="8px", style={"flex-wrap": "wrap", "font-size": "0.8em"}):
+            for label, colour in legend:
+                solara.Text(f"■ {label}", style={"color": colour, "text-shadow": "0 0 1px #555"})
         solara.Text(t("map_help"), style={"font-size": "0.8em", "color": "#666"})
 
 
@@ -170,6 +185,7 @@ def ChartGrid(t, table: pd.DataFrame, change_months: list[int], tick: int, model
 @solara.component
 def ChartCard(t, chart: Chart, table, change_months, tick: int, model_id: int):
     """One live chart, redrawn when the month, the model or the language changes."""
-    png = solara.use_memo(lambda: chart_png(chart, table, change_months, t),
+    svg = solara.use_memo(lambda: chart_svg(chart, table, change_months, t),
                           [model_id, tick, tuple(change_months), t.lang])
-    FigureCard(png, f"asmsim_{chart.id}.png", t, [f"chart-{chart.id}"])
+    FigureCard(svg, "svg+xml", lambda: chart_png(chart, table, change_months, t),
+               f"asmsim_{chart.id}.png", t, [f"chart-{chart.id}"])

@@ -25,12 +25,16 @@ def _jitter(n: int) -> tuple[np.ndarray, np.ndarray]:
     return (((rows * 0.618034) % 1.0) - 0.5) * 0.7, (((rows * 0.414214) % 1.0) - 0.5) * 0.7
 
 
-def draw_map(model, layer: str, t) -> Figure:
-    """The map figure for ``model``; ``layer`` is ``land`` or ``mercury``."""
+def draw_map(model, layer: str, t, *, legend: bool = True) -> Figure:
+    """The map figure for ``model``; ``layer`` is ``land`` or ``mercury``.
+
+    ``legend=False`` (the live view, which shows the legend as page text) saves
+    about a third of the drawing time.
+    """
     sites, miners = model.sites, model.miners
     w, h = sites.width, sites.height
-    fig = Figure(figsize=(5.0, 4.6), layout="constrained")
-    ax = fig.add_subplot()
+    fig = Figure(figsize=(5.0, 4.6))
+    ax = fig.add_axes((0.05, 0.16, 0.75, 0.76))  # fixed: layout engines cost ~100 ms
     if layer == "mercury":
         grid = np.asarray(sites.mercury_kg, float).reshape(h, w)
         positive = grid[grid > 0]
@@ -38,7 +42,7 @@ def draw_map(model, layer: str, t) -> Figure:
             if positive.size else None
         image = ax.imshow(np.where(grid > 0, grid, np.nan), origin="lower", cmap="Greys",
                           norm=norm, interpolation="nearest")
-        fig.colorbar(image, ax=ax, shrink=0.7, label=t("mercury_cells"))
+        fig.colorbar(image, cax=fig.add_axes((0.83, 0.2, 0.03, 0.68)), label=t("mercury_cells"))
     else:
         grid = np.asarray(sites.land_status).reshape(h, w)
         ax.imshow(grid, origin="lower", cmap=ListedColormap(LAND_COLOURS), vmin=-0.5,
@@ -53,11 +57,13 @@ def draw_map(model, layer: str, t) -> Figure:
     ax.scatter(x, y, s=3, c=colours, linewidths=0)
     ax.set_xticks([])
     ax.set_yticks([])
+    if not legend:
+        return fig
     ax.set_title(t("map_title"), fontsize=11)
     handles = [Patch(color=c, label=t(f"legal.{name}")) for name, c in
                zip(LEGAL_NAMES, LEGAL_COLOURS, strict=True)]
     if layer == "land":
         handles += [Patch(color=c, label=t(f"land.{name}")) for name, c in
                     zip(LAND_NAMES, LAND_COLOURS, strict=True)]
-    fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=7, frameon=False)
+    fig.legend(handles=handles, loc="lower center", ncol=4, fontsize=7, frameon=False)
     return fig

@@ -7,8 +7,6 @@ the dashboard never recomputes an outcome.
 
 from __future__ import annotations
 
-import importlib
-import os
 from typing import Any
 
 import pandas as pd
@@ -16,15 +14,9 @@ import pandas as pd
 from asmsim.config import Config, load_config
 from asmsim.present.dashboard.levers import get_value
 
-MODEL_ENV = "ASMSIM_DASHBOARD_MODEL"  # "module:Class", a test hook; default ASMModel
-
 
 def model_class() -> type:
-    """The model class: ``asmsim.model.ASMModel`` (or ``$ASMSIM_DASHBOARD_MODEL``)."""
-    spec = os.environ.get(MODEL_ENV)
-    if spec:
-        module, _, name = spec.partition(":")
-        return getattr(importlib.import_module(module), name)
+    """The model class the page runs (imported late: the page module loads fast)."""
     from asmsim.model import ASMModel
 
     return ASMModel
