@@ -9,8 +9,10 @@ Start-up scenario and language come from ``$ASMSIM_DASHBOARD_SCENARIO`` and
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
+import traceback
 
 import solara
 import solara.lab
@@ -27,7 +29,12 @@ from asmsim.present.dashboard.components import (
 from asmsim.present.dashboard.i18n import DEFAULT_LANG, LANGS, translator
 from asmsim.present.dashboard.session import new_model, outputs, scenario_config
 
-PLAY_INTERVAL_S = 0.3  # at least this long per month while playing, so people can follow
+# Bumped after every month or lever change (the model is mutated in place). A
+# module-level reactive is per browser tab under solara-server; like Mesa's
+# ``update_counter`` it also redraws when set from the play task.
+TICK = solara.reactive(0)
+PLAY_INTERVAL_S = 0.5  # at least this long per month while playing, so people can follow
+PAUSE_MIN_S = 0.25  # idle time after each month so the server can send the redraw
 
 
 def initial_scenario() -> str:
@@ -49,7 +56,7 @@ def Page():
     scenario = solara.use_reactive(initial_scenario())
     first = solara.use_memo(lambda: new_model(scenario_config(scenario.value)), [])
     model = solara.use_reactive(first)
-    tick = solara.use_reactive(0)
+    tick = TICK
     playing = solara.use_reactive(False)
     layer = solara.use_reactive("land")
     error = solara.use_reactive("")
@@ -64,13 +71,20 @@ def Page():
             playing.value = False
         redraw()
 
-    def play_loop():
-        while playing.value:
-            started = time.perf_counter()
-            advance()
-            time.sleep(max(0.0, PLAY_INTERVAL_S - (time.perf_counter() - started)))
+    async def play_loop():
+        # On the server's event loop, not a thread: renders made from a worker
+        # thread did not reach the browser (checked in Chromium).
+        try:
+            while playing.value:
+                started = time.perf_counter()
+                advance()
+                await asyncio.sleep(max(PAUSE_MIN_S, PLAY_INTERVAL_S - (time.perf_counter() - started)))
+        except Exception as exc:  # noqa: BLE001 - a failing month stops play, says why
+            playing.value = False
+            error.value = t("lever_error", error=f"{type(exc).__name__}: {exc}")
+            traceback.print_exc()
 
-    solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
+    solara.lab.use_task(play_loop, dependencies=[playing.value])
 
     def load(name: str):
         playing.value = False

@@ -92,7 +92,8 @@ def LeverPanel(t, model, on_change, error: str, tick: int):
         if error:
             solara.Error(error, dense=True)
         for dimension in DIMENSIONS:
-            solara.Markdown(f"**{t('dim_' + dimension)}**")
+            solara.Text(t("dim_" + dimension), style={"font-weight": "bold", "display": "block",
+                                                      "margin-top": "8px"})
             for item in levers():
                 if item.dimension == dimension:
                     LeverControl(t, item, lever_value(model, item.key), on_change)
@@ -106,7 +107,8 @@ def LeverPanel(t, model, on_change, error: str, tick: int):
 @solara.component
 def ChangeList(t, changes: list[tuple[int, str, object]]):
     """The policy changes asked for so far, last value per month and lever."""
-    solara.Markdown(f"**{t('changes')}**")
+    solara.Text(t("changes"), style={"font-weight": "bold", "display": "block",
+                                     "margin-top": "8px"})
     latest: dict[tuple[int, str], object] = {}
     for month, key, value in changes:
         latest[(month, key)] = value

@@ -30,7 +30,7 @@ def translate(lang: str, key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-class translator:  # noqa: N801 - used like a function: t = translator("fr"); t("title")
+class translator:  # used like a function: t = translator("fr"); t("title")
     """``t(key, **values)`` bound to one language; equal when the language is.
 
     Components receive ``t`` as a prop; equality by language makes Solara

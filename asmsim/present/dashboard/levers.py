@@ -41,7 +41,7 @@ class Lever:
             return bool(shown)
         if self.percent:
             return round(float(shown) / 100.0, 6)
-        return int(round(shown)) if self.kind == "int" else float(shown)
+        return round(shown) if self.kind == "int" else float(shown)
 
     def format(self, value: Any, on: str = "on", off: str = "off") -> str:
         """A config value as a short text with its unit, e.g. ``7 %`` or ``1,500``."""
