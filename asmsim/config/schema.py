@@ -89,13 +89,13 @@ class ContextConfig:
     protected_share: float = share(0.10, "share of sites in protected areas")
     women_share: float = share(0.30, "share of women among miners", source=SRC_GENDER)
     digger_share_men: float = share(0.60, "probability a man works as digger")
-    women_role_bias: float = share(0.75, "relative reduction of women's chance to dig "
+    women_role_bias: float = share(0.85, "relative reduction of women's chance to dig "
                                    "(0 = same roles as men)", source=SRC_GENDER_GAP)
     processor_share_nondiggers: float = share(0.5, "non-diggers who process (rest haul)")
     tonnes_digger: float = param(4.0, "t/month", "ore handled by a digger", lo=0.0)
-    tonnes_processor: float = param(1.6, "t/month", "ore-equivalent credited to a processor",
+    tonnes_processor: float = param(1.0, "t/month", "ore-equivalent credited to a processor",
                                     lo=0.0, source=SRC_KAMITUGA)
-    tonnes_hauler: float = param(1.2, "t/month", "ore-equivalent credited to a hauler", lo=0.0,
+    tonnes_hauler: float = param(0.8, "t/month", "ore-equivalent credited to a hauler", lo=0.0,
                                  source=SRC_KAMITUGA)
     grade_median_g_per_t: float = param(3.0, "g/t", "median ore grade of a site", lo=0.01)
     grade_sigma: float = param(0.6, "log", "lognormal spread of site grades", lo=0.0, hi=3.0)
@@ -103,7 +103,7 @@ class ContextConfig:
     skill_sigma: float = param(0.3, "log", "lognormal spread of miners' skill", lo=0.0, hi=2.0)
     recovery_whole_ore: float = share(0.35, "gold recovered by whole-ore amalgamation")
     recovery_concentrate: float = share(0.40, "gold recovered by concentrate amalgamation")
-    recovery_mercury_free: float = share(0.50, "gold recovered mercury-free", source=SRC_HG_FREE)
+    recovery_mercury_free: float = share(0.42, "gold recovered mercury-free", source=SRC_HG_FREE)
     hg_au_whole_ore: float = param(3.0, "kg Hg/kg Au", "mercury lost per gold, whole-ore "
                                    "amalgamation (UNEP toolkit ratios not retrieved)", lo=0.0)
     hg_au_concentrate: float = param(1.3, "kg Hg/kg Au", "mercury lost per gold, concentrate "
@@ -115,6 +115,7 @@ class ContextConfig:
     subsistence_usd_month: float = usd(65.0, "household consumption floor per miner",
                                        unit="USD/month", source=SRC_POVERTY)
     consumption_share_of_surplus: float = share(0.8, "share of income above subsistence consumed")
+    savings_drawdown: float = share(0.1, "share of savings spent each month beyond that")
     poverty_line_usd_month: float = usd(65.0, "poverty line", unit="USD/month",
                                         source=SRC_POVERTY)
     outside_wage_usd_month: float = usd(90.0, "rural wage outside mining (w_out)",
@@ -147,19 +148,34 @@ class ContextConfig:
     loan_term_months: int = months(12, "repayment term of formal loans")
     default_after_months: int = months(4, "months in arrears before a default")
     equipment_value_usd: float = usd(120.0, "value of tools that can be seized")
-    mercury_free_capex_usd: float = usd(400.0, "sluice/shaking-table kit per miner (shared use)")
+    mercury_free_capex_usd: float = usd(1500.0, "sluice/shaking-table kit per miner (shared use)")
     retort_cost_usd: float = usd(15.0, "retort")
+    concentrate_capex_usd: float = usd(200.0, "sluice and tools to amalgamate concentrates only")
     dust_control_capex_usd: float = usd(80.0, "wet drilling / masks kit")
+    retort_health_value_usd: float = usd(10.0, "perceived monthly health value of a retort "
+                                         "(trained miner)", unit="USD/month")
+    dust_health_value_usd: float = usd(20.0, "perceived monthly health value of dust control "
+                                       "(trained miner)", unit="USD/month")
+    adoption_hassle_usd: float = usd(25.0, "monthly bother of a new practice (time, habit)",
+                                     unit="USD/month")
+    retort_hassle_usd: float = usd(35.0, "monthly bother of using a retort (slower batches, "
+                                   "fear of losing gold)", unit="USD/month")
+    untrained_awareness: float = share(0.2, "share of health value an untrained miner perceives")
+    licensee_trader_penalty_usd_per_g: float = usd(3.0, "expected cost to a licensee of selling "
+                                                   "informally (reporting duty)", unit="USD/g")
     compliance_cost_usd_month: float = usd(8.0, "reporting, safety and environmental duties of a "
                                            "licence", unit="USD/month")
-    tenure_value_usd_month: float = usd(10.0, "value of security of tenure", unit="USD/month")
+    tenure_value_usd_month: float = usd(30.0, "value of security of tenure", unit="USD/month")
     office_travel_cost_usd: float = usd(80.0, "cost to reach a central licensing office")
     coop_fee_share: float = share(0.2, "a member's share of a group licence fee")
     coop_benefit_usd_month: float = usd(6.0, "benefit of membership (shared costs, voice)",
                                         unit="USD/month")
-    logit_scale_per_usd: float = param(0.04, "1/USD", "λ: rationality of monthly choices",
+    logit_scale_per_usd: float = param(0.1, "1/USD", "λ: rationality of monthly choices",
                                        lo=0.0, hi=10.0)
-    reconsider_prob: float = share(0.08, "share of miners reconsidering formal status a month")
+    reconsider_prob: float = share(0.05, "share of miners reconsidering formal status a month")
+    formalization_inertia_usd: float = usd(15.0, "status-quo bias against changing formal "
+                                           "status (applying, joining)", unit="USD/month")
+    adoption_prob: float = share(0.03, "share of miners reconsidering technology a month")
     social_weight_usd: float = usd(20.0, "utility of all neighbours being licensed / mercury-free",
                                    unit="USD/month")
     trust_weight_usd: float = usd(20.0, "utility of full trust in government (vs 0.5)",
@@ -167,7 +183,7 @@ class ContextConfig:
     initial_trust: float = share(0.4, "mean trust in government at month 0")
     trust_loss_sanction: float = share(0.15, "trust lost by a sanctioned miner without support")
     trust_gain_support: float = share(0.10, "trust gained from training or fair licensing")
-    initial_licensed_share: float = share(0.10, "miners licensed at month 0", source=SRC_INFORMAL)
+    initial_licensed_share: float = share(0.05, "miners licensed at month 0", source=SRC_INFORMAL)
     initial_coop_share: float = share(0.05, "miners in a cooperative at month 0")
     applicant_giveup_prob: float = share(0.02, "monthly chance an applicant gives up once the "
                                          "wait exceeds the statutory time",
@@ -213,7 +229,8 @@ class ContextConfig:
 
 @dataclass
 class LegalPolicy:
-    licence_fee_usd: float = usd(1500.0, "fee for an individual ASM licence", source=SRC_GH_FEE)
+    licence_fee_usd: float = usd(600.0, "fee for an individual ASM licence (assumption scaled "
+                                  "from the Ghana concession cost)", source=SRC_GH_FEE)
     licence_processing_months: int = months(24, "statutory processing time", source=SRC_GH_DELAY)
     office_capacity_per_month: int = param(25, "licences/month", "licences the office can "
                                            "process", lo=0)

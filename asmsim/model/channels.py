@@ -8,7 +8,8 @@ Per-gram utilities (USD/g):
 
 with royalty ``r``, export tax ``x``, access cost ``a`` per cell of distance,
 closure factor ``c``, trader-inspection risk ``q`` (half passed to miners) and
-the pre-finance discount ``tie`` for tied miners. A tied miner selling elsewhere
+the pre-finance discount ``tie`` for tied miners; a licensee selling to a
+trader also bears the expected cost of breaking its reporting duty. A tied miner selling elsewhere
 bears a switching penalty (lost pre-finance and goodwill; not a cash flow).
 Choice is multinomial logit on the monthly value (per-gram utility × grams).
 """
@@ -46,10 +47,11 @@ class ChannelCosts:
     trader_inspection_prob: float
     tie_discount: float
     tie_penalty: float
+    licensee_trader_penalty: float
 
 
 def per_gram_utilities(prices: PostedPrices, costs: ChannelCosts, dist_town, dist_point,
-                       tied) -> np.ndarray:
+                       tied, licensed) -> np.ndarray:
     """Utility per gram (USD/g) of each sale channel, shape (miners, 3)."""
     p, r = prices.world, prices.royalty_rate
     penalty = np.where(tied, costs.tie_penalty * p, 0.0)
@@ -59,7 +61,8 @@ def per_gram_utilities(prices: PostedPrices, costs: ChannelCosts, dist_town, dis
     u[:, Channel.OFFICIAL_BUYER] = prices.official * (1 - r) - costs.access_usd_per_g_cell \
         * np.minimum(dist_point, 1e6) - penalty
     u[:, Channel.TRADER] = prices.trader - costs.trader_inspection_prob * 0.5 * p \
-        - np.where(tied, costs.tie_discount * p, 0.0)
+        - np.where(tied, costs.tie_discount * p, 0.0) \
+        - np.where(licensed, costs.licensee_trader_penalty, 0.0)
     return u
 
 

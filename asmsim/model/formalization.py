@@ -12,6 +12,7 @@ one per mechanism, so every lever acts through a visible term::
     waiting            − the share of the term lost in the queue × the gains above
     social             neighbours already licensed
     trust              trust in government (− below 0.5, + above)
+    inertia            − status-quo bias against changing status (not applied at renewal)
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from asmsim.model.channels import available, inclusive_value
-from asmsim.model.enums import Legal, LandStatus
+from asmsim.model.enums import Channel, LandStatus, Legal
 
 
 def licence_terms(model, rows: np.ndarray, fee_usd: float, *, renewal: bool = False
@@ -29,10 +30,17 @@ def licence_terms(model, rows: np.ndarray, fee_usd: float, *, renewal: bool = Fa
     legal_cfg = cfg.policy.legal
     scale = ctx.logit_scale_per_usd
     g = model.expected_grams[rows]
-    u = model.per_gram_utility[rows] * g[:, None]
+    # Per-gram utilities as an informal miner and as a licensee (who bears a duty to sell
+    # formally), whatever the miner's status now.
+    penalty = ctx.licensee_trader_penalty_usd_per_g
+    as_informal = model.per_gram_utility[rows].copy()
+    as_informal[:, Channel.TRADER] += np.where(m.legal[rows] == Legal.LICENSED, penalty, 0.0)
+    as_licensee = as_informal.copy()
+    as_licensee[:, Channel.TRADER] -= penalty
     status_now = np.full(len(rows), Legal.INFORMAL, dtype=np.int8)
-    now = inclusive_value(u, available(model.prices, status_now), scale)
-    licensed = inclusive_value(u, available(model.prices, status_now, Legal.LICENSED), scale)
+    now = inclusive_value(as_informal * g[:, None], available(model.prices, status_now), scale)
+    licensed = inclusive_value(as_licensee * g[:, None],
+                               available(model.prices, status_now, Legal.LICENSED), scale)
     market_access = licensed - now
 
     p_caught = legal_cfg.inspection_prob * ctx.visibility_informal * (1 - legal_cfg.corruption)
@@ -51,9 +59,10 @@ def licence_terms(model, rows: np.ndarray, fee_usd: float, *, renewal: bool = Fa
     waiting = -min(wait / legal_cfg.licence_duration_months, 1.0) * gains
     social = ctx.social_weight_usd * model.neighbour_licensed[m.site[rows]]
     trust = ctx.trust_weight_usd * 2.0 * (m.trust[rows] - 0.5)
+    inertia = np.full(len(rows), 0.0 if renewal else -ctx.formalization_inertia_usd)
     return {"market_access": market_access, "avoided_sanctions": avoided_sanctions,
             "credit": credit, "tenure": tenure, "fee": fee, "compliance": compliance,
-            "waiting": waiting, "social": social, "trust": trust}
+            "waiting": waiting, "social": social, "trust": trust, "inertia": inertia}
 
 
 def choose(values: np.ndarray, scale: float, rng: np.random.Generator) -> np.ndarray:
@@ -140,29 +149,46 @@ def renew_or_lapse(model) -> None:
     model.month_stats["licences_lapsed"] += len(lapsed)
 
 
-def join_cooperatives(model) -> None:
-    """Miners reconsider membership; support and group licences make it worth more."""
+def coop_value(model, rows: np.ndarray) -> np.ndarray:
+    """Monthly value (USD) of cooperative membership for miners ``rows``."""
     m, ctx, cfg = model.miners, model.config.context, model.config.policy
-    rows = np.flatnonzero(m.active & ~m.coop & (model.rng.random(m.n) < ctx.reconsider_prob))
-    if len(rows) == 0:
-        return
     support = cfg.social.coop_support
     value = np.full(len(rows), ctx.coop_benefit_usd_month - (0.0 if support else 10.0))
     value += ctx.trust_weight_usd * 2.0 * (m.trust[rows] - 0.5)
-    group = support and cfg.legal.group_licences
-    if group:
+    if support and cfg.legal.group_licences:
         terms = licence_terms(model, rows, cfg.legal.licence_fee_usd * ctx.coop_fee_share,
                               renewal=True)
-        licence_value = np.maximum(sum(terms.values()), 0.0)
-        value += np.where(m.legal[rows] == Legal.LICENSED, 0.0, licence_value)
+        group_value = np.maximum(sum(terms.values()), 0.0)
+        value += np.where((m.legal[rows] == Legal.LICENSED) & ~m.via_coop[rows], 0.0,
+                          group_value)
     if support and cfg.social.women_priority > 0:
         value += np.where(m.woman[rows], ctx.coop_benefit_usd_month * cfg.social.women_priority,
                           0.0)
-    joins = rows[choose(value, ctx.logit_scale_per_usd, model.rng)]
+    return value
+
+
+def update_cooperatives(model) -> None:
+    """Members and non-members reconsider: join if membership is worth more than inertia, leave
+    if it is worth less than nothing. Support and group licences make it worth more."""
+    m, ctx, cfg = model.miners, model.config.context, model.config.policy
+    rows = np.flatnonzero(m.active & (model.rng.random(m.n) < ctx.reconsider_prob))
+    if len(rows) == 0:
+        return
+    value = coop_value(model, rows)
+    member = m.coop[rows]
+    stay_or_join = choose(value - np.where(member, 0.0, ctx.formalization_inertia_usd),
+                          ctx.logit_scale_per_usd, model.rng)
+    joins = rows[~member & stay_or_join]
+    leaves = rows[member & ~stay_or_join]
     m.coop[joins] = True
+    m.coop[leaves] = False
+    group_members = leaves[m.via_coop[leaves]]
+    m.legal[group_members] = Legal.INFORMAL  # a group licence does not follow a leaver
+    m.via_coop[group_members] = False
+    support = cfg.social.coop_support
     if support:
         model.spend("coop_grants", len(joins) * ctx.coop_grant_usd)
-    if group:
+    if support and cfg.legal.group_licences:
         newly = joins[m.legal[joins] != Legal.LICENSED]
         fee = cfg.legal.licence_fee_usd * ctx.coop_fee_share
         paid = model.pay_with_credit(newly, fee, purpose="fee")

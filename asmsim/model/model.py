@@ -303,10 +303,11 @@ class ASMModel(mesa.Model):
         m, ctx, sites = self.miners, self.config.context, self.sites
         costs = ChannelCosts(ctx.access_cost_usd_per_g_cell,
                              self.config.policy.market.trader_inspection_prob,
-                             ctx.prefinance_tie_discount, ctx.tie_switch_penalty)
+                             ctx.prefinance_tie_discount, ctx.tie_switch_penalty,
+                             ctx.licensee_trader_penalty_usd_per_g)
         self.per_gram_utility = channels.per_gram_utilities(
             self.prices, costs, sites.dist_town[m.site], sites.dist_buying_point[m.site],
-            m.tied_trader >= 0)
+            m.tied_trader >= 0, m.legal == Legal.LICENSED)
         self.expected_grams = sites.grade()[m.site] * self._tonnes_potential() \
             * self.recovery_by_tech[m.tech]
         cells = sites.width * sites.height
@@ -413,7 +414,8 @@ class ASMModel(mesa.Model):
         m.exp_income[:] = np.where(m.active, (1 - w) * m.exp_income + w * income, m.exp_income)
         desired = ctx.subsistence_usd_month + ctx.consumption_share_of_surplus \
             * np.maximum(income - ctx.subsistence_usd_month, 0.0)
-        desired = np.where(m.active, desired, 0.0)
+        desired = np.where(m.active, desired + ctx.savings_drawdown * np.maximum(m.cash - desired,
+                                                                                  0.0), 0.0)
         short = np.flatnonzero(desired > m.cash)
         if len(short):
             self.borrow(short, desired[short] - m.cash[short], "consumption")
@@ -422,7 +424,7 @@ class ASMModel(mesa.Model):
     def _decide(self) -> None:
         formalization.renew_or_lapse(self)
         formalization.apply_for_licences(self)
-        formalization.join_cooperatives(self)
+        formalization.update_cooperatives(self)
         technology.adopt(self)
         self._move_and_resort()
         self._exit()

@@ -16,17 +16,14 @@ from asmsim.model.enums import Tech
 from asmsim.model.formalization import choose
 
 HORIZON_MONTHS = 24
-HEALTH_VALUE_RETORT_USD = 4.0       # perceived monthly health value of a retort (assumption)
-HEALTH_VALUE_DUST_USD = 6.0         # perceived monthly health value of dust control (assumption)
-UNTRAINED_AWARENESS = 0.25          # share of health value an untrained miner perceives
 
 
 def adopt(model) -> None:
     m, ctx, social = model.miners, model.config.context, model.config.policy.social
     scale = ctx.logit_scale_per_usd
     rng = model.rng
-    considering = m.active & (rng.random(m.n) < ctx.reconsider_prob)
-    awareness = np.where(m.trained, 1.0, UNTRAINED_AWARENESS)
+    considering = m.active & (rng.random(m.n) < ctx.adoption_prob)
+    awareness = np.where(m.trained, 1.0, ctx.untrained_awareness)
     price = model.prices.world * 0.9
 
     # Mercury-free processing: trained miners only; the gain is the extra recovery.
@@ -37,7 +34,7 @@ def adopt(model) -> None:
                                              - 1.0) * price
         capex = ctx.mercury_free_capex_usd * (1 - social.mercury_free_subsidy_share)
         peers = ctx.social_weight_usd * model.neighbour_mercury_free[m.site[rows]]
-        value = gain + peers - capex / HORIZON_MONTHS
+        value = gain + peers - capex / HORIZON_MONTHS - ctx.adoption_hassle_usd
         buyers = rows[choose(value, scale, rng)]
         paid = model.pay_with_credit(buyers, capex, purpose="equipment")
         buyers = buyers[paid]
@@ -45,20 +42,26 @@ def adopt(model) -> None:
         model.spend("subsidies", len(buyers) * ctx.mercury_free_capex_usd
                     * social.mercury_free_subsidy_share)
 
-    # Concentrate amalgamation (cheap: needs know-how, not capital).
+    # Concentrate amalgamation: a sluice, and the know-how to use it.
     rows = np.flatnonzero(considering & (m.tech == Tech.WHOLE_ORE))
     if len(rows):
         recovery = model.recovery_by_tech
         gain = model.expected_grams[rows] * (recovery[Tech.CONCENTRATE]
                                              / recovery[Tech.WHOLE_ORE] - 1.0) * price
-        value = gain * awareness[rows] - 5.0
-        m.tech[rows[choose(value, scale, rng)]] = Tech.CONCENTRATE
+        capex = ctx.concentrate_capex_usd * (1 - social.mercury_free_subsidy_share)
+        value = gain * awareness[rows] - capex / HORIZON_MONTHS - ctx.adoption_hassle_usd
+        buyers = rows[choose(value, scale, rng)]
+        paid = model.pay_with_credit(buyers, capex, purpose="equipment")
+        buyers = buyers[paid]
+        m.tech[buyers] = Tech.CONCENTRATE
+        model.spend("subsidies", len(buyers) * ctx.concentrate_capex_usd
+                    * social.mercury_free_subsidy_share)
 
     # Retort: cheap; value is health (perceived with training) and peers.
     rows = np.flatnonzero(considering & ~m.retort & (m.tech != Tech.MERCURY_FREE))
     if len(rows):
-        value = HEALTH_VALUE_RETORT_USD * awareness[rows] * 2.0 - ctx.retort_cost_usd \
-            / HORIZON_MONTHS - 2.0
+        value = ctx.retort_health_value_usd * awareness[rows] - ctx.retort_cost_usd \
+            / HORIZON_MONTHS - ctx.retort_hassle_usd
         buyers = rows[choose(value, scale, rng)]
         paid = model.pay_with_credit(buyers, ctx.retort_cost_usd, purpose="equipment")
         m.retort[buyers[paid]] = True
@@ -67,7 +70,8 @@ def adopt(model) -> None:
     rows = np.flatnonzero(considering & ~m.dust_control)
     if len(rows):
         capex = ctx.dust_control_capex_usd * (1 - social.ohs_subsidy_share)
-        value = HEALTH_VALUE_DUST_USD * awareness[rows] - capex / HORIZON_MONTHS
+        value = ctx.dust_health_value_usd * awareness[rows] - capex / HORIZON_MONTHS \
+            - ctx.adoption_hassle_usd
         buyers = rows[choose(value, scale, rng)]
         paid = model.pay_with_credit(buyers, capex, purpose="equipment")
         buyers = buyers[paid]
