@@ -1,0 +1,124 @@
+"""Fixtures for real-browser tests: the dashboard server and Chromium with no network.
+
+Chromium is Debian's ``/usr/bin/chromium`` driven by Playwright. Without it the
+tests skip with a message, except in CI (``CI`` set), where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from asmsim.present.dashboard import assets, server
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("ASMSIM_CHROMIUM", "/usr/bin/chromium")
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"browser tests need {reason} in CI")
+    pytest.skip(f"browser tests skipped: {reason} (apt-get install -y chromium)")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((server.HOST, 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def dashboard_url():
+    """Start ``asmsim``'s dashboard server on a free loopback port; always stop it."""
+    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
+        _unavailable(f"Chromium at {CHROMIUM}")
+    try:
+        cache = assets.ensure_assets()
+    except assets.AssetsError as exc:
+        _unavailable(str(exc))
+    port = _free_port()
+    env = server.server_env(cache, scenario="baseline", lang="en")
+    proc = subprocess.Popen(server.server_command(port), env=env, cwd=REPO,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    url = server.url(port)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"dashboard server exited: {proc.stderr.read().decode()[-2000:]}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as reply:
+                    if reply.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("dashboard server did not answer within 60 s")
+            time.sleep(0.3)
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+class OfflinePage:
+    """A Chromium page that may reach 127.0.0.1 only, recording what went wrong."""
+
+    def __init__(self, page):
+        self.page = page
+        self.blocked: list[str] = []
+        self.failed: list[str] = []
+        self.console_errors: list[str] = []
+        page.route("**/*", self._route)
+        page.on("console", lambda m: self.console_errors.append(m.text)
+                if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.console_errors.append(str(e)))
+        page.on("requestfailed", lambda r: self.failed.append(r.url))
+        page.on("response", lambda r: self.failed.append(f"{r.status} {r.url}")
+                if r.status >= 400 else None)
+
+    def _route(self, route):
+        if route.request.url.startswith(f"http://{server.HOST}"):
+            route.continue_()
+        else:
+            self.blocked.append(route.request.url)
+            route.abort()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS,
+                                              timeout=30_000)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def dashboard(browser, dashboard_url):
+    """The dashboard freshly loaded in an offline page (a new browser tab = a new model)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000},
+                                  accept_downloads=True)
+    context.set_default_timeout(20_000)
+    offline = OfflinePage(context.new_page())
+    offline.page.goto(dashboard_url)
+    offline.page.get_by_text("Month 0").wait_for(timeout=30_000)
+    yield offline
+    context.close()
