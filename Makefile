@@ -28,7 +28,11 @@ $(STAMP): pyproject.toml
 	  echo "creating $(VENV) with $$py"; rm -rf $(VENV); $$py -m venv $(VENV); fi
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m asmsim.present.dashboard.assets || echo "warning: dashboard assets not fetched (npm registry unreachable?)" >&2
 	@touch $(STAMP)
+
+assets: $(STAMP)
+	$(PY) -m asmsim.present.dashboard.assets
 
 venv: $(STAMP)
 
