@@ -195,9 +195,14 @@ class ContextConfig:
                              "below its reservation wage for 3 months", source=SRC_RUSH)
     labour_pool_per_miner: float = param(3.0, "people/miner", "rural labour pool per initial "
                                          "miner", lo=0.0)
-    entry_rate: float = share(0.004, "monthly entry rate of the pool when mining pays like w_out",
+    entry_rate: float = share(0.01, "monthly entry rate of the pool when mining pays "
+                              "entry_income_multiple × w_out (half the maximum rate)",
                               source=SRC_RUSH)
-    entry_steepness: float = param(0.7, "-", "k in the entry logistic", lo=0.0, hi=50.0)
+    entry_income_multiple: float = param(3.0, "×", "expected mining income, as a multiple of "
+                                         "w_out, at which half the maximum entry rate is reached "
+                                         "(migration costs, risk, hardship)", lo=0.0, hi=20.0)
+    entry_steepness: float = param(1.5, "-", "k in the entry logistic, per unit of E[income]/w_out",
+                                   lo=0.0, hi=50.0)
     accident_rate_monthly: float = share(0.0045, "accidents per miner-month (licensed, "
                                          "trained)", source=SRC_INJURY)
     accident_informal_factor: float = param(2.0, "×", "accident multiplier without a licence",

@@ -123,12 +123,12 @@ class Government(mesa.Agent):
         candidates = np.flatnonzero(m.active & ~m.trained)
         if len(candidates) == 0:
             return
-        key = model.rng.random(len(candidates))
+        key = model.stream("training").random(len(candidates))
         women = candidates[m.woman[candidates]]
         reserved = min(len(women), int(round(slots * social.women_priority)))
         chosen_women = women[np.argsort(key[m.woman[candidates]])[:reserved]]
         rest = np.setdiff1d(candidates, chosen_women, assume_unique=True)
-        rest = rest[np.argsort(model.rng.random(len(rest)))[: slots - reserved]]
+        rest = rest[np.argsort(model.stream("training").random(len(rest)))[: slots - reserved]]
         chosen = np.concatenate([chosen_women, rest])
         m.trained[chosen] = True
         m.trust[chosen] = np.minimum(1.0, m.trust[chosen] + ctx.trust_gain_support)

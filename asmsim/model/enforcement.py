@@ -24,20 +24,20 @@ def inspect(model) -> None:
     if legal_cfg.inspection_prob <= 0:
         return
     exposed = m.active & (m.legal == Legal.INFORMAL) & (m.suspended == 0)
-    inspected = exposed & (model.rng.random(m.n) < legal_cfg.inspection_prob
+    inspected = exposed & (model.stream("enforcement").random(m.n) < legal_cfg.inspection_prob
                            * ctx.visibility_informal)
     rows = np.flatnonzero(inspected)
     model.spend("enforcement", len(rows) * ctx.inspection_cost_usd)
     if len(rows) == 0:
         return
-    bribe = model.rng.random(len(rows)) < legal_cfg.corruption
+    bribe = model.stream("enforcement").random(len(rows)) < legal_cfg.corruption
     bribers, sanctioned = rows[bribe], rows[~bribe]
     bribe_paid = np.minimum(m.cash[bribers], BRIBE_SHARE_OF_FINE * legal_cfg.fine_usd)
     model.debit_rows(bribers, "bribes", bribe_paid)
 
     fine_paid = np.minimum(m.cash[sanctioned], legal_cfg.fine_usd)
     model.debit_rows(sanctioned, "fines", fine_paid)
-    seized = sanctioned[model.rng.random(len(sanctioned)) < legal_cfg.seizure_prob]
+    seized = sanctioned[model.stream("enforcement").random(len(sanctioned)) < legal_cfg.seizure_prob]
     m.tech[seized] = np.where(m.tech[seized] == Tech.MERCURY_FREE, Tech.WHOLE_ORE,
                               m.tech[seized])
     m.retort[seized] = False

@@ -83,14 +83,14 @@ def apply_for_licences(model) -> None:
     zones = licensable_cells(model)
     if len(zones) == 0 or legal_cfg.office_capacity_per_month == 0:
         return
-    reconsider = m.active & (m.legal == Legal.INFORMAL) & (model.rng.random(m.n) < ctx.reconsider_prob)
+    reconsider = m.active & (m.legal == Legal.INFORMAL) & (model.stream("formalization").random(m.n) < ctx.reconsider_prob)
     rows = np.flatnonzero(reconsider)
     if len(rows) == 0:
         return
     terms = licence_terms(model, rows, legal_cfg.licence_fee_usd)
     value = sum(terms.values())
     model.last_licence_terms = {k: float(v.mean()) for k, v in terms.items()}
-    wants = rows[choose(value, ctx.logit_scale_per_usd, model.rng)]
+    wants = rows[choose(value, ctx.logit_scale_per_usd, model.stream("formalization"))]
     travel = 0.0 if legal_cfg.decentralised_offices else ctx.office_travel_cost_usd
     cost = legal_cfg.licence_fee_usd + travel
     paid = model.pay_with_credit(wants, cost, purpose="fee")
@@ -98,7 +98,7 @@ def apply_for_licences(model) -> None:
     m.legal[applicants] = Legal.APPLICANT
     m.applied_month[applicants] = model.month
     outside = applicants[model.sites.land_status[m.site[applicants]] != LandStatus.ASM_ZONE]
-    m.site[outside] = model.rng.choice(zones, size=len(outside))
+    m.site[outside] = model.stream("formalization").choice(zones, size=len(outside))
 
 
 def process_queue(model) -> None:
@@ -119,7 +119,7 @@ def process_queue(model) -> None:
     # Those still waiting past the statutory time may give up (the fee is lost).
     still = np.setdiff1d(rows[waited > legal_cfg.licence_processing_months], granted,
                          assume_unique=True)
-    quits = still[model.rng.random(len(still)) < ctx.applicant_giveup_prob]
+    quits = still[model.stream("formalization").random(len(still)) < ctx.applicant_giveup_prob]
     m.legal[quits] = Legal.INFORMAL
     m.trust[quits] = np.maximum(0.0, m.trust[quits] - 0.5 * ctx.trust_loss_sanction)
     model.month_stats["licences_granted"] += len(granted)
@@ -138,7 +138,7 @@ def renew_or_lapse(model) -> None:
                    cfg.legal.licence_fee_usd)
     value = sum(licence_terms(model, expiring, 0.0, renewal=True).values()) \
         - fee / cfg.legal.licence_duration_months
-    keep = choose(value, ctx.logit_scale_per_usd, model.rng)
+    keep = choose(value, ctx.logit_scale_per_usd, model.stream("formalization"))
     renew = expiring[keep]
     paid = model.pay_with_credit(renew, fee[keep], purpose="fee")
     renewed = renew[paid]
@@ -171,13 +171,13 @@ def update_cooperatives(model) -> None:
     """Members and non-members reconsider: join if membership is worth more than inertia, leave
     if it is worth less than nothing. Support and group licences make it worth more."""
     m, ctx, cfg = model.miners, model.config.context, model.config.policy
-    rows = np.flatnonzero(m.active & (model.rng.random(m.n) < ctx.reconsider_prob))
+    rows = np.flatnonzero(m.active & (model.stream("formalization").random(m.n) < ctx.reconsider_prob))
     if len(rows) == 0:
         return
     value = coop_value(model, rows)
     member = m.coop[rows]
     stay_or_join = choose(value - np.where(member, 0.0, ctx.formalization_inertia_usd),
-                          ctx.logit_scale_per_usd, model.rng)
+                          ctx.logit_scale_per_usd, model.stream("formalization"))
     joins = rows[~member & stay_or_join]
     leaves = rows[member & ~stay_or_join]
     m.coop[joins] = True
@@ -199,4 +199,4 @@ def update_cooperatives(model) -> None:
         zones = licensable_cells(model)
         outside = members[model.sites.land_status[m.site[members]] != LandStatus.ASM_ZONE]
         if len(zones):
-            m.site[outside] = model.rng.choice(zones, size=len(outside))
+            m.site[outside] = model.stream("formalization").choice(zones, size=len(outside))

@@ -29,6 +29,7 @@ from asmsim.model.ledger import Ledger
 from asmsim.model.miners import Miner, MinerTable
 from asmsim.model.recorder import OUTPUTS, record
 from asmsim.model.sites import Sites
+from asmsim.model.streams import RandomStreams
 
 HOLD_CASH_MONTHS = 3  # in a market closure, miners with this many months of cash hold gold
 
@@ -50,8 +51,9 @@ class ASMModel(mesa.Model):
         validate(self.config)
         self.seed = seed
         self.month = 0
+        self.stream = RandomStreams(seed)
         ctx, policy = self.config.context, self.config.policy
-        self.sites = Sites(ctx, policy.legal.asm_zone_share, self.rng)
+        self.sites = Sites(ctx, policy.legal.asm_zone_share, self.stream("sites"))
         self.sites.place_buying_points(policy.market.official_buyer.buying_points)
         self.miners = MinerTable(2 * self.config.miners)
         self.handles: list[Miner | None] = []
@@ -64,7 +66,7 @@ class ASMModel(mesa.Model):
         self.lenders = {kind: LenderAgent(self, kind)
                         for kind in (Lender.BANK, Lender.MICROFINANCE, Lender.STATE_FUND)}
         self.policy_changes: list[tuple[int, str, Any]] = []
-        self.price_base = base_price(ctx, 0, 0.0, self.rng)
+        self.price_base = base_price(ctx, 0, 0.0, self.stream("price"))
         self._new_month()
         self._add_miners(self.config.miners, initial=True)
         self._post_prices()
@@ -112,6 +114,7 @@ class ASMModel(mesa.Model):
 
     # -------------------------------------------------------------- helpers
     def _new_month(self) -> None:
+        self.stream.new_month(self.month)
         self.ledger = Ledger(self.miners.n)
         self.month_stats: dict[str, float] = defaultdict(float)
         self.spending: dict[str, float] = defaultdict(float)
@@ -143,7 +146,8 @@ class ASMModel(mesa.Model):
         m = self.miners
         full_need = np.zeros(m.n)
         full_need[rows] = need
-        amount, kind, rate = grant_loans(full_need, self.loan_offers(purpose), m, self.rng)
+        amount, kind, rate = grant_loans(full_need, self.loan_offers(purpose), m,
+                                         self.stream("finance"))
         got = np.flatnonzero(amount > 0)
         if len(got):
             self._credit_rows(got, "loans", amount[got])
@@ -176,7 +180,7 @@ class ASMModel(mesa.Model):
     def relocate(self, rows: np.ndarray) -> None:
         """Move miners to a random other site (displacement)."""
         cells = self.sites.width * self.sites.height
-        offset = self.rng.integers(1, cells, size=len(rows))
+        offset = self.stream("moves").integers(1, cells, size=len(rows))
         self.miners.site[rows] = (self.miners.site[rows] + offset) % cells
 
     def expected_wait_months(self) -> float:
@@ -190,7 +194,8 @@ class ASMModel(mesa.Model):
     # ----------------------------------------------------------- population
     def _add_miners(self, count: int, initial: bool = False) -> np.ndarray:
         """Create ``count`` miners (rows and Mesa handles); return their row indices."""
-        ctx, policy, rng = self.config.context, self.config.policy, self.rng
+        ctx, policy = self.config.context, self.config.policy
+        rng = self.stream("population" if initial else "entry")
         rows = self.miners.add(count)
         idx = np.arange(rows.start, rows.stop)
         m = self.miners
@@ -218,7 +223,7 @@ class ASMModel(mesa.Model):
 
     def _initial_formal_status(self, idx: np.ndarray) -> None:
         ctx, legal = self.config.context, self.config.policy.legal
-        m, rng = self.miners, self.rng
+        m, rng = self.miners, self.stream("population")
         licensed = idx[rng.random(len(idx)) < ctx.initial_licensed_share]
         zones = self.sites.zone_cells
         if len(zones):
@@ -245,7 +250,8 @@ class ASMModel(mesa.Model):
         m = self.miners
         active = m.active
         mean_income = float(m.exp_income[active].mean()) if active.any() else 0.0
-        count = population.entrants(self.config.context, self.pool, mean_income, self.rng)
+        count = population.entrants(self.config.context, self.pool, mean_income,
+                                     self.stream("entry"))
         self.month_stats["entries"] = count
         if count:
             idx = self._add_miners(count)
@@ -258,7 +264,7 @@ class ASMModel(mesa.Model):
         m = self.miners
         leaving = np.flatnonzero(population.exits(self.config.context, m.exp_income,
                                                   m.reservation, m.low_months, m.active,
-                                                  self.rng))
+                                                  self.stream("exit")))
         m.active[leaving] = False
         for row in leaving:  # only the few leavers: drop their Mesa handles
             handle = self.handles[row]
@@ -272,7 +278,8 @@ class ASMModel(mesa.Model):
         for change in self.config.policy_schedule:
             if change.month == self.month:
                 self.set_policy(change.key, change.value)
-        self.price_base = base_price(self.config.context, self.month, self.price_base, self.rng)
+        self.price_base = base_price(self.config.context, self.month, self.price_base,
+                                     self.stream("price"))
 
     def _post_prices(self) -> None:
         """Buyers post prices and lenders post terms for this month."""
@@ -346,7 +353,7 @@ class ASMModel(mesa.Model):
             hold |= m.cash >= HOLD_CASH_MONTHS * ctx.subsistence_usd_month
         ok = channels.available(self.prices, m.legal)
         channel = channels.logit_choice(self.per_gram_utility * sell_g[:, None], ok,
-                                        ctx.logit_scale_per_usd, self.rng)
+                                        ctx.logit_scale_per_usd, self.stream("sales"))
         channel[hold] = Channel.HELD
         selling = ~hold
         m.channel[:] = channel
@@ -436,12 +443,12 @@ class ASMModel(mesa.Model):
         licensed = stranded[m.legal[stranded] == Legal.LICENSED]
         others = stranded[m.legal[stranded] != Legal.LICENSED]
         if len(licensed) and len(sites.zone_cells):
-            m.site[licensed] = self.rng.choice(sites.zone_cells, size=len(licensed))
+            m.site[licensed] = self.stream("moves").choice(sites.zone_cells, size=len(licensed))
         self.relocate(others)
-        resort = np.flatnonzero(m.active & (self.rng.random(m.n) < ctx.role_change_prob))
+        resort = np.flatnonzero(m.active & (self.stream("moves").random(m.n) < ctx.role_change_prob))
         m.role[resort] = population.draw_roles(ctx, m.woman[resort],
                                                self.config.policy.social.women_role_access,
-                                               self.rng)
+                                               self.stream("moves"))
 
     # --------------------------------------------------- health, environment
     def _health_and_environment(self) -> None:
@@ -449,9 +456,11 @@ class ASMModel(mesa.Model):
         n = len(self.tonnes)  # miners that existed during the pass
         working = production.working_mask(m.active, m.suspended, m.injured)[:n] & (self.tonnes > 0)
         health.update_exposure(ctx, m.exposure_years[:n], m.role[:n], m.dust_control[:n], working)
-        sick = health.new_silicosis(ctx, m.exposure_years, m.silicosis, m.active, self.rng)
+        sick = health.new_silicosis(ctx, m.exposure_years, m.silicosis, m.active,
+                                   self.stream("health"))
         m.silicosis[sick] = True
-        hurt = health.accidents(ctx, m.legal[:n], m.trained[:n], m.woman[:n], working, self.rng)
+        hurt = health.accidents(ctx, m.legal[:n], m.trained[:n], m.woman[:n], working,
+                                self.stream("health"))
         m.injured[:n][hurt] = ctx.injury_months
         mercury = health.mercury_released_kg(ctx, m.grams[:n], m.tech[:n], m.retort[:n])
         sites.mercury_kg += np.bincount(m.site[:n], weights=mercury, minlength=len(sites.ore_t))

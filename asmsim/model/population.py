@@ -3,8 +3,9 @@
 Exit: a miner whose expected income has stayed below its reservation wage for
 three months leaves with probability ``exit_rate`` a month; a small
 background rate covers migration and ageing. Entry each month is
-``pool · rate · logistic(k · (E[income] − w_out) / w_out)`` new miners (a
-binomial draw), so rushes follow prices while exits stay slow (the ratchet).
+``pool · 2·rate · logistic(k · (E[income]/w_out − m))`` new miners (a
+binomial draw; ``m`` = ``entry_income_multiple``), so rushes follow prices
+while exits stay slow (the ratchet).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ def entrants(context: ContextConfig, pool: float, mean_expected_income: float,
              rng: np.random.Generator) -> int:
     """Number of new miners this month."""
     w = context.outside_wage_usd_month
-    x = context.entry_steepness * (mean_expected_income - w) / max(w, 1e-9)
+    ratio = mean_expected_income / max(w, 1e-9)
+    x = context.entry_steepness * (ratio - context.entry_income_multiple)
     pull = 1.0 / (1.0 + np.exp(-np.clip(x, -50, 50)))
-    return int(rng.binomial(int(pool), min(context.entry_rate * pull, 1.0)))
+    return int(rng.binomial(int(pool), min(2.0 * context.entry_rate * pull, 1.0)))

@@ -21,7 +21,7 @@ HORIZON_MONTHS = 24
 def adopt(model) -> None:
     m, ctx, social = model.miners, model.config.context, model.config.policy.social
     scale = ctx.logit_scale_per_usd
-    rng = model.rng
+    rng = model.stream("technology")
     considering = m.active & (rng.random(m.n) < ctx.adoption_prob)
     awareness = np.where(m.trained, 1.0, ctx.untrained_awareness)
     price = model.prices.world * 0.9
