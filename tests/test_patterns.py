@@ -19,7 +19,7 @@ from asmsim.run import replicate_seeds, run_tasks
 SCENARIOS = ("baseline", "legal", "crackdown", "royalty_cut", "official_buying", "price_boom",
              "pandemic_shock", "gender_responsive", "training_only", "clean_tech")
 SIZE = ["miners=500", "months=84"]
-REPLICATES = 4
+REPLICATES = 6
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,8 @@ from asmsim.config.params import flag, months, param, share, usd
 
 SRC_GENDER = "Delve State of Sector 2023 via Pact (domain-facts §2k): women ≈ 30 % of ASM workforce"
 SRC_GENDER_GAP = "land-links gender brief (domain-facts §2k): women earn ≈ ¼ of men; roles (§6.2)"
+SRC_CALIBRATED = ("calibrated so that the status quo sells 2–4 % of gold formally "
+                  "(Burkina Faso, Tanzania: domain-facts §2b, §2c, §5.2)")
 SRC_INFORMAL = "Perks 2024; IGF 2017 (domain-facts §2l): up to 90 % / 70–80 % of ASM miners unlicensed"
 SRC_DISCOUNT = "Reuters 2020 (domain-facts §2f): miners typically get 3–5 % below world price"
 SRC_TZ_ROYALTY = "Tanzania Mining Commission (domain-facts §2b, §2n): royalty 6 % + 1 % inspection"
@@ -161,11 +163,13 @@ class ContextConfig:
     retort_hassle_usd: float = usd(35.0, "monthly bother of using a retort (slower batches, "
                                    "fear of losing gold)", unit="USD/month")
     untrained_awareness: float = share(0.2, "share of health value an untrained miner perceives")
-    licensee_trader_penalty_usd_per_g: float = usd(3.0, "expected cost to a licensee of selling "
-                                                   "informally (reporting duty)", unit="USD/g")
+    licensee_trader_penalty_usd_per_g: float = usd(5.0, "expected cost to a licensee of selling "
+                                                   "informally (reporting duty)", unit="USD/g",
+                                                   source=SRC_CALIBRATED)
     compliance_cost_usd_month: float = usd(8.0, "reporting, safety and environmental duties of a "
                                            "licence", unit="USD/month")
-    tenure_value_usd_month: float = usd(30.0, "value of security of tenure", unit="USD/month")
+    tenure_value_usd_month: float = usd(45.0, "value of security of tenure", unit="USD/month",
+                                        source=SRC_CALIBRATED)
     office_travel_cost_usd: float = usd(80.0, "cost to reach a central licensing office")
     coop_fee_share: float = share(0.2, "a member's share of a group licence fee")
     coop_benefit_usd_month: float = usd(6.0, "benefit of membership (shared costs, voice)",
@@ -183,7 +187,7 @@ class ContextConfig:
     initial_trust: float = share(0.4, "mean trust in government at month 0")
     trust_loss_sanction: float = share(0.15, "trust lost by a sanctioned miner without support")
     trust_gain_support: float = share(0.10, "trust gained from training or fair licensing")
-    initial_licensed_share: float = share(0.05, "miners licensed at month 0", source=SRC_INFORMAL)
+    initial_licensed_share: float = share(0.15, "miners licensed at month 0", source=SRC_INFORMAL)
     initial_coop_share: float = share(0.05, "miners in a cooperative at month 0")
     applicant_giveup_prob: float = share(0.02, "monthly chance an applicant gives up once the "
                                          "wait exceeds the statutory time",
@@ -242,6 +246,8 @@ class LegalPolicy:
     decentralised_offices: bool = flag(False, "offices near the mines (travel cost ≈ 0)")
     asm_zone_share: float = share(0.10, "share of sites where ASM licences can be granted")
     licence_duration_months: int = months(48, "licence term", source=SRC_TZ_TERM)
+    renewal_fee_share: float = share(0.25, "renewal fee as a share of licence_fee_usd (the first "
+                                     "licence also pays survey, permits and processing)")
     group_licences: bool = flag(False, "a cooperative may hold one licence for all members")
     inspection_prob: float = share(0.02, "monthly inspection probability per informal miner")
     fine_usd: float = usd(100.0, "fine for informal mining")

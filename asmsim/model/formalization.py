@@ -12,7 +12,7 @@ one per mechanism, so every lever acts through a visible term::
     waiting            − the share of the term lost in the queue × the gains above
     social             neighbours already licensed
     trust              trust in government (− below 0.5, + above)
-    inertia            − status-quo bias against changing status (not applied at renewal)
+    inertia            status-quo bias: − to change status, + to keep a licence at renewal
 """
 
 from __future__ import annotations
@@ -59,7 +59,8 @@ def licence_terms(model, rows: np.ndarray, fee_usd: float, *, renewal: bool = Fa
     waiting = -min(wait / legal_cfg.licence_duration_months, 1.0) * gains
     social = ctx.social_weight_usd * model.neighbour_licensed[m.site[rows]]
     trust = ctx.trust_weight_usd * 2.0 * (m.trust[rows] - 0.5)
-    inertia = np.full(len(rows), 0.0 if renewal else -ctx.formalization_inertia_usd)
+    # Status-quo bias: changing one's status costs it, keeping a licence gains it.
+    inertia = np.full(len(rows), ctx.formalization_inertia_usd * (1.0 if renewal else -1.0))
     return {"market_access": market_access, "avoided_sanctions": avoided_sanctions,
             "credit": credit, "tenure": tenure, "fee": fee, "compliance": compliance,
             "waiting": waiting, "social": social, "trust": trust, "inertia": inertia}
@@ -134,8 +135,8 @@ def renew_or_lapse(model) -> None:
         return
     group = m.via_coop[expiring] & m.coop[expiring] & cfg.legal.group_licences \
         & cfg.social.coop_support
-    fee = np.where(group, cfg.legal.licence_fee_usd * ctx.coop_fee_share,
-                   cfg.legal.licence_fee_usd)
+    renewal_fee = cfg.legal.licence_fee_usd * cfg.legal.renewal_fee_share
+    fee = np.where(group, renewal_fee * ctx.coop_fee_share, renewal_fee)
     value = sum(licence_terms(model, expiring, 0.0, renewal=True).values()) \
         - fee / cfg.legal.licence_duration_months
     keep = choose(value, ctx.logit_scale_per_usd, model.stream("formalization"))

@@ -234,12 +234,17 @@ class ASMModel(mesa.Model):
         m.coop[idx[rng.random(len(idx)) < ctx.initial_coop_share]] = True
 
     def _estimate_initial_income(self) -> None:
-        """Month-0 expected income: the value of a normal working month (USD)."""
+        """Month-0 expected income: the value of a normal working month (USD).
+
+        The initial miners are those for whom mining pays: their reservation
+        wages are drawn below it, so the region starts near its steady state.
+        """
         m, ctx = self.miners, self.config.context
         value = self.expected_grams * self.prices.trader - self._tonnes_potential() \
             * ctx.operating_cost_usd_per_t
         m.exp_income[:] = value
         m.income[:] = value
+        m.reservation[:] = population.initial_reservation(ctx, value, self.stream("population"))
 
     def _tonnes_potential(self) -> np.ndarray:
         m = self.miners

@@ -11,6 +11,7 @@ while exits stay slow (the ratchet).
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import ndtr, ndtri
 
 from asmsim.config.schema import ContextConfig
 from asmsim.model.enums import Role
@@ -49,3 +50,19 @@ def entrants(context: ContextConfig, pool: float, mean_expected_income: float,
     x = context.entry_steepness * (ratio - context.entry_income_multiple)
     pull = 1.0 / (1.0 + np.exp(-np.clip(x, -50, 50)))
     return int(rng.binomial(int(pool), min(2.0 * context.entry_rate * pull, 1.0)))
+
+
+def initial_reservation(context: ContextConfig, income: np.ndarray, rng: np.random.Generator
+                        ) -> np.ndarray:
+    """Reservation wages (USD/month) of the miners already mining at month 0.
+
+    ``w_out · lognormal(0, σ)`` truncated above at each miner's ``income``: people
+    mine because mining pays them more than their outside option.
+    """
+    w, sigma = context.outside_wage_usd_month, context.reservation_sigma
+    if sigma <= 0:
+        return np.full(len(income), w)
+    with np.errstate(divide="ignore"):
+        z_max = np.log(np.maximum(income, 0.0) / w) / sigma
+    u = rng.random(len(income)) * ndtr(z_max)
+    return w * np.exp(sigma * ndtri(np.maximum(u, 1e-300)))
