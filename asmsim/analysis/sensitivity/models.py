@@ -152,11 +152,10 @@ class AsmModel:
         return study
 
     def run(self, values: Mapping[str, object], seed: int, study: Study) -> dict[str, float]:
-        from asmsim.run.api import simulate
+        from asmsim.run.api import simulate_variant
 
-        overrides = self.base_overrides(study) + [f"{k}={format_value(v)}"
-                                                  for k, v in values.items()]
-        return reduce_table(simulate(overrides, seed), study.outputs)
+        table = simulate_variant(self.base_overrides(study), values, seed)
+        return reduce_table(table, study.outputs)
 
 
 class IshigamiModel:
