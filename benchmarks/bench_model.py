@@ -50,8 +50,7 @@ def time_asmsim(miners: int, months: int, seed: int = 0) -> dict[str, float]:
 def time_boltzmann(agents: int = BOLTZMANN_AGENTS, steps: int = BOLTZMANN_STEPS
                    ) -> dict[str, float]:
     """Mesa's own Boltzmann wealth example (with its data collection), agent-steps per second."""
-    from mesa.examples.basic.boltzmann_wealth_model.model import (BoltzmannScenario,
-                                                                  BoltzmannWealth)
+    from mesa.examples.basic.boltzmann_wealth_model.model import BoltzmannScenario, BoltzmannWealth
 
     side = int(round(agents ** 0.5))
     model = BoltzmannWealth(BoltzmannScenario(n=agents, width=side, height=side, rng=0))

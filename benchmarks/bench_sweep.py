@@ -45,7 +45,7 @@ class BusyModel:
 
 def _study(args, runs: int):
     if args.busy:
-        d, block = 1, 2  # Morris: D + 1 rows per trajectory
+        block = 2  # Morris with D = 1: D + 1 rows per trajectory
         data = {"model": "ishigami", "method": "morris", "n": math.ceil(runs / block),
                 "seed": 1, "parameters": {"x1": [-1, 1]}, "outputs": {"y": "final"}}
         return parse_study(data, name="bench_busy")

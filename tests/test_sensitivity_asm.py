@@ -6,10 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-pytest.importorskip("asmsim.run.api", reason="the simulator (asmsim.run.api) has not landed")
-
-from asmsim.analysis.sensitivity import load_study, parse_study, run_study  # noqa: E402
-from asmsim.config import ConfigError  # noqa: E402
+from asmsim.analysis.sensitivity import load_study, parse_study, run_study
+from asmsim.config import ConfigError
 
 
 def test_tiny_morris_study_of_the_asm_model(tmp_path):

@@ -10,4 +10,4 @@ notebook or EMA Workbench with no Hydra and no files::
 from asmsim.model.model import ASMModel
 from asmsim.model.recorder import OUTPUTS
 
-__all__ = ["ASMModel", "OUTPUTS"]
+__all__ = ["OUTPUTS", "ASMModel"]

@@ -75,8 +75,9 @@ def available(prices: PostedPrices, legal: np.ndarray, as_status: int | None = N
     status = legal if as_status is None else np.full_like(legal, as_status)
     ok = np.zeros((len(legal), N_SALE_CHANNELS), dtype=bool)
     ok[:, Channel.LICENSED_BUYER] = prices.licensed_open & (status == Legal.LICENSED)
-    ok[:, Channel.OFFICIAL_BUYER] = prices.official_open & np.isin(status,
-                                                                  prices.official_accepts)
+    accepted = np.zeros(len(Legal), dtype=bool)
+    accepted[list(prices.official_accepts)] = True
+    ok[:, Channel.OFFICIAL_BUYER] = prices.official_open & accepted[status]
     ok[:, Channel.TRADER] = True
     return ok
 

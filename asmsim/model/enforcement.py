@@ -37,7 +37,8 @@ def inspect(model) -> None:
 
     fine_paid = np.minimum(m.cash[sanctioned], legal_cfg.fine_usd)
     model.debit_rows(sanctioned, "fines", fine_paid)
-    seized = sanctioned[model.stream("enforcement").random(len(sanctioned)) < legal_cfg.seizure_prob]
+    draw = model.stream("enforcement").random(len(sanctioned))
+    seized = sanctioned[draw < legal_cfg.seizure_prob]
     m.tech[seized] = np.where(m.tech[seized] == Tech.MERCURY_FREE, Tech.WHOLE_ORE,
                               m.tech[seized])
     m.retort[seized] = False

@@ -48,32 +48,34 @@ def eligible(terms: LoanTerms, legal, coop, cash, credit_ban, lender) -> np.ndar
     return status_ok & free & (cash >= terms.collateral_usd)
 
 
-def grant_loans(need: np.ndarray, offers: list[LoanTerms], miners, rng: np.random.Generator
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Loans for the miners with ``need`` > 0, cheapest approved offer first.
+def grant_loans(rows: np.ndarray, need: np.ndarray, offers: list[LoanTerms], miners,
+                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Loans for miners ``rows`` needing ``need`` (USD), cheapest approved offer first.
 
-    Returns (amount USD, lender code, monthly rate) per miner; amount is 0
-    where nothing was granted. Limited funds go in random order (women first
-    under a credit quota).
+    Returns (amount USD, lender code, monthly rate) per entry of ``rows``; amount
+    is 0 where nothing was granted. Limited funds go in random order (women
+    first under a credit quota).
     """
-    n = len(need)
+    n = len(rows)
     amount = np.zeros(n)
     kind = np.full(n, Lender.NONE, dtype=np.int8)
     rate = np.zeros(n)
     open_need = need > 0
+    woman = miners.woman[rows]
+    legal, coop, cash = miners.legal[rows], miners.coop[rows], miners.cash[rows]
+    credit_ban, lender = miners.credit_ban[rows], miners.lender[rows]
     for terms in sorted(offers, key=lambda t: t.rate_monthly):
         if not open_need.any() or terms.funds_usd <= 0:
             continue
-        factor = np.where(miners.woman, terms.women_factor, 1.0)
+        factor = np.where(woman, terms.women_factor, 1.0)
         draw = rng.random(n)
-        approved = open_need & eligible(terms, miners.legal, miners.coop, miners.cash,
-                                        miners.credit_ban, miners.lender) \
+        approved = open_need & eligible(terms, legal, coop, cash, credit_ban, lender) \
             & (draw < terms.approval * factor)
         if not approved.any():
             continue
         want = np.where(approved, np.minimum(need, terms.max_loan_usd), 0.0)
         if np.isfinite(terms.funds_usd):
-            want = _ration(want, approved, terms, miners.woman, rng)
+            want = _ration(want, approved, terms, woman, rng)
         granted = want > 0
         amount[granted], kind[granted], rate[granted] = want[granted], terms.kind, \
             terms.rate_monthly

@@ -84,7 +84,8 @@ def apply_for_licences(model) -> None:
     zones = licensable_cells(model)
     if len(zones) == 0 or legal_cfg.office_capacity_per_month == 0:
         return
-    reconsider = m.active & (m.legal == Legal.INFORMAL) & (model.stream("formalization").random(m.n) < ctx.reconsider_prob)
+    draw = model.stream("formalization").random(m.n)
+    reconsider = m.active & (m.legal == Legal.INFORMAL) & (draw < ctx.reconsider_prob)
     rows = np.flatnonzero(reconsider)
     if len(rows) == 0:
         return
@@ -172,7 +173,8 @@ def update_cooperatives(model) -> None:
     """Members and non-members reconsider: join if membership is worth more than inertia, leave
     if it is worth less than nothing. Support and group licences make it worth more."""
     m, ctx, cfg = model.miners, model.config.context, model.config.policy
-    rows = np.flatnonzero(m.active & (model.stream("formalization").random(m.n) < ctx.reconsider_prob))
+    draw = model.stream("formalization").random(m.n)
+    rows = np.flatnonzero(m.active & (draw < ctx.reconsider_prob))
     if len(rows) == 0:
         return
     value = coop_value(model, rows)

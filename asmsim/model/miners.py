@@ -1,8 +1,8 @@
 """Miner state as numpy columns (one row per miner) and the light Mesa agent handle.
 
-All monthly miner behaviour operates on whole columns (spec §6.1). A row is
-never reused: exited miners keep their row with ``active = False``, so
-``entered + initial = active + exited`` can be checked at any time.
+All monthly miner behaviour operates on whole columns (spec §6.1). Exited
+miners keep their row (``active = False``) until the model compacts the table
+between months, so that the vectorised pass does not carry them for ever.
 """
 
 from __future__ import annotations
@@ -57,12 +57,12 @@ class MinerTable:
     def __init__(self, capacity: int):
         self.n = 0
         self._data = {name: np.zeros(max(capacity, 16), dtype=dt) for name, dt in COLUMNS.items()}
+        self._refresh_views()
 
-    def __getattr__(self, name: str) -> np.ndarray:
-        data = self.__dict__.get("_data")
-        if data is None or name not in data:
-            raise AttributeError(name)
-        return data[name][: self.n]
+    def _refresh_views(self) -> None:
+        """Expose each column's used rows as a plain attribute (a view, so writes go through)."""
+        for name, column in self._data.items():
+            self.__dict__[name] = column[: self.n]
 
     def add(self, count: int) -> slice:
         """Append ``count`` zeroed rows (growing capacity geometrically); return their slice."""
@@ -78,7 +78,21 @@ class MinerTable:
         self.n = need
         self._data["tied_trader"][rows] = -1
         self._data["lender"][rows] = Lender.NONE
+        self._refresh_views()
         return rows
+
+
+    def compact(self) -> np.ndarray:
+        """Drop inactive rows, keeping order; return the old indices of the kept rows."""
+        keep = np.flatnonzero(self._data["active"][: self.n])
+        for column in self._data.values():
+            column[: len(keep)] = column[keep]
+            column[len(keep): self.n] = 0
+        self._data["tied_trader"][len(keep): self.n] = -1
+        self._data["lender"][len(keep): self.n] = Lender.NONE
+        self.n = len(keep)
+        self._refresh_views()
+        return keep
 
 
 class Miner(mesa.Agent):
@@ -130,6 +144,14 @@ class Miner(mesa.Agent):
     @property
     def trust(self) -> float:
         return float(self._get("trust"))
+
+    @property
+    def skill(self) -> float:
+        return float(self._get("skill"))
+
+    @property
+    def entered_month(self) -> int:
+        return int(self._get("entered_month"))
 
     @property
     def site(self) -> int:

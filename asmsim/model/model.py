@@ -19,11 +19,17 @@ import pandas as pd
 from asmsim.config.schema import Config
 from asmsim.config.validate import set_key, validate
 from asmsim.model import channels, formalization, health, population, production, technology
-from asmsim.model.agents import (Government, InformalTrader, LenderAgent, LicensedBuyer,
-                                 OfficialBuyer, trader_terms)
+from asmsim.model.agents import (
+    Government,
+    InformalTrader,
+    LenderAgent,
+    LicensedBuyer,
+    OfficialBuyer,
+    trader_terms,
+)
 from asmsim.model.channels import ChannelCosts, PostedPrices
 from asmsim.model.context import base_price, shock_multipliers
-from asmsim.model.enums import Channel, LandStatus, Legal, Lender, Role, Tech
+from asmsim.model.enums import Channel, Legal, Lender, Tech
 from asmsim.model.finance import CREDIT_BAN_MONTHS, formal_instalment, grant_loans
 from asmsim.model.ledger import Ledger
 from asmsim.model.miners import Miner, MinerTable
@@ -31,6 +37,7 @@ from asmsim.model.recorder import OUTPUTS, record
 from asmsim.model.sites import Sites
 from asmsim.model.streams import RandomStreams
 
+COMPACT_AT_INACTIVE_SHARE = 0.25  # table compaction threshold (speed only, no behaviour)
 HOLD_CASH_MONTHS = 3  # in a market closure, miners with this many months of cash hold gold
 
 
@@ -66,6 +73,9 @@ class ASMModel(mesa.Model):
         self.lenders = {kind: LenderAgent(self, kind)
                         for kind in (Lender.BANK, Lender.MICROFINANCE, Lender.STATE_FUND)}
         self.policy_changes: list[tuple[int, str, Any]] = []
+        self.entered_total = 0  # miners who entered after month 0
+        self.exited_total = 0
+        self.stock_carried_off_g = 0.0  # unsold gold of leavers whose rows were compacted
         self.price_base = base_price(ctx, 0, 0.0, self.stream("price"))
         self._new_month()
         self._add_miners(self.config.miners, initial=True)
@@ -90,6 +100,7 @@ class ASMModel(mesa.Model):
         self._entry()
         self._health_and_environment()
         self._record()
+        self._compact_if_sparse()
 
     def run(self, months: int | None = None) -> pd.DataFrame:
         """Run ``months`` more months (default: the configured horizon); return the table."""
@@ -144,20 +155,19 @@ class ASMModel(mesa.Model):
     def borrow(self, rows: np.ndarray, need: np.ndarray, purpose: str) -> np.ndarray:
         """Miners ``rows`` borrow up to ``need`` (USD); returns the amounts received."""
         m = self.miners
-        full_need = np.zeros(m.n)
-        full_need[rows] = need
-        amount, kind, rate = grant_loans(full_need, self.loan_offers(purpose), m,
+        amount, kind, rate = grant_loans(rows, need, self.loan_offers(purpose), m,
                                          self.stream("finance"))
-        got = np.flatnonzero(amount > 0)
-        if len(got):
-            self._credit_rows(got, "loans", amount[got])
-            m.debt[got] += amount[got]
-            m.lender[got] = kind[got]
-            m.debt_rate[got] = rate[got]
-            to_trader = got[kind[got] == Lender.TRADER]
+        granted = amount > 0
+        if granted.any():
+            got, amount_got, kind_got = rows[granted], amount[granted], kind[granted]
+            self._credit_rows(got, "loans", amount_got)
+            m.debt[got] += amount_got
+            m.lender[got] = kind_got
+            m.debt_rate[got] = rate[granted]
+            to_trader = got[kind_got == Lender.TRADER]
             m.tied_trader[to_trader] = self.sites.town_of[m.site[to_trader]]
-            self.month_stats["loans_usd"] += float(amount[got].sum())
-        return amount[rows]
+            self.month_stats["loans_usd"] += float(amount_got.sum())
+        return amount
 
     def pay_with_credit(self, rows: np.ndarray, cost, purpose: str) -> np.ndarray:
         """Miners ``rows`` pay ``cost`` (USD) from cash, borrowing what they lack.
@@ -192,6 +202,18 @@ class ASMModel(mesa.Model):
         return max(legal.licence_processing_months, queue / legal.office_capacity_per_month)
 
     # ----------------------------------------------------------- population
+    def _compact_if_sparse(self) -> None:
+        """Between months, drop exited miners' rows once they are a quarter of the table."""
+        m = self.miners
+        inactive = m.n - int(np.count_nonzero(m.active))
+        if inactive <= COMPACT_AT_INACTIVE_SHARE * m.n:
+            return
+        self.stock_carried_off_g += float(m.stock_g[~m.active].sum())
+        keep = m.compact()
+        self.handles = [self.handles[row] for row in keep]
+        for row, handle in enumerate(self.handles):
+            handle.row = row
+
     def _add_miners(self, count: int, initial: bool = False) -> np.ndarray:
         """Create ``count`` miners (rows and Mesa handles); return their row indices."""
         ctx, policy = self.config.context, self.config.policy
@@ -258,6 +280,7 @@ class ASMModel(mesa.Model):
         count = population.entrants(self.config.context, self.pool, mean_income,
                                      self.stream("entry"))
         self.month_stats["entries"] = count
+        self.entered_total += count
         if count:
             idx = self._add_miners(count)
             # Newcomers expect what miners like them earn now.
@@ -277,6 +300,7 @@ class ASMModel(mesa.Model):
                 handle.remove()
                 self.handles[row] = None
         self.month_stats["exits"] = len(leaving)
+        self.exited_total += len(leaving)
 
     # -------------------------------------------------------------- context
     def _context(self) -> None:

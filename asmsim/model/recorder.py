@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from asmsim.model.enums import FORMAL_LENDERS, Channel, Legal, Lender, Role, Tech
+from asmsim.model.enums import Channel, Legal, Lender, Role, Tech
 
 OUTPUTS: dict[str, tuple[str, str]] = {
     "month": ("month", "month index, 0 = initial state"),
@@ -52,7 +52,7 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "state_revenue_usd": ("USD", "royalties + fees + fines this month"),
     "state_net_revenue_usd": ("USD", "state revenue − state spending this month"),
     "gold_sold_kg": ("kg", "gold sold this month (all channels)"),
-    "unsold_stock_kg": ("kg", "gold held unsold by miners at month end"),
+    "unsold_stock_kg": ("kg", "gold held unsold at month end, by miners or carried off by leavers"),
     "official_buyer_kg": ("kg", "gold bought by the official buyer this month"),
     "mercury_free_share": ("0-1", "active miners processing mercury-free"),
     "retort_share": ("0-1", "active miners using a retort"),
@@ -110,8 +110,6 @@ def record(model) -> dict[str, float]:
     spending = float(sum(model.spending.values()))
     diggers = active & (m.role == Role.DIGGER)
     status = model.sites.land_status[m.site]
-    exited_total = int(m.n - n_active)
-    entered_total = int(m.n - model.config.miners)
     return {
         "month": model.month,
         "active_miners": n_active,
@@ -125,7 +123,7 @@ def record(model) -> dict[str, float]:
         "coop_share": _share(m.coop, active),
         "trained_share": _share(m.trained, active),
         "women_digger_share": _share(m.woman, diggers),
-        "formal_credit_share": _share(np.isin(m.lender, FORMAL_LENDERS), active),
+        "formal_credit_share": _share((m.lender != Lender.NONE) & (m.lender != Lender.TRADER), active),
         "trader_tied_share": _share(m.lender == Lender.TRADER, active),
         "debt_mean_usd": float(m.debt[active].mean()) if n_active else 0.0,
         "gold_kg": float(m.grams[:rows_in_pass].sum()) / 1000.0 if model.month else 0.0,
@@ -150,7 +148,7 @@ def record(model) -> dict[str, float]:
         "state_revenue_usd": revenue,
         "state_net_revenue_usd": revenue - spending,
         "gold_sold_kg": sold_total / 1000.0,
-        "unsold_stock_kg": float(m.stock_g.sum()) / 1000.0,
+        "unsold_stock_kg": (float(m.stock_g.sum()) + model.stock_carried_off_g) / 1000.0,
         "official_buyer_kg": float(by_channel[Channel.OFFICIAL_BUYER]) / 1000.0,
         "mercury_free_share": _share(m.tech == Tech.MERCURY_FREE, active),
         "retort_share": _share(m.retort, active),
@@ -158,8 +156,8 @@ def record(model) -> dict[str, float]:
         "inspections": int(stats["inspections"]),
         "licences_granted": int(stats["licences_granted"]),
         "protected_land_miners_share": _share(status >= 2, active),
-        "entered_total": entered_total,
-        "exited_total": exited_total,
+        "entered_total": model.entered_total,
+        "exited_total": model.exited_total,
         "silicosis_prevalence": _share(m.silicosis, active),
     }
 

@@ -1,7 +1,8 @@
 """Named random streams, re-keyed every month, for common random numbers.
 
-Each process draws from its own stream, and every stream restarts each month
-from ``SeedSequence(seed, spawn_key=(process, month))``. Two scenarios run with
+Each process draws from its own PCG64 stream (spawned from ``SeedSequence(seed)``),
+and each month starts at that month's own block of the stream (a jump of
+``month × 2**48`` draws), whatever was drawn before. Two scenarios run with
 the same seed therefore draw the same numbers for the same process, month and
 miner row (rows are never reused), even when a policy changes how many draws
 another process makes: paired differences then measure the policy, not the seed.
@@ -13,27 +14,32 @@ import numpy as np
 
 PROCESSES = ("sites", "population", "price", "sales", "finance", "formalization",
              "technology", "enforcement", "training", "moves", "exit", "entry", "health")
-_INDEX = {name: i for i, name in enumerate(PROCESSES)}
+
+
+MONTH_BLOCK = 2**48  # draws reserved for each process and month (far more than used)
 
 
 class RandomStreams:
-    """One generator per process and month, derived from the model's seed."""
+    """One generator per process; each month it jumps to that month's block of draws."""
 
     def __init__(self, seed: int | None):
-        self._root = np.random.SeedSequence(seed)
+        children = np.random.SeedSequence(seed).spawn(len(PROCESSES))
+        self._generators = {name: np.random.Generator(np.random.PCG64(child))
+                            for name, child in zip(PROCESSES, children, strict=True)}
+        self._start = {name: g.bit_generator.state for name, g in self._generators.items()}
         self._month = 0
-        self._cache: dict[str, np.random.Generator] = {}
+        self._ready: set[str] = set()
 
     def new_month(self, month: int) -> None:
         """Re-key every stream for ``month``."""
         self._month = month
-        self._cache.clear()
+        self._ready.clear()
 
     def __call__(self, process: str) -> np.random.Generator:
         """The generator of ``process`` (one of :data:`PROCESSES`) this month."""
-        generator = self._cache.get(process)
-        if generator is None:
-            key = (*self._root.spawn_key, _INDEX[process], self._month)
-            sequence = np.random.SeedSequence(self._root.entropy, spawn_key=key)
-            generator = self._cache[process] = np.random.Generator(np.random.PCG64(sequence))
+        generator = self._generators[process]
+        if process not in self._ready:
+            generator.bit_generator.state = self._start[process]
+            generator.bit_generator.advance(self._month * MONTH_BLOCK)
+            self._ready.add(process)
         return generator

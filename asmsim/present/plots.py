@@ -5,10 +5,10 @@ from __future__ import annotations
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
 
-from asmsim.model.recorder import OUTPUTS  # noqa: E402
+from asmsim.model.recorder import OUTPUTS
 
 #: panel title -> list of (column, legend label)
 OVERVIEW_PANELS: dict[str, list[tuple[str, str]]] = {

@@ -64,7 +64,7 @@ def _kind(field: dataclasses.Field) -> str:
     return type(default).__name__
 
 
-def format_value(value: float | int | bool) -> str:
+def format_value(value: float | bool) -> str:
     """A parameter value as a CLI override string (Hydra grammar)."""
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -1,0 +1,154 @@
+"""Measure the pattern magnitudes and baseline levels reported in docs/validation.md.
+
+Run: ``.venv/bin/python experiments/validation.py [--replicates 8] [--miners 2000]
+[--months 120] [--jobs 0]``. Prints two markdown tables (patterns, baseline
+levels) with the mean and 95 % interval across replicates; all scenarios use
+the same replicate seeds (common random numbers), so differences are paired.
+The directions are asserted, at a smaller size, by tests/test_patterns.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+import pandas as pd
+
+from asmsim.config import load_config
+from asmsim.model import ASMModel
+from asmsim.model.enums import Channel, Lender
+from asmsim.results.summary import mean_interval
+from asmsim.run import replicate_seeds, run_tasks
+
+SCENARIOS = ("baseline", "legal", "crackdown", "royalty_cut", "official_buying", "price_boom",
+             "pandemic_shock", "gender_responsive", "training_only", "clean_tech")
+
+
+def window(tables: list[pd.DataFrame], column: str, first: int, last: int) -> np.ndarray:
+    """Per replicate: mean of ``column`` over months first..last."""
+    return np.array([t.set_index("month").loc[first:last, column].mean() for t in tables])
+
+
+def fmt(values: np.ndarray, scale: float = 1.0, unit: str = "") -> str:
+    """'mean [low, high] unit' of a per-replicate array."""
+    mean, low, high = mean_interval(np.asarray(values) * scale)
+    return f"{mean:,.3g} [{low:,.3g}, {high:,.3g}]{unit}"
+
+
+def tied_minus_untied_trader_share(seeds: list[int], miners: int, months: int = 24
+                                   ) -> np.ndarray:
+    """Per seed: trader share of sales by miners tied by pre-finance minus untied miners'."""
+    overrides = ["scenario=official_buying", "policy.market.royalty_rate=0.0", f"miners={miners}"]
+    out = []
+    for seed in seeds:
+        model = ASMModel(load_config(overrides), seed=seed)
+        to_trader, sold = np.zeros(2), np.zeros(2)
+        for _ in range(months):
+            was_tied = model.miners.lender == Lender.TRADER
+            model.step()
+            m = model.miners
+            tied = np.zeros(m.n, dtype=bool)
+            tied[:len(was_tied)] = was_tied
+            selling = m.active & (m.channel != Channel.HELD)
+            for k, group in enumerate((tied, ~tied)):
+                to_trader[k] += np.count_nonzero(selling & group & (m.channel == Channel.TRADER))
+                sold[k] += np.count_nonzero(selling & group)
+        out.append(to_trader[0] / sold[0] - to_trader[1] / sold[1])
+    return np.array(out)
+
+
+def measurements(tabs: dict[str, list[pd.DataFrame]], months: int, tied_minus_free: np.ndarray
+                 ) -> list[tuple[str, str]]:
+    """(pattern row label, measured text) for each pattern of spec §1."""
+    last = (months - 11, months)
+
+    def diff(scenario, column, first=last[0], end=last[1], than="baseline"):
+        return window(tabs[scenario], column, first, end) - window(tabs[than], column, first, end)
+
+    def ratio(scenario, column, first=last[0], end=last[1], than="baseline"):
+        return window(tabs[scenario], column, first, end) / window(tabs[than], column, first, end)
+
+    return [
+        ("1", f"licensed share `legal` − `baseline`: {fmt(diff('legal', 'licensed_share'), 100, ' pp')}; "
+              f"`crackdown` licensed: {fmt(window(tabs['crackdown'], 'licensed_share', *last), 100, ' %')}"),
+        ("2", f"official sales share `royalty_cut` − `baseline`: "
+              f"{fmt(diff('royalty_cut', 'official_sales_share'), 100, ' pp')} "
+              f"(×{fmt(ratio('royalty_cut', 'official_sales_share'))}); smuggled share: "
+              f"{fmt(diff('royalty_cut', 'smuggled_share'), 100, ' pp')}; royalty revenue "
+              f"×{fmt(ratio('royalty_cut', 'royalty_usd'))}"),
+        ("3", f"months 1–12, `official_buying` − `baseline`: official sales share "
+              f"{fmt(diff('official_buying', 'official_sales_share', 1, 12), 100, ' pp')}, "
+              f"licensed share {fmt(diff('official_buying', 'licensed_share', 1, 12), 100, ' pp')}"),
+        ("4", f"`official_buying` with the royalty waived (the official channel pays more), "
+              f"months 1–24: share of sales to traders, tied − untied sellers "
+              f"{fmt(tied_minus_free, 100, ' pp')}"),
+        ("5", f"`crackdown` / `baseline`, months 13–{months}: income "
+              f"×{fmt(ratio('crackdown', 'income_mean_usd', 13, months))}, gold "
+              f"×{fmt(ratio('crackdown', 'gold_kg', 13, months))}, miners "
+              f"×{fmt(ratio('crackdown', 'active_miners', 13, months))}; displaced "
+              f"{fmt(window(tabs['crackdown'], 'displaced', 1, months))} vs "
+              f"{fmt(window(tabs['baseline'], 'displaced', 1, months))} per month; trust "
+              f"{fmt(diff('crackdown', 'mean_trust'))}"),
+        ("6", f"`price_boom` (+60 %, months 24–59): entries "
+              f"×{fmt(ratio('price_boom', 'entries', 24, 59))}, active miners at months 48–60 "
+              f"×{fmt(ratio('price_boom', 'active_miners', 48, 60))}; `pandemic_shock` months "
+              f"30–35: income ×{fmt(ratio('pandemic_shock', 'income_mean_usd', 30, 35))}, debt "
+              f"(33–38) ×{fmt(ratio('pandemic_shock', 'debt_mean_usd', 33, 38))}"),
+        ("7", f"women/men income ratio: `baseline` "
+              f"{fmt(window(tabs['baseline'], 'women_men_income_ratio', *last))}, "
+              f"`gender_responsive` − `baseline` "
+              f"{fmt(diff('gender_responsive', 'women_men_income_ratio'))}"),
+        ("8", f"mercury `clean_tech` / `baseline` ×{fmt(ratio('clean_tech', 'mercury_kg'))}, "
+              f"`training_only` / `baseline` ×{fmt(ratio('training_only', 'mercury_kg'))}; "
+              f"mercury-free share `clean_tech` "
+              f"{fmt(window(tabs['clean_tech'], 'mercury_free_share', *last), 100, ' %')}"),
+    ]
+
+
+def baseline_levels(tables: list[pd.DataFrame], months: int, outside_wage: float
+                    ) -> list[tuple[str, str]]:
+    """(output, measured) for the calibration checks, last 12 months of the baseline."""
+    last = (months - 11, months)
+    accidents = window(tables, "accidents", *last) / window(tables, "active_miners", *last) * 1200
+    return [
+        ("official_sales_share", fmt(window(tables, "official_sales_share", *last), 100, " %")),
+        ("licensed_share", fmt(window(tables, "licensed_share", *last), 100, " %")),
+        ("smuggled_share", fmt(window(tables, "smuggled_share", *last), 100, " %")),
+        ("silicosis_prevalence", fmt(window(tables, "silicosis_prevalence", *last), 100, " %")),
+        ("accidents per 100 person-years", fmt(accidents)),
+        ("income_mean_usd (USD/month)", fmt(window(tables, "income_mean_usd", *last))),
+        ("income_mean_usd / outside wage",
+         fmt(window(tables, "income_mean_usd", *last) / outside_wage)),
+        ("women_men_income_ratio", fmt(window(tables, "women_men_income_ratio", *last))),
+    ]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run every pattern scenario and print the two tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--replicates", type=int, default=8)
+    parser.add_argument("--miners", type=int, default=2000)
+    parser.add_argument("--months", type=int, default=120)
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--jobs", type=int, default=0)
+    args = parser.parse_args(argv)
+    seeds = replicate_seeds(args.seed, args.replicates)
+    size = [f"miners={args.miners}", f"months={args.months}"]
+    tasks = [(load_config([f"scenario={s}", *size]), seed) for s in SCENARIOS for seed in seeds]
+    results = run_tasks(tasks, jobs=args.jobs, progress=True)
+    r = args.replicates
+    tabs = {s: results[i * r:(i + 1) * r] for i, s in enumerate(SCENARIOS)}
+    print(f"\n{args.replicates} replicates (seed {args.seed}), {args.miners} miners × "
+          f"{args.months} months; mean [95 % interval]\n")
+    print("| # | measured |\n|---|---|")
+    tied = tied_minus_untied_trader_share(seeds, args.miners)
+    for label, text in measurements(tabs, args.months, tied):
+        print(f"| {label} | {text} |")
+    wage = load_config(size).context.outside_wage_usd_month
+    print("\n| output | measured (baseline, last 12 months) |\n|---|---|")
+    for label, text in baseline_levels(tabs["baseline"], args.months, wage):
+        print(f"| `{label}` | {text} |")
+
+
+if __name__ == "__main__":
+    main()
