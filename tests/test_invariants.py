@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from asmsim.config import load_config
 from asmsim.model import OUTPUTS, ASMModel
+from asmsim.model.enums import Channel
 from asmsim.model.recorder import OUTPUTS as COLUMNS
 
 SHARE_COLUMNS = [c for c, (unit, _) in COLUMNS.items() if unit == "0-1"]
@@ -122,3 +123,22 @@ def test_invariants_on_generated_configs(values, seed):
                                                 for k, v in values.items()]
     model = CashAudit(load_config(overrides), seed=seed)
     check_table(model.run(), 120)
+
+
+def test_export_tax_is_collected_by_the_state(monkeypatch):
+    """The tax taken off licensed buyers' price reaches state revenue (in royalty_usd)."""
+    monkeypatch.setattr("asmsim.model.model.COMPACT_AT_INACTIVE_SHARE", 1.0)  # rows stay put
+    base = ["scenario=legal", "miners=300", "months=24"]
+    untaxed = ASMModel(load_config(base), seed=4)
+    taxed = ASMModel(load_config([*base, "policy.market.export_tax_rate=0.05"]), seed=4)
+    untaxed.run()
+    taxed.run()
+    m = taxed.miners
+    to_buyers_g = taxed.sold_g[m.channel[:len(taxed.sold_g)] == Channel.LICENSED_BUYER].sum()
+    expected = 0.05 * taxed.prices.world * to_buyers_g
+    assert expected > 0
+    last = taxed.table().iloc[-1]
+    assert last["royalty_usd"] - taxed.ledger.total("royalties") == pytest.approx(expected)
+    assert untaxed.table().iloc[-1]["royalty_usd"] == pytest.approx(
+        untaxed.ledger.total("royalties"))
+    assert taxed.licensed_buyers[0].price_per_g < untaxed.licensed_buyers[0].price_per_g

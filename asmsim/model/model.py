@@ -402,6 +402,10 @@ class ASMModel(mesa.Model):
         self.access_cost = ctx.access_cost_usd_per_g_cell * distance * sold_g
         self.sold_g = sold_g
         self.trader_revenue = np.where(channel == Channel.TRADER, gross, 0.0)
+        # The licensed buyers' export tax, already taken off their price, goes to the state.
+        to_buyers_g = float(sold_g[channel == Channel.LICENSED_BUYER].sum())
+        self.month_stats["export_tax_usd"] = self.config.policy.market.export_tax_rate \
+            * self.prices.world * to_buyers_g
 
     def _pay_costs(self, tonnes: np.ndarray) -> None:
         """Inputs and transport, bought with what the miner has (USD)."""

@@ -35,7 +35,7 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "income_gini": ("0-1", "Gini coefficient of net monthly income (negative incomes at 0)"),
     "poverty_share": ("0-1", "active miners with net income below the poverty line"),
     "women_men_income_ratio": ("ratio", "women's mean income / men's mean income"),
-    "royalty_usd": ("USD", "royalties (and export tax) collected this month"),
+    "royalty_usd": ("USD", "royalties and export tax collected this month"),
     "fees_usd": ("USD", "licence fees collected this month"),
     "fines_usd": ("USD", "fines collected this month"),
     "state_spending_usd": ("USD", "enforcement, extension and programme spending this month"),
@@ -106,7 +106,8 @@ def record(model) -> dict[str, float]:
     women, men = m.woman[active], ~m.woman[active]
     women_income = float(income[women].mean()) if women.any() else 0.0
     men_income = float(income[men].mean()) if men.any() else 0.0
-    revenue = ledger.total("royalties") + ledger.total("fees") + ledger.total("fines")
+    royalty = ledger.total("royalties") + float(stats["export_tax_usd"])
+    revenue = royalty + ledger.total("fees") + ledger.total("fines")
     spending = float(sum(model.spending.values()))
     diggers = active & (m.role == Role.DIGGER)
     status = model.sites.land_status[m.site]
@@ -132,7 +133,7 @@ def record(model) -> dict[str, float]:
         "income_gini": gini(income),
         "poverty_share": float((income < ctx.poverty_line_usd_month).mean()) if n_active else 0.0,
         "women_men_income_ratio": women_income / men_income if men_income > 0 else 0.0,
-        "royalty_usd": ledger.total("royalties"),
+        "royalty_usd": royalty,
         "fees_usd": ledger.total("fees"),
         "fines_usd": ledger.total("fines"),
         "state_spending_usd": spending,
