@@ -14,9 +14,8 @@ import argparse
 import numpy as np
 import pandas as pd
 
+from asmsim.analysis.patterns import tied_minus_untied_trader_share
 from asmsim.config import load_config
-from asmsim.model import ASMModel
-from asmsim.model.enums import Channel, Lender
 from asmsim.results.summary import mean_interval
 from asmsim.run import replicate_seeds, run_tasks
 
@@ -33,28 +32,6 @@ def fmt(values: np.ndarray, scale: float = 1.0, unit: str = "") -> str:
     """'mean [low, high] unit' of a per-replicate array."""
     mean, low, high = mean_interval(np.asarray(values) * scale)
     return f"{mean:,.3g} [{low:,.3g}, {high:,.3g}]{unit}"
-
-
-def tied_minus_untied_trader_share(seeds: list[int], miners: int, months: int = 24
-                                   ) -> np.ndarray:
-    """Per seed: trader share of sales by miners tied by pre-finance minus untied miners'."""
-    overrides = ["scenario=official_buying", "policy.market.royalty_rate=0.0", f"miners={miners}"]
-    out = []
-    for seed in seeds:
-        model = ASMModel(load_config(overrides), seed=seed)
-        to_trader, sold = np.zeros(2), np.zeros(2)
-        for _ in range(months):
-            was_tied = model.miners.lender == Lender.TRADER
-            model.step()
-            m = model.miners
-            tied = np.zeros(m.n, dtype=bool)
-            tied[:len(was_tied)] = was_tied
-            selling = m.active & (m.channel != Channel.HELD)
-            for k, group in enumerate((tied, ~tied)):
-                to_trader[k] += np.count_nonzero(selling & group & (m.channel == Channel.TRADER))
-                sold[k] += np.count_nonzero(selling & group)
-        out.append(to_trader[0] / sold[0] - to_trader[1] / sold[1])
-    return np.array(out)
 
 
 def measurements(tabs: dict[str, list[pd.DataFrame]], months: int, tied_minus_free: np.ndarray

@@ -1,0 +1,36 @@
+"""Measurements behind the patterns of spec §1 that need the model's state, not its table."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from asmsim.config import load_config
+from asmsim.model import ASMModel
+from asmsim.model.enums import Channel, Lender
+
+
+def tied_minus_untied_trader_share(seeds: list[int], miners: int, months: int = 24
+                                   ) -> np.ndarray:
+    """Per seed: trader share of sales by miners tied by pre-finance minus untied miners'.
+
+    Pattern 4, where the official channel pays more than traders: the
+    ``official_buying`` scenario with the royalty waived, ``months`` months.
+    A miner counts as tied if it owed a trader when it sold.
+    """
+    overrides = ["scenario=official_buying", "policy.market.royalty_rate=0.0", f"miners={miners}"]
+    out = []
+    for seed in seeds:
+        model = ASMModel(load_config(overrides), seed=seed)
+        to_trader, sold = np.zeros(2), np.zeros(2)
+        for _ in range(months):
+            was_tied = model.miners.lender == Lender.TRADER
+            model.step()
+            m = model.miners
+            tied = np.zeros(m.n, dtype=bool)
+            tied[:len(was_tied)] = was_tied
+            selling = m.active & (m.channel != Channel.HELD)
+            for k, group in enumerate((tied, ~tied)):
+                to_trader[k] += np.count_nonzero(selling & group & (m.channel == Channel.TRADER))
+                sold[k] += np.count_nonzero(selling & group)
+        out.append(to_trader[0] / sold[0] - to_trader[1] / sold[1])
+    return np.array(out)
