@@ -142,3 +142,20 @@ def test_export_tax_is_collected_by_the_state(monkeypatch):
     assert untaxed.table().iloc[-1]["royalty_usd"] == pytest.approx(
         untaxed.ledger.total("royalties"))
     assert taxed.licensed_buyers[0].price_per_g < untaxed.licensed_buyers[0].price_per_g
+
+
+def test_logit_choice_matches_the_logit_probabilities():
+    """Choice frequencies equal exp(λU)/Σexp(λU) over the available options only."""
+    from asmsim.model.channels import logit_choice
+
+    rows = 200_000
+    values = np.tile([10.0, 0.0, 5.0], (rows, 1))
+    ok = np.tile([True, True, True], (rows, 1))
+    ok[rows // 2:, 0] = False  # half the rows may not use option 0
+    chosen = logit_choice(values, ok, 0.2, np.random.default_rng(1))
+    for half, allowed in ((slice(0, rows // 2), [0, 1, 2]), (slice(rows // 2, rows), [1, 2])):
+        weights = np.zeros(3)
+        weights[allowed] = np.exp(0.2 * values[0, allowed])
+        expected = weights / weights.sum()
+        observed = np.bincount(chosen[half], minlength=3) / (rows // 2)
+        np.testing.assert_allclose(observed, expected, atol=0.005)
