@@ -80,3 +80,25 @@ def test_play_advances_the_months_and_pause_stops_them(dashboard):
     assert dashboard.console_errors == []
     assert dashboard.failed == []
 
+
+
+def test_save_as_png_downloads_the_month_shown(dashboard):
+    page = dashboard.page
+    page.get_by_role("button", name="Step").click()
+    page.get_by_text("Month 1", exact=True).wait_for()
+    card = page.locator(".chart-income")
+    with page.expect_download() as download:
+        card.get_by_text("Save as PNG").click()
+    assert download.value.suggested_filename == "asmsim_income.png"
+    data = Path(download.value.path()).read_bytes()
+    assert data.startswith(b"\x89PNG") and len(data) > 10_000
+    page.get_by_role("button", name="Step").click()
+    page.get_by_text("Month 2", exact=True).wait_for()
+    with page.expect_download() as download:  # drawn again: the month shown now
+        card.get_by_text("Save as PNG").click()
+    again = Path(download.value.path()).read_bytes()
+    assert again.startswith(b"\x89PNG") and again != data
+    with page.expect_download() as download:
+        page.locator(".chart-map").get_by_text("Save as PNG").click()
+    assert Path(download.value.path()).read_bytes().startswith(b"\x89PNG")
+    assert dashboard.console_errors == []

@@ -36,6 +36,9 @@ from asmsim.present.dashboard.mapview import (
 from asmsim.present.dashboard.session import Controls, View
 
 SMALL_GREY = {"font-size": "0.8em", "color": "#666"}
+# A legend row wraps to the card's width instead of widening the card (and pushing
+# the charts below the map): its own width does not count when the card is sized.
+NO_WIDEN = {"contain": "inline-size"}
 
 
 def css_class(key: str) -> str:
@@ -215,7 +218,7 @@ def MapLegend(t, layer: str):
     entries = [(t(f"legal.{n}"), c) for n, c in zip(LEGAL_NAMES, LEGAL_COLOURS, strict=True)]
     if layer == "land":
         entries += [(t(f"land.{n}"), c) for n, c in zip(LAND_NAMES, LAND_COLOURS, strict=True)]
-    with solara.Row(gap="8px", style={"flex-wrap": "wrap", "font-size": "0.8em"}):
+    with solara.Row(gap="8px", style={"flex-wrap": "wrap", "font-size": "0.8em", **NO_WIDEN}):
         for label, colour in entries:
             solara.Text(f"■ {label}", style={"color": colour, "text-shadow": "0 0 1px #555"})
 
@@ -251,7 +254,7 @@ def ChartImage(t, chart: Chart, view: solara.Reactive[View]):
 def ChartLegend(t, chart: Chart, with_marker: bool):
     """A chart's legend as page text: a line per series, a dashed one for policy changes."""
     with solara.Row(gap="12px", style={"flex-wrap": "wrap", "font-size": "0.8em",
-                                       "justify-content": "center"},
+                                       "justify-content": "center", **NO_WIDEN},
                     classes=["chart-legend"]):
         for label, colour, dashed in legend_entries(chart, with_marker, t):
             style = "dashed" if dashed else "solid"
