@@ -155,31 +155,34 @@ def Page():
         try:
             advance()
         except Exception as exc:  # noqa: BLE001 - a failing month stops play, says why
-            playing.value = False
-            error.value = translator(lang.peek())("lever_error",
-                                                  error=f"{type(exc).__name__}: {exc}")
             traceback.print_exc()
+            with render_context:
+                playing.value = False
+                error.value = translator(lang.peek())("lever_error",
+                                                      error=f"{type(exc).__name__}: {exc}")
 
     def load(name: str):
-        playing.value = False
-        try:
-            config = scenario_config(name)
-        except ConfigError as exc:
-            error.value = t("lever_error", error=str(exc))
-            return
-        scenario.value = name
-        model.value = new_model(config)
-        error.value = ""
-        publish()
+        with render_context:
+            playing.value = False
+            try:
+                config = scenario_config(name)
+            except ConfigError as exc:
+                error.value = t("lever_error", error=str(exc))
+                return
+            scenario.value = name
+            model.value = new_model(config)
+            error.value = ""
+            publish()
 
     def change_lever(key: str, value):
-        try:
-            with lock:
-                model.value.set_policy(key, value)
-            error.value = ""
-        except (ConfigError, ValueError) as exc:
-            error.value = t("lever_error", error=str(exc))
-        publish()
+        with render_context:
+            try:
+                with lock:
+                    model.value.set_policy(key, value)
+                error.value = ""
+            except (ConfigError, ValueError) as exc:
+                error.value = t("lever_error", error=str(exc))
+            publish()
 
     solara.Title(t("title"))
     Player(playing, shown, play_month)

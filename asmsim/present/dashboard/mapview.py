@@ -106,7 +106,7 @@ class LiveMap:
         self.dots = None
         self._texts_lang: str | None = None
 
-    def _first(self, data: MapData, t) -> None:
+    def _first(self, data: MapData) -> None:
         ax, blank = self.ax, np.zeros_like(data.land, dtype=float)
         if self.layer == "mercury":
             self.cells = ax.imshow(blank, origin="lower", cmap="Greys", norm=LogNorm(1e-6, 1e-5),
@@ -124,7 +124,7 @@ class LiveMap:
     def update(self, data: MapData, t) -> LiveMap:
         """Show ``data``; ``t`` translates the texts."""
         if self.cells is None:
-            self._first(data, t)
+            self._first(data)
         if self.layer == "mercury":
             grid = data.mercury
             self.cells.set_data(np.where(grid > 0, grid, np.nan))
