@@ -1,47 +1,121 @@
-"""Time one dashboard month: model step + every redraw the page does, at the default size.
+"""Time one dashboard month as the page does it: click Step, wait for the page to be redrawn.
 
-Run: ``.venv/bin/python benchmarks/bench_dashboard.py`` (prints median and max
-over 24 months of the baseline scenario, 2,000 miners). Wall and CPU time are
-both shown: on a shared machine wall time includes waiting for a core.
+Run: ``.venv/bin/python benchmarks/bench_dashboard.py [--months N]``.
+
+The page (``asmsim.present.dashboard.app.Page``) is built with ``solara.render``
+exactly as the server builds it for a browser tab, at the default size
+(baseline scenario, 2,000 miners), then its Step button is clicked month after
+month. One month = the click handler (``model.step()``) + the re-render of the
+page (reading the outputs, updating the map and the five charts, turning them
+into images, updating every widget). What is not in it: sending the widget
+messages over the websocket and the browser drawing them. A lever is moved at
+month 6 (a dashed line appears on every chart, the legends change).
+
+Median and max over the months are printed, wall and CPU time: on a shared
+machine wall time includes waiting for a core. The parts of a month are timed
+apart afterwards (``--parts``) on the same model.
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import io
 import statistics
 import time
+import warnings
 
-from asmsim.present.dashboard.charts import CHARTS, chart_svg, to_svg
-from asmsim.present.dashboard.i18n import translator
-from asmsim.present.dashboard.mapview import draw_map
-from asmsim.present.dashboard.session import new_model, outputs, scenario_config
+import ipyvuetify as v
+import solara
 
 MONTHS = 24
+LEVER_MONTH = 6
 
 
-def one_month(model, t) -> None:
-    """What the page does per month: step, read the outputs, redraw map and charts."""
-    model.step()
-    table = outputs(model)
-    changes = [month for month, _, _ in model.policy_changes]
-    for chart in CHARTS:
-        chart_svg(chart, table, changes, t)
-    to_svg(draw_map(model, "land", t, legend=False))
+def _page():
+    from asmsim.present.dashboard.app import Page
+
+    @solara.component
+    def Wrapped():
+        with solara.AppLayout():
+            Page()
+
+    return solara.render(Wrapped(), handle_error=False)[1]
+
+
+def _button(rc, label: str):
+    return next(w for w in rc.find(v.Btn).widgets if w.children and w.children[-1] == label)
+
+
+def page_months(months: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU ms of ``months`` Step clicks on the rendered page (after one warm-up)."""
+    with contextlib.redirect_stdout(io.StringIO()):  # AppBar prints outside a server
+        rc = _page()
+        step = _button(rc, "Step")
+        step.click()  # warm-up: fonts, caches, first figures
+    royalty = next(w for w in rc.find(v.Slider).widgets if w.v_model == 7.0)
+    wall, cpu = [], []
+    for month in range(months):
+        if month == LEVER_MONTH:
+            royalty.v_model = 5.0  # 7 % -> 5 %: a policy change, marked on every chart
+        w0, c0 = time.perf_counter(), time.process_time()
+        with contextlib.redirect_stdout(io.StringIO()):
+            step.click()
+        wall.append(1000 * (time.perf_counter() - w0))
+        cpu.append(1000 * (time.process_time() - c0))
+    shown = rc.find(v.Html, class_="month-counter").widget.children[0]
+    assert shown == f"Month {months + 1}", shown  # the page really followed
+    rc.close()
+    return wall, cpu
+
+
+def parts(months: int) -> dict[str, float]:
+    """Median CPU ms of each part of a month, outside the page (same code the page calls)."""
+    from asmsim.present.dashboard.charts import CHARTS, LiveChart
+    from asmsim.present.dashboard.i18n import translator
+    from asmsim.present.dashboard.mapview import LiveMap
+    from asmsim.present.dashboard.session import new_model, scenario_config, view
+
+    t = translator("en")
+    model = new_model(scenario_config("baseline"))
+    charts = [LiveChart(chart) for chart in CHARTS]
+    live_map = LiveMap("land")
+    times: dict[str, list[float]] = {"step": [], "copy (View)": [], "charts (5)": [], "map": []}
+
+    def timed(name, fn):
+        c0 = time.process_time()
+        out = fn()
+        times[name].append(1000 * (time.process_time() - c0))
+        return out
+
+    for month in range(months + 1):
+        if month == LEVER_MONTH:
+            model.set_policy("policy.market.royalty_rate", 0.05)
+        timed("step", model.step)
+        shown = timed("copy (View)", lambda: view(model))
+        changes = shown.controls.change_months
+        timed("charts (5)", lambda shown=shown, changes=changes:
+              [c.update(shown.table, changes, t).svg() for c in charts])
+        timed("map", lambda shown=shown: live_map.update(shown.sites, t).image())
+    return {name: statistics.median(values[1:]) for name, values in times.items()}
 
 
 def main() -> None:
     """Print the timing summary."""
-    t = translator("en")
-    model = new_model(scenario_config("baseline"))
-    one_month(model, t)  # warm-up (fonts, caches)
-    wall, cpu = [], []
-    for _ in range(MONTHS):
-        w0, c0 = time.perf_counter(), time.process_time()
-        one_month(model, t)
-        wall.append(1000 * (time.perf_counter() - w0))
-        cpu.append(1000 * (time.process_time() - c0))
-    print(f"miners={model.config.miners} months={MONTHS}")
-    print(f"step+redraw wall ms: median {statistics.median(wall):.0f}, max {max(wall):.0f}")
-    print(f"step+redraw CPU  ms: median {statistics.median(cpu):.0f}, max {max(cpu):.0f}")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--months", type=int, default=MONTHS)
+    parser.add_argument("--parts", action="store_true", help="also time the parts of a month")
+    args = parser.parse_args()
+    warnings.simplefilter("ignore", DeprecationWarning)
+    wall, cpu = page_months(args.months)
+    print(f"baseline, 2,000 miners, {args.months} months, lever moved at month {LEVER_MONTH}")
+    print(f"page month (Step click + redraw) wall ms: median {statistics.median(wall):.0f}, "
+          f"max {max(wall):.0f}")
+    print(f"page month (Step click + redraw) CPU  ms: median {statistics.median(cpu):.0f}, "
+          f"max {max(cpu):.0f}")
+    if args.parts:
+        for name, ms in parts(args.months).items():
+            print(f"  {name:<11} CPU ms median {ms:.0f}")
 
 
 if __name__ == "__main__":

@@ -2,17 +2,26 @@
 
 Each component gets what it shows and callbacks for what it changes; the page
 (``app.py``) owns the state. ``t`` is a translator from :mod:`.i18n`.
+
+A month must redraw little: the page passes ``view``, a reactive holding a
+:class:`~.session.View` (a copy of the model's state, a new one each month),
+and only the small components that show something of the month read
+``view.value`` (the month counter, the headline numbers, the map and chart
+images), so only they run again each month; the cards, lever controls and
+buttons around them stay as they are. The lever panel reads ``controls``, which
+changes only when a lever does. The map and each chart keep their matplotlib
+figure for the life of the page and only move its data (see :mod:`.charts`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable
 
-import pandas as pd
 import solara
 
-from asmsim.present.dashboard.charts import CHARTS, Chart, chart_png, chart_svg, to_png, to_svg
+from asmsim.present.dashboard.charts import CHARTS, Chart, LiveChart, chart_png, legend_entries
 from asmsim.present.dashboard.i18n import LANG_NAMES, LANGS
 from asmsim.present.dashboard.levers import DIMENSIONS, Lever, lever, levers
 from asmsim.present.dashboard.mapview import (
@@ -21,9 +30,15 @@ from asmsim.present.dashboard.mapview import (
     LAYERS,
     LEGAL_COLOURS,
     LEGAL_NAMES,
-    draw_map,
+    LiveMap,
+    map_png,
 )
-from asmsim.present.dashboard.session import lever_value
+from asmsim.present.dashboard.session import Controls, View
+
+SMALL_GREY = {"font-size": "0.8em", "color": "#666"}
+# A legend row wraps to the card's width instead of widening the card (and pushing
+# the charts below the map): its own width does not count when the card is sized.
+NO_WIDEN = {"contain": "inline-size"}
 
 
 def css_class(key: str) -> str:
@@ -42,15 +57,28 @@ def LanguageSwitch(lang: str, on_lang: Callable[[str], None]):
 
 
 @solara.component
-def RunControls(t, scenarios: list[str], scenario: str, description: str, month: int,
+def MonthCounter(t, view: solara.Reactive[View]):
+    """``Month N``: redrawn every month."""
+    solara.Text(t("month", month=view.value.month), classes=["month-counter"],
+                style={"font-size": "1.3em", "font-weight": "bold"})
+
+
+@solara.component
+def ScenarioDescription(view: solara.Reactive[View]):
+    """The description of the scenario preset in use (from its YAML, not translated)."""
+    description = view.value.description
+    solara.Text(description, style={"font-size": "0.85em"})
+
+
+@solara.component
+def RunControls(t, scenarios: list[str], scenario: str, view: solara.Reactive[View],
                 playing: bool, on_scenario, on_play_pause, on_step, on_reset):
     """Scenario preset selector and play / pause / step / reset."""
     with solara.Card(t("scenario")):
         solara.Select(label=t("scenario"), values=scenarios, value=scenario,
                       on_value=on_scenario)
-        if description:
-            solara.Text(description, style={"font-size": "0.85em"})
-        solara.Text(t("scenario_help"), style={"font-size": "0.8em", "color": "#666"})
+        ScenarioDescription(view)
+        solara.Text(t("scenario_help"), style=SMALL_GREY)
         with solara.Row(gap="6px", classes=["run-controls"]):
             solara.Button(t("pause") if playing else t("play"), color="primary",
                           icon_name="mdi-pause" if playing else "mdi-play",
@@ -58,8 +86,7 @@ def RunControls(t, scenarios: list[str], scenario: str, description: str, month:
             solara.Button(t("step"), icon_name="mdi-skip-next", on_click=on_step,
                           disabled=playing)
             solara.Button(t("reset"), icon_name="mdi-restore", on_click=on_reset)
-        solara.Text(t("month", month=month), classes=["month-counter"],
-                    style={"font-size": "1.3em", "font-weight": "bold"})
+        MonthCounter(t, view)
 
 
 @solara.component
@@ -81,14 +108,11 @@ def LeverControl(t, item: Lever, value, on_change: Callable[[str, object], None]
 
 
 @solara.component
-def LeverPanel(t, model, on_change, error: str, tick: int):
-    """All levers grouped by dimension, the royalty in use, and the list of changes.
-
-    ``tick`` changes after every month or lever change: the model is mutated in
-    place, so it is what tells Solara this panel must be redrawn.
-    """
+def LeverPanel(t, controls: solara.Reactive[Controls], on_change, error: str):
+    """All levers grouped by dimension, the royalty in use, and the list of changes."""
+    shown = controls.value
     with solara.Card(t("levers")):
-        solara.Text(t("levers_help"), style={"font-size": "0.8em", "color": "#666"})
+        solara.Text(t("levers_help"), style=SMALL_GREY)
         if error:
             solara.Error(error, dense=True)
         for dimension in DIMENSIONS:
@@ -96,16 +120,15 @@ def LeverPanel(t, model, on_change, error: str, tick: int):
                                                       "margin-top": "8px"})
             for item in levers():
                 if item.dimension == dimension:
-                    LeverControl(t, item, lever_value(model, item.key), on_change)
+                    LeverControl(t, item, shown.value(item.key), on_change)
         royalty = lever("policy.market.royalty_rate")
-        solara.Text(t("royalty_in_use",
-                      value=royalty.format(model.config.policy.market.royalty_rate)),
+        solara.Text(t("royalty_in_use", value=royalty.format(shown.royalty_rate)),
                     classes=["royalty-in-use"], style={"font-size": "0.85em"})
-        ChangeList(t, list(getattr(model, "policy_changes", [])))
+        ChangeList(t, shown.changes)
 
 
 @solara.component
-def ChangeList(t, changes: list[tuple[int, str, object]]):
+def ChangeList(t, changes: tuple[tuple[int, str, object], ...]):
     """The policy changes asked for so far, last value per month and lever."""
     solara.Text(t("changes"), style={"font-weight": "bold", "display": "block",
                                      "margin-top": "8px"})
@@ -122,72 +145,143 @@ def ChangeList(t, changes: list[tuple[int, str, object]]):
                     style={"font-size": "0.8em", "display": "block"})
 
 
-def _last(table: pd.DataFrame, column: str) -> float:
-    if column not in table.columns or table.empty:
-        return math.nan
-    return float(table[column].iloc[-1])
+HEADLINES = (  # text key, output column, format
+    ("headline_licensed", "licensed_share", "{:.1f} %", 100.0),
+    ("headline_official", "official_sales_share", "{:.1f} %", 100.0),
+    ("headline_income", "income_mean_usd", "{:,.0f}", 1.0),
+    ("headline_mercury", "mercury_kg", "{:,.2f}", 1.0),
+)
 
 
 @solara.component
-def Headlines(t, table: pd.DataFrame):
+def HeadlineValue(view: solara.Reactive[View], column: str, fmt: str, scale: float):
+    """One headline number for the latest month: redrawn every month."""
+    table = view.value.table
+    value = float(table[column].iloc[-1]) if column in table.columns and len(table) else math.nan
+    solara.Text(fmt.format(value * scale), classes=[f"headline-{column}"],
+                style={"font-size": "1.8em", "font-weight": "bold", "display": "block"})
+
+
+@solara.component
+def Headlines(t, view: solara.Reactive[View]):
     """The row of headline figures for the latest month."""
-    figures = (
-        ("headline_licensed", f"{_last(table, 'licensed_share') * 100:.1f} %"),
-        ("headline_official", f"{_last(table, 'official_sales_share') * 100:.1f} %"),
-        ("headline_income", f"{_last(table, 'income_mean_usd'):,.0f}"),
-        ("headline_mercury", f"{_last(table, 'mercury_kg'):,.2f}"),
-    )
     with solara.Row(gap="12px", classes=["headlines"]):
-        for key, text in figures:
+        for key, column, fmt, scale in HEADLINES:
             with solara.Card(style={"min-width": "180px", "flex": "1"}):
                 solara.Text(t(key), style={"font-size": "0.85em", "color": "#555"})
-                solara.Text(text, style={"font-size": "1.8em", "font-weight": "bold",
-                                         "display": "block"})
+                HeadlineValue(view, column, fmt, scale)
 
 
-@solara.component
-def FigureCard(image: bytes, image_format: str, png, filename: str, t, classes: list[str]):
-    """A figure (PNG or SVG bytes) with a button saving it as PNG (bytes or a callable)."""
+def use_saver(view: solara.Reactive[View], make_png: Callable[[View], bytes],
+              dependencies: list) -> Callable[[], bytes]:
+    """A callable for "Save as PNG" that draws the month shown when it is clicked.
+
+    It stays the same object from month to month: a new callable each month
+    would make ``solara.FileDownload`` start a thread and redraw itself each
+    month. It runs on the download's thread and draws a fresh figure.
+    """
+    return solara.use_memo(lambda: lambda: make_png(view.peek()), dependencies)
+
+
+@contextlib.contextmanager
+def figure_card(title: str, classes: list[str]):
+    """A titled card for a figure: put its image, legend and "Save as PNG" inside."""
     with solara.Card(classes=classes, style={"flex": "1 1 420px", "max-width": "560px"}):
-        solara.Image(image, width="100%", format=image_format)
-        solara.FileDownload(png, filename=filename, label=t("download_png"),
-                            mime_type="image/png")
+        solara.Text(title, classes=["figure-title"],
+                    style={"font-weight": "bold", "display": "block", "text-align": "center"})
+        yield
+
+
+def save_button(save: Callable[[], bytes], filename: str, t) -> None:
+    """The "Save as PNG" button of a figure card."""
+    solara.FileDownload(save, filename=filename, label=t("download_png"), mime_type="image/png")
 
 
 @solara.component
-def MapCard(t, model, layer: str, on_layer, tick: int):
-    """The map of sites with its layer choice."""
-    live = solara.use_memo(lambda: to_svg(draw_map(model, layer, t, legend=False)),
-                           [id(model), tick, layer])
+def MapImage(t, view: solara.Reactive[View], layer: str):
+    """The map as a PNG: one kept figure per layer, its data moved each month."""
+    figures = solara.use_memo(dict, [])  # layer -> LiveMap
+    sites = view.value.sites
+
+    def draw() -> bytes:
+        if layer not in figures:
+            figures[layer] = LiveMap(layer)
+        return figures[layer].update(sites, t).image()
+
+    image = solara.use_memo(draw, [sites, layer, t])
+    solara.Image(image, width="100%", format="png", classes=["map-image"])
+
+
+@solara.component
+def MapLegend(t, layer: str):
+    """The colours of the map as page text."""
+    entries = [(t(f"legal.{n}"), c) for n, c in zip(LEGAL_NAMES, LEGAL_COLOURS, strict=True)]
+    if layer == "land":
+        entries += [(t(f"land.{n}"), c) for n, c in zip(LAND_NAMES, LAND_COLOURS, strict=True)]
+    with solara.Row(gap="8px", style={"flex-wrap": "wrap", "font-size": "0.8em", **NO_WIDEN}):
+        for label, colour in entries:
+            solara.Text(f"■ {label}", style={"color": colour, "text-shadow": "0 0 1px #555"})
+
+
+@solara.component
+def MapCard(t, view: solara.Reactive[View], layer: str, on_layer):
+    """The map of sites with its layer choice and legend."""
+    save = use_saver(view, lambda shown: map_png(shown.sites, layer, t), [layer, t])
     with solara.Column(gap="4px", style={"flex": "1 1 420px", "max-width": "560px"}):
         with solara.Row(gap="4px", classes=["map-layer"]):
             solara.Text(t("map_layer"), style={"font-size": "0.85em"})
             for name in LAYERS:
                 solara.Button(t(f"layer_{name}"), small=True, outlined=name == layer,
                               text=name != layer, on_click=lambda name=name: on_layer(name))
-        solara.Text(t("map_title"), style={"font-weight": "bold"})
-        FigureCard(live, "svg+xml", lambda: to_png(draw_map(model, layer, t)), "asmsim_map.png",
-                   t, ["chart-map"])
-        legend = [(t(f"legal.{n}"), c) for n, c in zip(LEGAL_NAMES, LEGAL_COLOURS, strict=True)]
-        if layer == "land":
-            legend += [(t(f"land.{n}"), c) for n, c in zip(LAND_NAMES, LAND_COLOURS, strict=True)]
-        with solara.Row(gap="8px", style={"flex-wrap": "wrap", "font-size": "0.8em"}):
-            for label, colour in legend:
-                solara.Text(f"■ {label}", style={"color": colour, "text-shadow": "0 0 1px #555"})
-        solara.Text(t("map_help"), style={"font-size": "0.8em", "color": "#666"})
+        with figure_card(t("map_title"), ["chart-map"]):
+            MapImage(t, view, layer)
+            MapLegend(t, layer)
+            save_button(save, "asmsim_map.png", t)
+        solara.Text(t("map_help"), style=SMALL_GREY)
 
 
 @solara.component
-def ChartGrid(t, table: pd.DataFrame, change_months: list[int], tick: int, model_id: int):
+def ChartImage(t, chart: Chart, view: solara.Reactive[View]):
+    """One live chart as SVG: its kept figure gets the new month's data."""
+    figure = solara.use_memo(lambda: LiveChart(chart), [])
+    shown = view.value
+    svg = solara.use_memo(
+        lambda: figure.update(shown.table, shown.controls.change_months, t).svg(), [shown, t])
+    solara.Image(svg, width="100%", format="svg+xml", classes=[f"chart-image-{chart.id}"])
+
+
+@solara.component
+def ChartLegend(t, chart: Chart, with_marker: bool):
+    """A chart's legend as page text: a line per series, a dashed one for policy changes."""
+    with solara.Row(gap="12px", style={"flex-wrap": "wrap", "font-size": "0.8em",
+                                       "justify-content": "center", **NO_WIDEN},
+                    classes=["chart-legend"]):
+        for label, colour, dashed in legend_entries(chart, with_marker, t):
+            style = "dashed" if dashed else "solid"
+            solara.HTML(tag="span", unsafe_innerHTML=(
+                f'<span style="display:inline-block;width:22px;margin:0 4px 3px 0;'
+                f'border-top:{"1px" if dashed else "2px"} {style} {colour}"></span>'
+                f"{_escape(label)}"))
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@solara.component
+def ChartCard(t, chart: Chart, view: solara.Reactive[View], with_marker: bool):
+    """One chart: title, live image, legend and its PNG download."""
+    save = use_saver(view, lambda shown: chart_png(chart, shown.table,
+                                                    shown.controls.change_months, t), [t])
+    with figure_card(t(f"chart.{chart.id}"), [f"chart-{chart.id}"]):
+        ChartImage(t, chart, view)
+        ChartLegend(t, chart, with_marker)
+        save_button(save, f"asmsim_{chart.id}.png", t)
+
+
+@solara.component
+def ChartGrid(t, view: solara.Reactive[View], controls: solara.Reactive[Controls]):
     """Every live chart, each with its PNG download."""
+    with_marker = bool(controls.value.changes)
     for chart in CHARTS:
-        ChartCard(t, chart, table, change_months, tick, model_id)
-
-
-@solara.component
-def ChartCard(t, chart: Chart, table, change_months, tick: int, model_id: int):
-    """One live chart, redrawn when the month, the model or the language changes."""
-    svg = solara.use_memo(lambda: chart_svg(chart, table, change_months, t),
-                          [model_id, tick, tuple(change_months), t.lang])
-    FigureCard(svg, "svg+xml", lambda: chart_png(chart, table, change_months, t),
-               f"asmsim_{chart.id}.png", t, [f"chart-{chart.id}"])
+        ChartCard(t, chart, view, with_marker)
