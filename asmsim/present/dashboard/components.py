@@ -35,7 +35,7 @@ from asmsim.present.dashboard.mapview import (
 )
 from asmsim.present.dashboard.session import Controls, View
 
-SMALL_GREY = {"font-size": "0.8em", "color": "#666"}
+SMALL_GREY = {"font-size": "0.8em", "color": "#666", "display": "block"}
 # A legend row wraps to the card's width instead of widening the card (and pushing
 # the charts below the map): its own width does not count when the card is sized.
 NO_WIDEN = {"contain": "inline-size"}
@@ -67,7 +67,8 @@ def MonthCounter(t, view: solara.Reactive[View]):
 def ScenarioDescription(view: solara.Reactive[View]):
     """The description of the scenario preset in use (from its YAML, not translated)."""
     description = view.value.description
-    solara.Text(description, style={"font-size": "0.85em"})
+    solara.Text(description, style={"font-size": "0.85em", "display": "block",
+                                    "margin-bottom": "4px"})
 
 
 @solara.component
