@@ -27,6 +27,7 @@ def test_page_loads_offline_without_errors_and_is_captured(dashboard):
     page = dashboard.page
     page.get_by_text("Save as PNG").nth(5).wait_for()  # map + five charts
     assert page.get_by_text("Policy levers").is_visible()
+    page.wait_for_timeout(1_000)  # let the page's fade-in transitions finish
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     shot = SCREENSHOT_DIR / "dashboard.png"
     page.screenshot(path=str(shot), full_page=True)
