@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -57,11 +58,19 @@ def _study(args, runs: int):
     return parse_study(data, name="bench_asm")
 
 
-def _warm(_: int) -> int:
-    """Import the worker-side modules (pool start-up is not part of a run's cost)."""
-    import asmsim.analysis.sensitivity.evaluate  # noqa: F401
+def _warm(base_overrides: tuple[str, ...]) -> int:
+    """Import the worker-side modules and compose the base config once (start-up, not a run).
 
-    return 0
+    The short sleep keeps each warm-up task busy long enough for every worker
+    to get one (Dask would otherwise run them all on the first free worker).
+    """
+    import asmsim.analysis.sensitivity.evaluate  # noqa: F401
+    from asmsim.run.api import base_config
+
+    if base_overrides:
+        base_config(base_overrides)
+    time.sleep(0.5)
+    return os.getpid()
 
 
 def _timed(study, model, *, jobs=0, cluster=None, workers=1) -> tuple[float, int, float]:
@@ -69,7 +78,8 @@ def _timed(study, model, *, jobs=0, cluster=None, workers=1) -> tuple[float, int
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
         with make_executor(jobs=jobs, cluster=cluster) as ex:
-            list(ex.map(_warm, range(2 * workers)))
+            base = tuple(model.base_overrides(study)) if hasattr(model, "base_overrides") else ()
+            list(ex.map(_warm, [base] * (2 * workers)))
             warm = time.perf_counter() - start
             start = time.perf_counter()
             runs = evaluate(study, Path(tmp), model, ex, chunk=1, workers=workers,
