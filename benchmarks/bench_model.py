@@ -4,7 +4,8 @@ Run: ``.venv/bin/python benchmarks/bench_model.py [--sizes 1000 10000 100000]
 [--months 120] [--repeats 1]``.
 
 Prints, per size, the wall time of ``ASMModel(config).run()`` (baseline
-scenario), miner-steps per second (active miners summed over the months, so a
+scenario, the site grid scaled with the miners to keep the default density),
+miner-steps per second (active miners summed over the months, so a
 shrinking or growing population is counted as simulated) and the peak resident
 memory of the process that ran it; then agent-steps per second of Mesa's
 Boltzmann wealth model at 10,000 agents (on a 100 × 100 grid, the example's
@@ -36,7 +37,12 @@ def time_asmsim(miners: int, months: int, seed: int = 0) -> dict[str, float]:
     from asmsim.config import load_config
     from asmsim.model import ASMModel
 
-    config = load_config([f"miners={miners}", f"months={months}"])
+    # Keep the default density (2,000 miners on 30 × 30 sites): a bigger population on
+    # the same sites would work the ore out and leave, and the benchmark would time
+    # a collapse rather than a region of that size.
+    side = min(300, max(5, round(30 * (miners / 2000) ** 0.5)))
+    config = load_config([f"miners={miners}", f"months={months}",
+                          f"context.grid_width={side}", f"context.grid_height={side}"])
     start = time.perf_counter()
     model = ASMModel(config, seed=seed)
     built = time.perf_counter()
