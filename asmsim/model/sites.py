@@ -83,6 +83,9 @@ class Sites:
 
     @staticmethod
     def _box_sum(grid: np.ndarray) -> np.ndarray:
-        padded = np.pad(grid.astype(np.float64), 1)
+        """3×3 sums with zeros beyond the edge (separable: rows, then columns)."""
         h, w = grid.shape
-        return sum(padded[dy:dy + h, dx:dx + w] for dy in range(3) for dx in range(3))
+        padded = np.zeros((h + 2, w + 2))
+        padded[1:-1, 1:-1] = grid
+        rows = padded[:-2] + padded[1:-1] + padded[2:]
+        return rows[:, :-2] + rows[:, 1:-1] + rows[:, 2:]
