@@ -14,18 +14,13 @@ import argparse
 import numpy as np
 import pandas as pd
 
-from asmsim.analysis.patterns import tied_minus_untied_trader_share
+from asmsim.analysis.patterns import tied_minus_untied_trader_share, window
 from asmsim.config import load_config
 from asmsim.results.summary import mean_interval
 from asmsim.run import replicate_seeds, run_tasks
 
 SCENARIOS = ("baseline", "legal", "crackdown", "royalty_cut", "official_buying", "price_boom",
              "pandemic_shock", "gender_responsive", "training_only", "clean_tech")
-
-
-def window(tables: list[pd.DataFrame], column: str, first: int, last: int) -> np.ndarray:
-    """Per replicate: mean of ``column`` over months first..last."""
-    return np.array([t.set_index("month").loc[first:last, column].mean() for t in tables])
 
 
 def fmt(values: np.ndarray, scale: float = 1.0, unit: str = "") -> str:
@@ -46,8 +41,9 @@ def measurements(tabs: dict[str, list[pd.DataFrame]], months: int, tied_minus_fr
         return window(tabs[scenario], column, first, end) / window(tabs[than], column, first, end)
 
     return [
-        ("1", f"licensed share `legal` − `baseline`: {fmt(diff('legal', 'licensed_share'), 100, ' pp')}; "
-              f"`crackdown` licensed: {fmt(window(tabs['crackdown'], 'licensed_share', *last), 100, ' %')}"),
+        ("1", f"licensed share `legal` − `baseline`: "
+              f"{fmt(diff('legal', 'licensed_share'), 100, ' pp')}; `crackdown` licensed: "
+              f"{fmt(window(tabs['crackdown'], 'licensed_share', *last), 100, ' %')}"),
         ("2", f"official sales share `royalty_cut` − `baseline`: "
               f"{fmt(diff('royalty_cut', 'official_sales_share'), 100, ' pp')} "
               f"(×{fmt(ratio('royalty_cut', 'official_sales_share'))}); smuggled share: "
@@ -55,7 +51,8 @@ def measurements(tabs: dict[str, list[pd.DataFrame]], months: int, tied_minus_fr
               f"×{fmt(ratio('royalty_cut', 'royalty_usd'))}"),
         ("3", f"months 1–12, `official_buying` − `baseline`: official sales share "
               f"{fmt(diff('official_buying', 'official_sales_share', 1, 12), 100, ' pp')}, "
-              f"licensed share {fmt(diff('official_buying', 'licensed_share', 1, 12), 100, ' pp')}"),
+              f"licensed share "
+              f"{fmt(diff('official_buying', 'licensed_share', 1, 12), 100, ' pp')}"),
         ("4", f"`official_buying` with the royalty waived (the official channel pays more), "
               f"months 1–24: share of sales to traders, tied − untied sellers "
               f"{fmt(tied_minus_free, 100, ' pp')}"),

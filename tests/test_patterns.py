@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from asmsim.analysis.patterns import tied_minus_untied_trader_share
+from asmsim.analysis.patterns import tied_minus_untied_trader_share, window
 from asmsim.config import load_config
 from asmsim.model import ASMModel
 from asmsim.run import replicate_seeds, run_tasks
@@ -28,11 +28,6 @@ def tables() -> dict[str, list[pd.DataFrame]]:
     tasks = [(load_config([f"scenario={s}", *SIZE]), seed) for s in SCENARIOS for seed in seeds]
     results = run_tasks(tasks, jobs=0, progress=False)
     return {s: results[i * REPLICATES:(i + 1) * REPLICATES] for i, s in enumerate(SCENARIOS)}
-
-
-def window(tabs: list[pd.DataFrame], column: str, first: int, last: int) -> np.ndarray:
-    """Per replicate: mean of ``column`` over months first..last."""
-    return np.array([t.set_index("month").loc[first:last, column].mean() for t in tabs])
 
 
 def beyond_noise(diff: np.ndarray, sigmas: float = 3.0) -> bool:
@@ -67,7 +62,8 @@ def test_pattern3_official_buyer_raises_formal_sales_before_licensing(tables):
 
 def test_pattern4_prefinance_ties_miners_to_traders():
     """Where the official channel pays more, miners owing a trader still sell to traders."""
-    model = ASMModel(load_config(["scenario=official_buying", "policy.market.royalty_rate=0.0"]))
+    model = ASMModel(load_config(["scenario=official_buying", "policy.market.royalty_rate=0.0",
+                                  "miners=50"]))
     assert model.prices.official > model.prices.trader  # the official channel pays more
     tied_minus_free = tied_minus_untied_trader_share(replicate_seeds(7, 3), miners=800)
     assert beyond_noise(tied_minus_free - 0.05)

@@ -1,12 +1,18 @@
-"""Measurements behind the patterns of spec §1 that need the model's state, not its table."""
+"""Measurements behind the patterns of spec §1 (used by the pattern tests and validation)."""
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from asmsim.config import load_config
 from asmsim.model import ASMModel
 from asmsim.model.enums import Channel, Lender
+
+
+def window(tables: list[pd.DataFrame], column: str, first: int, last: int) -> np.ndarray:
+    """Per replicate: mean of ``column`` over months first..last."""
+    return np.array([t.set_index("month").loc[first:last, column].mean() for t in tables])
 
 
 def tied_minus_untied_trader_share(seeds: list[int], miners: int, months: int = 24
