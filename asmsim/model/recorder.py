@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from asmsim.model.enums import Channel, Legal, Lender, Role, Tech
+from asmsim.model.enums import FORMAL_LENDERS, Channel, LandStatus, Legal, Lender, Role, Tech
+
+IS_FORMAL_LENDER = np.zeros(len(Lender), dtype=bool)  # lookup by lender code
+IS_FORMAL_LENDER[list(FORMAL_LENDERS)] = True
 
 OUTPUTS: dict[str, tuple[str, str]] = {
     "month": ("month", "month index, 0 = initial state"),
@@ -124,7 +127,7 @@ def record(model) -> dict[str, float]:
         "coop_share": _share(m.coop, active),
         "trained_share": _share(m.trained, active),
         "women_digger_share": _share(m.woman, diggers),
-        "formal_credit_share": _share((m.lender != Lender.NONE) & (m.lender != Lender.TRADER), active),
+        "formal_credit_share": _share(IS_FORMAL_LENDER[m.lender], active),
         "trader_tied_share": _share(m.lender == Lender.TRADER, active),
         "debt_mean_usd": float(m.debt[active].mean()) if n_active else 0.0,
         "gold_kg": float(m.grams[:rows_in_pass].sum()) / 1000.0 if model.month else 0.0,
@@ -156,7 +159,7 @@ def record(model) -> dict[str, float]:
         "displaced": int(stats["displaced"]),
         "inspections": int(stats["inspections"]),
         "licences_granted": int(stats["licences_granted"]),
-        "protected_land_miners_share": _share(status >= 2, active),
+        "protected_land_miners_share": _share(status >= LandStatus.LSM_CONCESSION, active),
         "entered_total": model.entered_total,
         "exited_total": model.exited_total,
         "silicosis_prevalence": _share(m.silicosis, active),
