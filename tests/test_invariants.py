@@ -76,6 +76,19 @@ def test_table_compaction_keeps_every_miner_state():
     assert model.miners.n < 300 + model.entered_total
 
 
+def test_every_active_miner_is_a_mesa_agent():
+    """Miner handles are created lazily, yet Mesa's agent sets always hold every active miner."""
+    from asmsim.model.miners import Miner
+
+    model = ASMModel(load_config(["scenario=price_boom", "miners=300"]), seed=3)
+    for months in (30, 1, 20):  # first look after 30 months, then month by month
+        model.run(months)
+        miners = model.agents_by_type[Miner]
+        assert len(miners) == np.count_nonzero(model.miners.active)
+        assert all(model.miners.active[a.row] and model.handles[a.row] is a for a in miners)
+        assert set(miners) <= set(model.agents)
+
+
 @pytest.mark.parametrize("scenario", ["baseline", "integrated", "crackdown", "pandemic_shock",
                                       "price_boom", "gender_responsive"])
 def test_invariants_hold(scenario):
@@ -149,13 +162,13 @@ def test_logit_choice_matches_the_logit_probabilities():
     from asmsim.model.channels import logit_choice
 
     rows = 200_000
-    values = np.tile([10.0, 0.0, 5.0], (rows, 1))
-    ok = np.tile([True, True, True], (rows, 1))
-    ok[rows // 2:, 0] = False  # half the rows may not use option 0
+    values = np.tile([[10.0], [0.0], [5.0]], (1, rows))  # (options, miners)
+    ok = np.ones((3, rows), dtype=bool)
+    ok[0, rows // 2:] = False  # half the miners may not use option 0
     chosen = logit_choice(values, ok, 0.2, np.random.default_rng(1))
     for half, allowed in ((slice(0, rows // 2), [0, 1, 2]), (slice(rows // 2, rows), [1, 2])):
         weights = np.zeros(3)
-        weights[allowed] = np.exp(0.2 * values[0, allowed])
+        weights[allowed] = np.exp(0.2 * values[allowed, 0])
         expected = weights / weights.sum()
         observed = np.bincount(chosen[half], minlength=3) / (rows // 2)
         np.testing.assert_allclose(observed, expected, atol=0.005)

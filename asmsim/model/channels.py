@@ -52,51 +52,88 @@ class ChannelCosts:
 
 def per_gram_utilities(prices: PostedPrices, costs: ChannelCosts, dist_town, dist_point,
                        tied, licensed) -> np.ndarray:
-    """Utility per gram (USD/g) of each sale channel, shape (miners, 3)."""
+    """Utility per gram (USD/g) of each sale channel, shape (3, miners): one row per channel."""
     p, r = prices.world, prices.royalty_rate
-    penalty = np.where(tied, costs.tie_penalty * p, 0.0)
-    u = np.empty((len(dist_town), N_SALE_CHANNELS))
-    u[:, Channel.LICENSED_BUYER] = prices.licensed * (1 - r) - costs.access_usd_per_g_cell \
+    penalty = costs.tie_penalty * p * tied
+    u = np.empty((N_SALE_CHANNELS, len(dist_town)))
+    u[Channel.LICENSED_BUYER] = prices.licensed * (1 - r) - costs.access_usd_per_g_cell \
         * dist_town - penalty
-    u[:, Channel.OFFICIAL_BUYER] = prices.official * (1 - r) - costs.access_usd_per_g_cell \
+    u[Channel.OFFICIAL_BUYER] = prices.official * (1 - r) - costs.access_usd_per_g_cell \
         * np.minimum(dist_point, 1e6) - penalty
-    u[:, Channel.TRADER] = prices.trader - costs.trader_inspection_prob * 0.5 * p \
-        - np.where(tied, costs.tie_discount * p, 0.0) \
-        - np.where(licensed, costs.licensee_trader_penalty, 0.0)
+    u[Channel.TRADER] = prices.trader - costs.trader_inspection_prob * 0.5 * p \
+        - costs.tie_discount * p * tied - costs.licensee_trader_penalty * licensed
     return u
 
 
 def available(prices: PostedPrices, legal: np.ndarray, as_status: int | None = None) -> np.ndarray:
-    """Which channels each miner may use, shape (miners, 3).
+    """Which channels each miner may use, shape (3, miners).
 
     ``as_status`` evaluates the choice set a miner *would* have with that legal
     status (used to value a licence).
     """
-    status = legal if as_status is None else np.full_like(legal, as_status)
-    ok = np.zeros((len(legal), N_SALE_CHANNELS), dtype=bool)
-    ok[:, Channel.LICENSED_BUYER] = prices.licensed_open & (status == Legal.LICENSED)
     accepted = np.zeros(len(Legal), dtype=bool)
     accepted[list(prices.official_accepts)] = True
-    ok[:, Channel.OFFICIAL_BUYER] = prices.official_open & accepted[status]
-    ok[:, Channel.TRADER] = True
+    ok = np.empty((N_SALE_CHANNELS, len(legal)), dtype=bool)
+    if as_status is None:
+        ok[Channel.LICENSED_BUYER] = prices.licensed_open & (legal == Legal.LICENSED)
+        ok[Channel.OFFICIAL_BUYER] = prices.official_open & accepted[legal]
+    else:
+        ok[Channel.LICENSED_BUYER] = prices.licensed_open and as_status == Legal.LICENSED
+        ok[Channel.OFFICIAL_BUYER] = prices.official_open and accepted[as_status]
+    ok[Channel.TRADER] = True
     return ok
+
+
+def _only_and_several(ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per miner: the first open option (channel code), and the miners with more than one."""
+    only = np.zeros(ok.shape[1], dtype=np.int8)
+    for option in range(len(ok) - 1, -1, -1):
+        only[ok[option]] = option
+    several = np.flatnonzero(np.count_nonzero(ok, axis=0) > 1)
+    return only, several
+
+
+def _weights(values: np.ndarray, ok: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """exp(λU − max λU) per open option (0 where closed) and the max λU, per miner."""
+    scored = scale * values
+    scored[~ok] = -np.inf
+    top = scored.max(axis=0)
+    scored -= top
+    return np.exp(scored, out=scored), top
 
 
 def logit_choice(values: np.ndarray, ok: np.ndarray, scale: float,
                  rng: np.random.Generator) -> np.ndarray:
-    """Multinomial-logit choice by the Gumbel-max trick: argmax(λ·U + Gumbel noise)."""
-    noise = rng.gumbel(size=values.shape)
-    scored = np.where(ok, scale * values + noise, -np.inf)
-    return scored.argmax(axis=1).astype(np.int8)
+    """Multinomial-logit choice among the open options, ``values`` of shape (options, miners).
+
+    Inverse-CDF draw with one uniform per miner, so a miner's draw does not depend on
+    how many options it (or anyone else) has: common random numbers across scenarios.
+    Miners with a single open option take it without any arithmetic.
+    """
+    u = rng.random(values.shape[1])
+    choice, several = _only_and_several(ok)
+    if len(several):
+        weights, _ = _weights(values[:, several], ok[:, several], scale)
+        cumulative = np.cumsum(weights, axis=0, out=weights)
+        target = u[several] * cumulative[-1]
+        choice[several] = np.count_nonzero(cumulative[:-1] < target, axis=0)
+    return choice
 
 
 def inclusive_value(values: np.ndarray, ok: np.ndarray, scale: float) -> np.ndarray:
-    """Expected maximum utility (USD) of a choice set: (1/λ)·log Σ exp(λ U)."""
-    if scale <= 0:
-        return np.where(ok, values, -np.inf).max(axis=1)
-    scored = np.where(ok, scale * values, -np.inf)
-    top = scored.max(axis=1)
-    return (top + np.log(np.exp(scored - top[:, None]).sum(axis=1))) / scale
+    """Expected maximum utility (USD) of a choice set: (1/λ)·log Σ exp(λ U), per miner.
+
+    ``values`` and ``ok`` have shape (options, miners); with one open option it is that value.
+    """
+    only, several = _only_and_several(ok)
+    value = values[only, np.arange(values.shape[1])]
+    if len(several):
+        if scale <= 0:
+            value[several] = np.where(ok[:, several], values[:, several], -np.inf).max(axis=0)
+        else:
+            weights, top = _weights(values[:, several], ok[:, several], scale)
+            value[several] = (top + np.log(weights.sum(axis=0))) / scale
+    return value
 
 
 def gross_price(prices: PostedPrices, channel: np.ndarray, tied: np.ndarray,

@@ -33,14 +33,14 @@ def licence_terms(model, rows: np.ndarray, fee_usd: float, *, renewal: bool = Fa
     # Per-gram utilities as an informal miner and as a licensee (who bears a duty to sell
     # formally), whatever the miner's status now.
     penalty = ctx.licensee_trader_penalty_usd_per_g
-    as_informal = model.per_gram_utility[rows].copy()
-    as_informal[:, Channel.TRADER] += np.where(m.legal[rows] == Legal.LICENSED, penalty, 0.0)
+    as_informal = model.per_gram_utility[:, rows] * g
+    as_informal[Channel.TRADER] += penalty * g * (m.legal[rows] == Legal.LICENSED)
     as_licensee = as_informal.copy()
-    as_licensee[:, Channel.TRADER] -= penalty
+    as_licensee[Channel.TRADER] -= penalty * g
     status_now = np.full(len(rows), Legal.INFORMAL, dtype=np.int8)
-    now = inclusive_value(as_informal * g[:, None], available(model.prices, status_now), scale)
-    licensed = inclusive_value(as_licensee * g[:, None],
-                               available(model.prices, status_now, Legal.LICENSED), scale)
+    now = inclusive_value(as_informal, available(model.prices, status_now), scale)
+    licensed = inclusive_value(as_licensee, available(model.prices, status_now, Legal.LICENSED),
+                               scale)
     market_access = licensed - now
 
     p_caught = legal_cfg.inspection_prob * ctx.visibility_informal * (1 - legal_cfg.corruption)

@@ -63,7 +63,8 @@ class ASMModel(mesa.Model):
         self.sites = Sites(ctx, policy.legal.asm_zone_share, self.stream("sites"))
         self.sites.place_buying_points(policy.market.official_buyer.buying_points)
         self.miners = MinerTable(2 * self.config.miners)
-        self.handles: list[Miner | None] = []
+        self._handles: list[Miner | None] = []  # per row; created when first asked for
+        self._handles_upto = 0  # rows below this have their handle (or have exited)
         self.recovery_by_tech = production.recovery(ctx)
         self.pool = ctx.labour_pool_per_miner * self.config.miners
         self.government = Government(self)
@@ -201,6 +202,40 @@ class ASMModel(mesa.Model):
             return float("inf")
         return max(legal.licence_processing_months, queue / legal.office_capacity_per_month)
 
+    # --------------------------------------------------------- Mesa agents
+    @property
+    def handles(self) -> list[Miner | None]:
+        """One :class:`Miner` agent per table row (``None`` for a miner who has left).
+
+        Handles are created when first asked for (here, or through ``agents`` /
+        ``agents_by_type``), so the monthly pass does not pay Mesa's per-agent
+        registration for every entrant; each handle keeps its ``unique_id`` for life.
+        """
+        m = self.__dict__.get("miners")
+        if m is None:  # Mesa asking during construction, before the table exists
+            return []
+        for row in np.flatnonzero(m.active[self._handles_upto:]) + self._handles_upto:
+            self._handles[row] = Miner(self, int(row))
+        self._handles_upto = m.n
+        return self._handles
+
+    @property
+    def agents(self):
+        """All Mesa agents: buyers, lenders, the government and every active miner."""
+        _ = self.handles
+        return super().agents
+
+    @property
+    def agents_by_type(self):
+        """Mesa agents by class (``Miner`` included; see :attr:`handles`)."""
+        _ = self.handles
+        return super().agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        _ = self.handles
+        return super().agent_types
+
     # ----------------------------------------------------------- population
     def _compact_if_sparse(self) -> None:
         """Between months, drop exited miners' rows once they are a quarter of the table."""
@@ -210,12 +245,13 @@ class ASMModel(mesa.Model):
             return
         self.stock_carried_off_g += float(m.stock_g[~m.active].sum())
         keep = m.compact()
-        self.handles = [self.handles[row] for row in keep]
-        for row, handle in enumerate(self.handles):
+        self._handles = [self._handles[row] for row in keep]
+        self._handles_upto = int(np.searchsorted(keep, self._handles_upto))
+        for row, handle in enumerate(self._handles[: self._handles_upto]):
             handle.row = row
 
     def _add_miners(self, count: int, initial: bool = False) -> np.ndarray:
-        """Create ``count`` miners (rows and Mesa handles); return their row indices."""
+        """Create ``count`` miners (table rows; Mesa handles follow lazily); return the rows."""
         ctx, policy = self.config.context, self.config.policy
         rng = self.stream("population" if initial else "entry")
         rows = self.miners.add(count)
@@ -240,7 +276,7 @@ class ASMModel(mesa.Model):
         m.channel[idx] = Channel.HELD
         if initial:
             self._initial_formal_status(idx)
-        self.handles.extend(Miner(self, int(r)) for r in idx)
+        self._handles.extend([None] * count)
         return idx
 
     def _initial_formal_status(self, idx: np.ndarray) -> None:
@@ -294,11 +330,11 @@ class ASMModel(mesa.Model):
                                                   m.reservation, m.low_months, m.active,
                                                   self.stream("exit")))
         m.active[leaving] = False
-        for row in leaving:  # only the few leavers: drop their Mesa handles
-            handle = self.handles[row]
+        for row in leaving[leaving < self._handles_upto]:  # leavers who have a Mesa handle
+            handle = self._handles[row]
             if handle is not None:
                 handle.remove()
-                self.handles[row] = None
+                self._handles[row] = None
         self.month_stats["exits"] = len(leaving)
         self.exited_total += len(leaving)
 
@@ -381,7 +417,7 @@ class ASMModel(mesa.Model):
         if self.closed:
             hold |= m.cash >= HOLD_CASH_MONTHS * ctx.subsistence_usd_month
         ok = channels.available(self.prices, m.legal)
-        channel = channels.logit_choice(self.per_gram_utility * sell_g[:, None], ok,
+        channel = channels.logit_choice(self.per_gram_utility * sell_g, ok,
                                         ctx.logit_scale_per_usd, self.stream("sales"))
         channel[hold] = Channel.HELD
         selling = ~hold
