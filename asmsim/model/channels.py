@@ -148,4 +148,4 @@ def smuggled_share(trader_export_share_base: float, sensitivity: float, royalty_
                    neighbour_rate: float) -> float:
     """Share of traders' gold exported informally: rises with the royalty gap to the neighbour."""
     gap = royalty_rate - neighbour_rate
-    return float(np.clip(trader_export_share_base + sensitivity * gap, 0.0, 1.0))
+    return min(max(trader_export_share_base + sensitivity * gap, 0.0), 1.0)

@@ -35,17 +35,31 @@ class LoanTerms:
     women_first: bool = False      # women served first from limited funds (credit quota)
 
 
-def eligible(terms: LoanTerms, legal, coop, cash, credit_ban, lender) -> np.ndarray:
-    """Miners this lender would consider."""
-    status_ok = ~np.zeros(len(legal), dtype=bool)
-    if terms.needs_licence:
-        status_ok = (legal == Legal.LICENSED) | coop
-        if terms.accepts_applicants:
-            status_ok |= legal == Legal.APPLICANT
-    free = (lender == Lender.NONE) | (lender == terms.kind)
-    if terms.kind != Lender.TRADER:
-        free &= (lender == Lender.NONE) & (credit_ban == 0)
-    return status_ok & free & (cash >= terms.collateral_usd)
+class _Borrowers:
+    """What lenders check about miners ``rows`` (read once per round of loans)."""
+
+    def __init__(self, rows: np.ndarray, miners):
+        self.legal = miners.legal[rows]
+        self.cash = miners.cash[rows]
+        self.woman = miners.woman[rows]
+        lender = miners.lender[rows]
+        self.unattached = lender == Lender.NONE
+        self.with_trader = lender == Lender.TRADER
+        self.no_ban = miners.credit_ban[rows] == 0
+        self.licensed_or_member = (self.legal == Legal.LICENSED) | miners.coop[rows]
+
+    def eligible(self, terms: LoanTerms) -> np.ndarray:
+        """Miners this lender would consider: status, no other lender, no ban, collateral."""
+        if terms.kind == Lender.TRADER:
+            ok = self.unattached | self.with_trader  # a trader tops up its own ties
+        else:
+            ok = self.unattached & self.no_ban
+        if terms.needs_licence:
+            status_ok = self.licensed_or_member
+            if terms.accepts_applicants:
+                status_ok = status_ok | (self.legal == Legal.APPLICANT)
+            ok &= status_ok
+        return ok & (self.cash >= terms.collateral_usd)
 
 
 def grant_loans(rows: np.ndarray, need: np.ndarray, offers: list[LoanTerms], miners,
@@ -61,38 +75,35 @@ def grant_loans(rows: np.ndarray, need: np.ndarray, offers: list[LoanTerms], min
     kind = np.full(n, Lender.NONE, dtype=np.int8)
     rate = np.zeros(n)
     open_need = need > 0
-    woman = miners.woman[rows]
-    legal, coop, cash = miners.legal[rows], miners.coop[rows], miners.cash[rows]
-    credit_ban, lender = miners.credit_ban[rows], miners.lender[rows]
+    borrowers = _Borrowers(rows, miners)
     for terms in sorted(offers, key=lambda t: t.rate_monthly):
-        if not open_need.any() or terms.funds_usd <= 0:
+        if terms.funds_usd <= 0 or not open_need.any():
             continue
-        factor = np.where(woman, terms.women_factor, 1.0)
         draw = rng.random(n)
-        approved = open_need & eligible(terms, legal, coop, cash, credit_ban, lender) \
-            & (draw < terms.approval * factor)
-        if not approved.any():
+        approval = terms.approval if terms.women_factor == 1.0 else \
+            np.where(borrowers.woman, terms.approval * terms.women_factor, terms.approval)
+        approved = np.flatnonzero(open_need & borrowers.eligible(terms) & (draw < approval))
+        if len(approved) == 0:
             continue
-        want = np.where(approved, np.minimum(need, terms.max_loan_usd), 0.0)
+        want = np.minimum(need[approved], terms.max_loan_usd)
         if np.isfinite(terms.funds_usd):
-            want = _ration(want, approved, terms, woman, rng)
-        granted = want > 0
-        amount[granted], kind[granted], rate[granted] = want[granted], terms.kind, \
-            terms.rate_monthly
-        open_need &= ~granted
+            approved, want = _ration(approved, want, terms, borrowers.woman, rng)
+        approved, want = approved[want > 0], want[want > 0]
+        amount[approved], kind[approved], rate[approved] = want, terms.kind, terms.rate_monthly
+        open_need[approved] = False
     return amount, kind, rate
 
 
-def _ration(want, approved, terms: LoanTerms, woman, rng) -> np.ndarray:
-    """Cut requests to the lender's funds, serving in random order (women first if quota)."""
-    idx = np.flatnonzero(approved)
-    key = rng.random(len(idx)) - (woman[idx] if terms.women_first else 0)
-    idx = idx[np.argsort(key, kind="stable")]
-    cum = np.cumsum(want[idx])
-    served = cum <= terms.funds_usd
-    out = np.zeros_like(want)
-    out[idx[served]] = want[idx[served]]
-    return out
+def _ration(approved: np.ndarray, want: np.ndarray, terms: LoanTerms, woman: np.ndarray,
+            rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Serve requests from the lender's funds in random order (women first under a quota).
+
+    Returns the served subset of ``approved`` and their amounts (USD).
+    """
+    key = rng.random(len(approved)) - (woman[approved] if terms.women_first else 0)
+    order = np.argsort(key, kind="stable")
+    served = order[np.cumsum(want[order]) <= terms.funds_usd]
+    return approved[served], want[served]
 
 
 def formal_instalment(debt, rate, term_months: int) -> tuple[np.ndarray, np.ndarray]:

@@ -176,10 +176,9 @@ class ASMModel(mesa.Model):
         Returns a boolean mask over ``rows`` of those who paid. Fees go to the state.
         """
         m = self.miners
-        rows = np.asarray(rows, dtype=np.int64)
-        cost = np.broadcast_to(np.asarray(cost, dtype=np.float64), rows.shape)
         if len(rows) == 0:
             return np.zeros(0, dtype=bool)
+        cost = np.full(len(rows), cost) if np.ndim(cost) == 0 else np.asarray(cost, dtype=float)
         short = np.maximum(cost - m.cash[rows], 0.0)
         if (short > 0).any():
             self.borrow(rows[short > 0], short[short > 0], purpose)

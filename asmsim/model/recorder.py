@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from asmsim.model.channels import smuggled_share
 from asmsim.model.enums import FORMAL_LENDERS, Channel, LandStatus, Legal, Lender, Role, Tech
-
-IS_FORMAL_LENDER = np.zeros(len(Lender), dtype=bool)  # lookup by lender code
-IS_FORMAL_LENDER[list(FORMAL_LENDERS)] = True
 
 OUTPUTS: dict[str, tuple[str, str]] = {
     "month": ("month", "month index, 0 = initial state"),
@@ -69,11 +67,6 @@ OUTPUTS: dict[str, tuple[str, str]] = {
 }
 
 
-def _share(mask: np.ndarray, among: np.ndarray) -> float:
-    total = int(among.sum())
-    return float((mask & among).sum()) / total if total else 0.0
-
-
 def _ratio(part: float, whole: float) -> float:
     """part / whole in [0, 1] (0 when whole is 0; clipped against rounding)."""
     return min(max(part / whole, 0.0), 1.0) if whole > 0 else 0.0
@@ -81,60 +74,96 @@ def _ratio(part: float, whole: float) -> float:
 
 def gini(values: np.ndarray) -> float:
     """Gini coefficient of non-negative values (negative values count as 0)."""
-    x = np.sort(np.maximum(values, 0.0))
+    return _gini_of_sorted(np.sort(values))
+
+
+def _gini_of_sorted(x: np.ndarray) -> float:
+    """Gini coefficient of values sorted ascending (negative values count as 0)."""
+    x = np.maximum(x, 0.0)
     n, total = len(x), x.sum()
     if n == 0 or total <= 0:
         return 0.0
     ranks = np.arange(1, n + 1)
-    return float((2.0 * (ranks * x).sum() / (n * total)) - (n + 1.0) / n)
+    return float((2.0 * (ranks @ x) / (n * total)) - (n + 1.0) / n)
+
+
+def _median_of_sorted(x: np.ndarray) -> float:
+    n = len(x)
+    if n == 0:
+        return 0.0
+    return float(x[n // 2]) if n % 2 else float(0.5 * (x[n // 2 - 1] + x[n // 2]))
+
+
+class _ActiveMiners:
+    """Shares and means over the active rows, by mask arithmetic (no gathers)."""
+
+    def __init__(self, active: np.ndarray):
+        self.mask = active
+        self.weight = active.astype(np.float64)
+        self.n = int(np.count_nonzero(active))
+
+    def share(self, mask: np.ndarray) -> float:
+        """Share (0-1) of active miners for whom ``mask`` holds."""
+        return np.count_nonzero(mask & self.mask) / self.n if self.n else 0.0
+
+    def mean(self, values: np.ndarray) -> float:
+        """Mean of ``values`` over active miners."""
+        return float(values @ self.weight) / self.n if self.n else 0.0
 
 
 def record(model) -> dict[str, float]:
     """The output row of the month just simulated (or of the initial state, month 0)."""
     m, ctx = model.miners, model.config.context
-    active = m.active
-    n_active = int(active.sum())
+    active = _ActiveMiners(m.active)
+    n_active = active.n
     ledger, stats = model.ledger, model.month_stats
     rows_in_pass = len(ledger.flows["revenue"])
     channel = m.channel[:rows_in_pass]
-    sold = getattr(model, "sold_g", np.zeros(rows_in_pass)) if model.month else \
-        np.zeros(rows_in_pass)
+    sold = model.sold_g if model.month else np.zeros(rows_in_pass)
     sold_total = float(sold.sum())
-    by_channel = np.bincount(channel, weights=sold, minlength=len(Channel)) if sold_total else \
-        np.zeros(len(Channel))
+    by_channel = np.zeros(len(Channel))
+    if sold_total:
+        for code in (Channel.LICENSED_BUYER, Channel.OFFICIAL_BUYER, Channel.TRADER):
+            by_channel[code] = sold @ (channel == code)
     formal_g = by_channel[Channel.LICENSED_BUYER] + by_channel[Channel.OFFICIAL_BUYER]
     trader_g = by_channel[Channel.TRADER]
     smuggle = _smuggled_share(model)
-    income = m.income[active]
-    women, men = m.woman[active], ~m.woman[active]
-    women_income = float(income[women].mean()) if women.any() else 0.0
-    men_income = float(income[men].mean()) if men.any() else 0.0
+    income = np.sort(m.income[active.mask])
+    income_total = float(income.sum())
+    n_women = int(np.count_nonzero(m.woman & active.mask))
+    women_total = float(m.income @ (m.woman & active.mask))
+    women_income = women_total / n_women if n_women else 0.0
+    men_income = (income_total - women_total) / (n_active - n_women) \
+        if n_active > n_women else 0.0
     royalty = ledger.total("royalties") + float(stats["export_tax_usd"])
     revenue = royalty + ledger.total("fees") + ledger.total("fines")
     spending = float(sum(model.spending.values()))
-    diggers = active & (m.role == Role.DIGGER)
-    status = model.sites.land_status[m.site]
+    diggers = active.mask & (m.role == Role.DIGGER)
+    n_diggers = int(np.count_nonzero(diggers))
+    on_protected = (model.sites.land_status >= LandStatus.LSM_CONCESSION)[m.site]
     return {
         "month": model.month,
         "active_miners": n_active,
         "entries": int(stats["entries"]),
         "exits": int(stats["exits"]),
-        "licensed_share": _share(m.legal == Legal.LICENSED, active),
-        "applicants_waiting": int((active & (m.legal == Legal.APPLICANT)).sum()),
+        "licensed_share": active.share(m.legal == Legal.LICENSED),
+        "applicants_waiting": int(np.count_nonzero(active.mask & (m.legal == Legal.APPLICANT))),
         "official_sales_share": _ratio(formal_g, sold_total),
         "trader_sales_share": _ratio(trader_g, sold_total),
         "smuggled_share": _ratio(trader_g * smuggle, sold_total),
-        "coop_share": _share(m.coop, active),
-        "trained_share": _share(m.trained, active),
-        "women_digger_share": _share(m.woman, diggers),
-        "formal_credit_share": _share(IS_FORMAL_LENDER[m.lender], active),
-        "trader_tied_share": _share(m.lender == Lender.TRADER, active),
-        "debt_mean_usd": float(m.debt[active].mean()) if n_active else 0.0,
+        "coop_share": active.share(m.coop),
+        "trained_share": active.share(m.trained),
+        "women_digger_share": np.count_nonzero(m.woman & diggers) / n_diggers if n_diggers
+        else 0.0,
+        "formal_credit_share": sum(active.share(m.lender == kind) for kind in FORMAL_LENDERS),
+        "trader_tied_share": active.share(m.lender == Lender.TRADER),
+        "debt_mean_usd": active.mean(m.debt),
         "gold_kg": float(m.grams[:rows_in_pass].sum()) / 1000.0 if model.month else 0.0,
-        "income_mean_usd": float(income.mean()) if n_active else 0.0,
-        "income_median_usd": float(np.median(income)) if n_active else 0.0,
-        "income_gini": gini(income),
-        "poverty_share": float((income < ctx.poverty_line_usd_month).mean()) if n_active else 0.0,
+        "income_mean_usd": income_total / n_active if n_active else 0.0,
+        "income_median_usd": _median_of_sorted(income),
+        "income_gini": _gini_of_sorted(income),
+        "poverty_share": np.searchsorted(income, ctx.poverty_line_usd_month) / n_active
+        if n_active else 0.0,
         "women_men_income_ratio": women_income / men_income if men_income > 0 else 0.0,
         "royalty_usd": royalty,
         "fees_usd": ledger.total("fees"),
@@ -145,7 +174,7 @@ def record(model) -> dict[str, float]:
         "land_disturbed_ha": float(stats["land_ha"]),
         "silicosis_new": int(stats["silicosis_new"]),
         "accidents": int(stats["accidents"]),
-        "mean_trust": float(m.trust[active].mean()) if n_active else 0.0,
+        "mean_trust": active.mean(m.trust),
         "price_usd_per_g": float(model.prices.world),
         "women_income_mean_usd": women_income,
         "men_income_mean_usd": men_income,
@@ -154,21 +183,19 @@ def record(model) -> dict[str, float]:
         "gold_sold_kg": sold_total / 1000.0,
         "unsold_stock_kg": (float(m.stock_g.sum()) + model.stock_carried_off_g) / 1000.0,
         "official_buyer_kg": float(by_channel[Channel.OFFICIAL_BUYER]) / 1000.0,
-        "mercury_free_share": _share(m.tech == Tech.MERCURY_FREE, active),
-        "retort_share": _share(m.retort, active),
+        "mercury_free_share": active.share(m.tech == Tech.MERCURY_FREE),
+        "retort_share": active.share(m.retort),
         "displaced": int(stats["displaced"]),
         "inspections": int(stats["inspections"]),
         "licences_granted": int(stats["licences_granted"]),
-        "protected_land_miners_share": _share(status >= LandStatus.LSM_CONCESSION, active),
+        "protected_land_miners_share": active.share(on_protected),
         "entered_total": model.entered_total,
         "exited_total": model.exited_total,
-        "silicosis_prevalence": _share(m.silicosis, active),
+        "silicosis_prevalence": active.share(m.silicosis),
     }
 
 
 def _smuggled_share(model) -> float:
-    from asmsim.model.channels import smuggled_share
-
     ctx, market = model.config.context, model.config.policy.market
     return smuggled_share(ctx.trader_export_share_base, ctx.smuggling_sensitivity,
                           market.royalty_rate, ctx.neighbour_royalty_rate)
