@@ -84,12 +84,17 @@ def available(prices: PostedPrices, legal: np.ndarray, as_status: int | None = N
     return ok
 
 
+def _count_true(mask: np.ndarray) -> np.ndarray:
+    """Per miner (column), how many rows of a boolean (options, miners) array hold."""
+    return mask.view(np.int8).sum(axis=0, dtype=np.int8)
+
+
 def _only_and_several(ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per miner: the first open option (channel code), and the miners with more than one."""
     only = np.zeros(ok.shape[1], dtype=np.int8)
     for option in range(len(ok) - 1, -1, -1):
         only[ok[option]] = option
-    several = np.flatnonzero(np.count_nonzero(ok, axis=0) > 1)
+    several = np.flatnonzero(_count_true(ok) > 1)
     return only, several
 
 
@@ -116,7 +121,7 @@ def logit_choice(values: np.ndarray, ok: np.ndarray, scale: float,
         weights, _ = _weights(values[:, several], ok[:, several], scale)
         cumulative = np.cumsum(weights, axis=0, out=weights)
         target = u[several] * cumulative[-1]
-        choice[several] = np.count_nonzero(cumulative[:-1] < target, axis=0)
+        choice[several] = _count_true(cumulative[:-1] < target)
     return choice
 
 

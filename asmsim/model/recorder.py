@@ -84,7 +84,7 @@ def _gini_of_sorted(x: np.ndarray) -> float:
     if n == 0 or total <= 0:
         return 0.0
     ranks = np.arange(1, n + 1)
-    return float((2.0 * (ranks @ x) / (n * total)) - (n + 1.0) / n)
+    return float((2.0 * (ranks * x).sum() / (n * total)) - (n + 1.0) / n)
 
 
 def _median_of_sorted(x: np.ndarray) -> float:
@@ -95,7 +95,11 @@ def _median_of_sorted(x: np.ndarray) -> float:
 
 
 class _ActiveMiners:
-    """Shares and means over the active rows, by mask arithmetic (no gathers)."""
+    """Shares and means over the active rows, by mask arithmetic (no gathers).
+
+    Products are summed rather than taken with ``@``, which would call a
+    multi-threaded BLAS and compete with parallel replicates for cores.
+    """
 
     def __init__(self, active: np.ndarray):
         self.mask = active
@@ -108,7 +112,7 @@ class _ActiveMiners:
 
     def mean(self, values: np.ndarray) -> float:
         """Mean of ``values`` over active miners."""
-        return float(values @ self.weight) / self.n if self.n else 0.0
+        return float((values * self.weight).sum()) / self.n if self.n else 0.0
 
 
 def record(model) -> dict[str, float]:
@@ -124,14 +128,14 @@ def record(model) -> dict[str, float]:
     by_channel = np.zeros(len(Channel))
     if sold_total:
         for code in (Channel.LICENSED_BUYER, Channel.OFFICIAL_BUYER, Channel.TRADER):
-            by_channel[code] = sold @ (channel == code)
+            by_channel[code] = (sold * (channel == code)).sum()
     formal_g = by_channel[Channel.LICENSED_BUYER] + by_channel[Channel.OFFICIAL_BUYER]
     trader_g = by_channel[Channel.TRADER]
     smuggle = _smuggled_share(model)
     income = np.sort(m.income[active.mask])
     income_total = float(income.sum())
     n_women = int(np.count_nonzero(m.woman & active.mask))
-    women_total = float(m.income @ (m.woman & active.mask))
+    women_total = float((m.income * (m.woman & active.mask)).sum())
     women_income = women_total / n_women if n_women else 0.0
     men_income = (income_total - women_total) / (n_active - n_women) \
         if n_active > n_women else 0.0
