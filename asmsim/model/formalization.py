@@ -91,7 +91,7 @@ def apply_for_licences(model) -> None:
         return
     terms = licence_terms(model, rows, legal_cfg.licence_fee_usd)
     value = sum(terms.values())
-    model.last_licence_terms = {k: float(v.mean()) for k, v in terms.items()}
+    model.last_licence_terms = terms
     wants = rows[choose(value, ctx.logit_scale_per_usd, model.stream("formalization"))]
     travel = 0.0 if legal_cfg.decentralised_offices else ctx.office_travel_cost_usd
     cost = legal_cfg.licence_fee_usd + travel
@@ -119,8 +119,9 @@ def process_queue(model) -> None:
     m.via_coop[granted] = False
     m.trust[granted] = np.minimum(1.0, m.trust[granted] + ctx.trust_gain_support)
     # Those still waiting past the statutory time may give up (the fee is lost).
-    still = np.setdiff1d(rows[waited > legal_cfg.licence_processing_months], granted,
-                         assume_unique=True)
+    overdue = waited > legal_cfg.licence_processing_months
+    overdue[np.searchsorted(rows, granted)] = False  # rows is sorted and holds every grantee
+    still = rows[overdue]
     quits = still[model.stream("formalization").random(len(still)) < ctx.applicant_giveup_prob]
     m.legal[quits] = Legal.INFORMAL
     m.trust[quits] = np.maximum(0.0, m.trust[quits] - 0.5 * ctx.trust_loss_sanction)
@@ -140,12 +141,10 @@ def renew_or_lapse(model) -> None:
     fee = np.where(group, renewal_fee * ctx.coop_fee_share, renewal_fee)
     value = sum(licence_terms(model, expiring, 0.0, renewal=True).values()) \
         - fee / cfg.legal.licence_duration_months
-    keep = choose(value, ctx.logit_scale_per_usd, model.stream("formalization"))
-    renew = expiring[keep]
-    paid = model.pay_with_credit(renew, fee[keep], purpose="fee")
-    renewed = renew[paid]
-    m.licence_expiry[renewed] = model.month + cfg.legal.licence_duration_months
-    lapsed = np.setdiff1d(expiring, renewed, assume_unique=True)
+    renewed = choose(value, ctx.logit_scale_per_usd, model.stream("formalization"))
+    renewed[renewed] = model.pay_with_credit(expiring[renewed], fee[renewed], purpose="fee")
+    m.licence_expiry[expiring[renewed]] = model.month + cfg.legal.licence_duration_months
+    lapsed = expiring[~renewed]
     m.legal[lapsed] = Legal.INFORMAL
     m.via_coop[lapsed] = False
     model.month_stats["licences_lapsed"] += len(lapsed)

@@ -83,7 +83,8 @@ class ASMModel(mesa.Model):
         self._post_prices()
         self._update_miner_views()
         self._estimate_initial_income()
-        self.last_licence_terms: dict[str, float] = {}
+        #: named terms (USD/month) of the licence value, per miner who reconsidered last month
+        self.last_licence_terms: dict[str, np.ndarray] = {}
         self.datacollector = mesa.DataCollector(
             model_reporters={name: _reporter(name) for name in OUTPUTS})
         self.last_row: dict[str, float] = {}
