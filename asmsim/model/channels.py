@@ -52,14 +52,17 @@ class ChannelCosts:
 
 def per_gram_utilities(prices: PostedPrices, costs: ChannelCosts, dist_town, dist_point,
                        tied, licensed) -> np.ndarray:
-    """Utility per gram (USD/g) of each sale channel, shape (3, miners): one row per channel."""
+    """Utility per gram (USD/g) of each sale channel, shape (3, miners): one row per channel.
+
+    Distances are in cells; ``dist_point`` is capped (1e6) where there is no buying point.
+    """
     p, r = prices.world, prices.royalty_rate
     penalty = costs.tie_penalty * p * tied
     u = np.empty((N_SALE_CHANNELS, len(dist_town)))
     u[Channel.LICENSED_BUYER] = prices.licensed * (1 - r) - costs.access_usd_per_g_cell \
         * dist_town - penalty
     u[Channel.OFFICIAL_BUYER] = prices.official * (1 - r) - costs.access_usd_per_g_cell \
-        * np.minimum(dist_point, 1e6) - penalty
+        * dist_point - penalty
     u[Channel.TRADER] = prices.trader - costs.trader_inspection_prob * 0.5 * p \
         - costs.tie_discount * p * tied - costs.licensee_trader_penalty * licensed
     return u

@@ -32,6 +32,18 @@ class Ledger:
         cash -= amount
         self.flows[key] += amount
 
+    def credit_rows(self, cash: np.ndarray, key: str, rows: np.ndarray, amount) -> None:
+        """Add ``amount`` (USD) to the cash of miners ``rows`` (distinct) under inflow ``key``."""
+        assert key in INFLOWS, key
+        cash[rows] += amount
+        self.flows[key][rows] += amount
+
+    def debit_rows(self, cash: np.ndarray, key: str, rows: np.ndarray, amount) -> None:
+        """Take ``amount`` (USD) from the cash of miners ``rows`` (distinct) under ``key``."""
+        assert key in OUTFLOWS, key
+        cash[rows] -= amount
+        self.flows[key][rows] += amount
+
     def net(self) -> np.ndarray:
         """Net cash flow per miner this month (USD)."""
         return sum(self.flows[k] for k in INFLOWS) - sum(self.flows[k] for k in OUTFLOWS)

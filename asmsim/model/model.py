@@ -65,7 +65,6 @@ class ASMModel(mesa.Model):
         self.miners = MinerTable(2 * self.config.miners)
         self._handles: list[Miner | None] = []  # per row; created when first asked for
         self._handles_upto = 0  # rows below this have their handle (or have exited)
-        self.recovery_by_tech = production.recovery(ctx)
         self.pool = ctx.labour_pool_per_miner * self.config.miners
         self.government = Government(self)
         self.licensed_buyers = [LicensedBuyer(self, int(t)) for t in self.sites.towns]
@@ -128,6 +127,7 @@ class ASMModel(mesa.Model):
     # -------------------------------------------------------------- helpers
     def _new_month(self) -> None:
         self.stream.new_month(self.month)
+        self.recovery_by_tech = production.recovery(self.config.context)  # levers may change it
         self.ledger = Ledger(self.miners.n)
         self.month_stats: dict[str, float] = defaultdict(float)
         self.spending: dict[str, float] = defaultdict(float)
@@ -137,15 +137,8 @@ class ASMModel(mesa.Model):
         self.spending[category] += float(usd)
 
     def debit_rows(self, rows: np.ndarray, key: str, amounts) -> None:
-        """Take ``amounts`` (USD) from the cash of miners ``rows`` under ledger ``key``."""
-        amount = np.zeros(self.miners.n)
-        amount[rows] = amounts
-        self.ledger.debit(self.miners.cash, key, amount)
-
-    def _credit_rows(self, rows: np.ndarray, key: str, amounts) -> None:
-        amount = np.zeros(self.miners.n)
-        amount[rows] = amounts
-        self.ledger.credit(self.miners.cash, key, amount)
+        """Take ``amounts`` (USD) from the cash of miners ``rows`` (distinct) under ledger ``key``."""
+        self.ledger.debit_rows(self.miners.cash, key, rows, amounts)
 
     def loan_offers(self, purpose: str) -> list:
         """Offers open this month for ``purpose`` (consumption | fee | equipment)."""
@@ -162,7 +155,7 @@ class ASMModel(mesa.Model):
         granted = amount > 0
         if granted.any():
             got, amount_got, kind_got = rows[granted], amount[granted], kind[granted]
-            self._credit_rows(got, "loans", amount_got)
+            self.ledger.credit_rows(m.cash, "loans", got, amount_got)
             m.debt[got] += amount_got
             m.lender[got] = kind_got
             m.debt_rate[got] = rate[granted]
@@ -298,16 +291,11 @@ class ASMModel(mesa.Model):
         wages are drawn below it, so the region starts near its steady state.
         """
         m, ctx = self.miners, self.config.context
-        value = self.expected_grams * self.prices.trader - self._tonnes_potential() \
+        value = self.expected_grams * self.prices.trader - self.potential_t \
             * ctx.operating_cost_usd_per_t
         m.exp_income[:] = value
         m.income[:] = value
         m.reservation[:] = population.initial_reservation(ctx, value, self.stream("population"))
-
-    def _tonnes_potential(self) -> np.ndarray:
-        m = self.miners
-        return production.tonnes_worked(self.config.context, m.role, m.skill, m.silicosis,
-                                        np.ones(m.n, dtype=bool))
 
     def _entry(self) -> None:
         m = self.miners
@@ -377,18 +365,21 @@ class ASMModel(mesa.Model):
                              self.config.policy.market.trader_inspection_prob,
                              ctx.prefinance_tie_discount, ctx.tie_switch_penalty,
                              ctx.licensee_trader_penalty_usd_per_g)
+        self.town_distance = sites.dist_town[m.site]  # cells
+        self.point_distance = np.minimum(sites.dist_buying_point, 1e6)[m.site]  # 1e6: no point
         self.per_gram_utility = channels.per_gram_utilities(
-            self.prices, costs, sites.dist_town[m.site], sites.dist_buying_point[m.site],
+            self.prices, costs, self.town_distance, self.point_distance,
             m.tied_trader >= 0, m.legal == Legal.LICENSED)
-        self.expected_grams = sites.grade()[m.site] * self._tonnes_potential() \
-            * self.recovery_by_tech[m.tech]
+        self.potential_t = production.tonnes_potential(ctx, m.role, m.skill, m.silicosis)
+        self.grade_at_site = sites.grade()[m.site]
+        self.expected_grams = self.grade_at_site * self.potential_t * self.recovery_by_tech[m.tech]
         cells = sites.width * sites.height
         active = m.active
         total = np.bincount(m.site[active], minlength=cells)
         licensed = np.bincount(m.site[active & (m.legal == Legal.LICENSED)], minlength=cells)
         clean = np.bincount(m.site[active & (m.tech == Tech.MERCURY_FREE)], minlength=cells)
-        self.neighbour_licensed = sites.neighbourhood_share(licensed, total)
-        self.neighbour_mercury_free = sites.neighbourhood_share(clean, total)
+        self.neighbour_licensed, self.neighbour_mercury_free = sites.neighbourhood_shares(
+            total, licensed, clean)
 
     # ----------------------------------------------------------- miner pass
     def _miner_pass(self) -> None:
@@ -396,8 +387,8 @@ class ASMModel(mesa.Model):
         m, ctx = self.miners, self.config.context
         self._update_miner_views()
         working = production.working_mask(m.active, m.suspended, m.injured)
-        tonnes = production.tonnes_worked(ctx, m.role, m.skill, m.silicosis, working)
-        grams = production.grams_produced(ctx, tonnes, self.sites.grade()[m.site], m.tech,
+        tonnes = self.potential_t * working
+        grams = production.grams_produced(tonnes, self.grade_at_site, self.recovery_by_tech[m.tech],
                                           self.output_factor)
         production.deplete(self.sites.ore_t, m.site, tonnes)
         m.grams[:] = grams
@@ -431,10 +422,8 @@ class ASMModel(mesa.Model):
         self.ledger.credit(m.cash, "revenue", gross)
         self.ledger.debit(m.cash, "royalties", np.where(formal, self.prices.royalty_rate * gross,
                                                         0.0))
-        sites = self.sites
-        distance = np.where(channel == Channel.LICENSED_BUYER, sites.dist_town[m.site],
-                            np.where(channel == Channel.OFFICIAL_BUYER,
-                                     np.minimum(sites.dist_buying_point[m.site], 1e6), 0.0))
+        distance = self.town_distance * (channel == Channel.LICENSED_BUYER) \
+            + self.point_distance * (channel == Channel.OFFICIAL_BUYER)
         self.access_cost = ctx.access_cost_usd_per_g_cell * distance * sold_g
         self.sold_g = sold_g
         self.trader_revenue = np.where(channel == Channel.TRADER, gross, 0.0)
@@ -451,34 +440,40 @@ class ASMModel(mesa.Model):
         self.ledger.debit(m.cash, "access", np.minimum(self.access_cost, m.cash))
 
     def _service_debt(self) -> None:
+        """Borrowers repay: traders out of sales to them, formal lenders by instalment."""
         m, ctx = self.miners, self.config.context
+        self.interest_paid = np.zeros(m.n)
+        np.subtract(m.credit_ban, 1, out=m.credit_ban, where=m.credit_ban > 0)
+        rows = np.flatnonzero(m.lender != Lender.NONE)  # a miner without a lender owes nothing
+        lender, debt, cash = m.lender[rows], m.debt[rows], m.cash[rows]
         # Traders keep a share of what a tied miner sells them.
-        tied = m.lender == Lender.TRADER
-        repay = np.where(tied, np.minimum.reduce([m.debt, m.cash, ctx.prefinance_repay_share
-                                                  * self.trader_revenue]), 0.0)
+        tied = lender == Lender.TRADER
+        repay = np.where(tied, np.minimum(np.minimum(debt, cash), ctx.prefinance_repay_share
+                                          * self.trader_revenue[rows]), 0.0)
         # Formal loans: interest plus principal over the term.
-        formal = (m.lender != Lender.NONE) & ~tied
-        interest, due = formal_instalment(m.debt, m.debt_rate, ctx.loan_term_months)
-        pay_formal = np.where(formal, np.minimum(due, m.cash), 0.0)
-        self.ledger.debit(m.cash, "debt_service", repay + pay_formal)
-        self.interest_paid = np.where(formal, np.minimum(interest, pay_formal), 0.0)
-        m.debt[:] = np.where(formal, m.debt + interest - pay_formal, m.debt - repay)
+        formal = ~tied
+        interest, due = formal_instalment(debt, m.debt_rate[rows], ctx.loan_term_months)
+        pay_formal = np.where(formal, np.minimum(due, cash), 0.0)
+        self.debit_rows(rows, "debt_service", repay + pay_formal)
+        self.interest_paid[rows] = np.where(formal, np.minimum(interest, pay_formal), 0.0)
+        debt = np.where(formal, debt + interest - pay_formal, debt - repay)
         behind = formal & (pay_formal < due - 1e-9)
-        m.arrears[:] = np.where(behind, m.arrears + 1, 0)
-        defaulted = behind & (m.arrears >= ctx.default_after_months)
-        for kind, lender in self.lenders.items():
-            loss = float(m.debt[defaulted & (m.lender == kind)].sum())
-            lender.defaults_usd += loss
+        arrears = np.where(behind, m.arrears[rows] + 1, 0)
+        defaulted = behind & (arrears >= ctx.default_after_months)
+        for kind, lender_agent in self.lenders.items():
+            loss = float(debt[defaulted & (lender == kind)].sum())
+            lender_agent.defaults_usd += loss
             if kind == Lender.BANK:
                 self.spend("guarantees", loss * self.config.policy.finance.bank_guarantee_share)
-        m.debt[defaulted] = 0.0
-        m.credit_ban[:] = np.where(defaulted, CREDIT_BAN_MONTHS, np.maximum(m.credit_ban - 1, 0))
-        self.month_stats["defaults"] = int(defaulted.sum())
-        paid_off = (m.debt <= 0.01) & (m.lender != Lender.NONE)
-        m.debt[paid_off] = 0.0
-        m.lender[paid_off | defaulted] = Lender.NONE
-        m.arrears[paid_off | defaulted] = 0
-        m.tied_trader[m.lender != Lender.TRADER] = -1
+        debt[defaulted] = 0.0
+        m.credit_ban[rows[defaulted]] = CREDIT_BAN_MONTHS
+        self.month_stats["defaults"] = int(np.count_nonzero(defaulted))
+        ended = (debt <= 0.01) | defaulted
+        debt[ended] = 0.0
+        lender[ended] = Lender.NONE
+        arrears[ended] = 0
+        m.debt[rows], m.lender[rows], m.arrears[rows] = debt, lender, arrears
+        m.tied_trader[rows[ended]] = -1
 
     def _earn_and_consume(self) -> None:
         m, ctx = self.miners, self.config.context

@@ -34,15 +34,15 @@ def working_mask(active, suspended, injured) -> np.ndarray:
     return active & (suspended == 0) & (injured == 0)
 
 
-def tonnes_worked(context: ContextConfig, role, skill, silicosis, working) -> np.ndarray:
-    """Ore tonnes each miner handles this month (t)."""
+def tonnes_potential(context: ContextConfig, role, skill, silicosis) -> np.ndarray:
+    """Ore tonnes each miner would handle in a full working month (t)."""
     health = np.where(silicosis, context.silicosis_productivity, 1.0)
-    return role_tonnes(context)[role] * skill * health * working
+    return role_tonnes(context)[role] * skill * health
 
 
-def grams_produced(context: ContextConfig, tonnes, grade_at_site, tech, output_factor) -> np.ndarray:
-    """Gold produced this month (g)."""
-    return grade_at_site * tonnes * recovery(context)[tech] * output_factor
+def grams_produced(tonnes, grade_at_site, recovery_share, output_factor) -> np.ndarray:
+    """Gold produced this month (g): ore (t) × grade (g/t) × recovery (0-1) × shock factor."""
+    return grade_at_site * tonnes * recovery_share * output_factor
 
 
 def deplete(ore_t: np.ndarray, site, tonnes) -> None:

@@ -75,11 +75,15 @@ class Sites:
         """Cells whose ore is worked out."""
         return self.ore_t <= EXHAUSTED_FRACTION * self.ore_initial
 
-    def neighbourhood_share(self, count: np.ndarray, total: np.ndarray) -> np.ndarray:
-        """Per cell: ``count / total`` summed over the 3×3 Moore neighbourhood (0 where empty)."""
-        c = self._box_sum(count.reshape(self.height, self.width)).ravel()
+    def neighbourhood_shares(self, total: np.ndarray, *counts: np.ndarray) -> list[np.ndarray]:
+        """Per cell, for each of ``counts``: its share of ``total``, both summed over the 3×3
+        Moore neighbourhood (0 where the neighbourhood is empty)."""
         t = self._box_sum(total.reshape(self.height, self.width)).ravel()
-        return np.divide(c, t, out=np.zeros_like(c), where=t > 0)
+        shares = []
+        for count in counts:
+            c = self._box_sum(count.reshape(self.height, self.width)).ravel()
+            shares.append(np.divide(c, t, out=np.zeros_like(c), where=t > 0))
+        return shares
 
     @staticmethod
     def _box_sum(grid: np.ndarray) -> np.ndarray:
