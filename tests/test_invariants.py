@@ -76,6 +76,15 @@ def test_table_compaction_keeps_every_miner_state():
     assert model.miners.n < 300 + model.entered_total
 
 
+def test_mesa_datacollector_holds_the_output_table():
+    """Mesa's DataCollector (fed the recorded row) gives the same frame as ``table()``."""
+    model = ASMModel(load_config(["miners=200", "months=6"]), seed=2)
+    table = model.run()
+    collected = model.datacollector.get_model_vars_dataframe()
+    assert len(table) == 7 and list(collected.columns) == list(table.columns)
+    pd.testing.assert_frame_equal(collected.reset_index(drop=True), table, check_dtype=False)
+
+
 def test_every_active_miner_is_a_mesa_agent():
     """Miner handles are created lazily, yet Mesa's agent sets always hold every active miner."""
     from asmsim.model.miners import Miner

@@ -33,7 +33,7 @@ from asmsim.model.enums import Channel, Legal, Lender, Tech
 from asmsim.model.finance import CREDIT_BAN_MONTHS, formal_instalment, grant_loans
 from asmsim.model.ledger import Ledger
 from asmsim.model.miners import Miner, MinerTable
-from asmsim.model.recorder import OUTPUTS, record
+from asmsim.model.recorder import OUTPUTS, OutputCollector, record
 from asmsim.model.sites import Sites
 from asmsim.model.streams import RandomStreams
 
@@ -84,8 +84,7 @@ class ASMModel(mesa.Model):
         self._estimate_initial_income()
         #: named terms (USD/month) of the licence value, per miner who reconsidered last month
         self.last_licence_terms: dict[str, np.ndarray] = {}
-        self.datacollector = mesa.DataCollector(
-            model_reporters={name: _reporter(name) for name in OUTPUTS})
+        self.datacollector = OutputCollector()
         self.last_row: dict[str, float] = {}
         self._record()
 
@@ -541,10 +540,5 @@ class ASMModel(mesa.Model):
     def _record(self) -> None:
         self.last_row = record(self)
         self.datacollector.collect(self)
-
-
-def _reporter(name: str):
-    """A DataCollector reporter reading one column of the month's recorded row."""
-    return lambda model: model.last_row[name]
 
 

@@ -7,6 +7,7 @@ nothing else computes an outcome.
 
 from __future__ import annotations
 
+import mesa
 import numpy as np
 
 from asmsim.model.channels import smuggled_share
@@ -197,6 +198,28 @@ def record(model) -> dict[str, float]:
         "exited_total": model.exited_total,
         "silicosis_prevalence": active.share(m.silicosis),
     }
+
+
+class OutputCollector(mesa.DataCollector):
+    """Mesa's DataCollector with one model reporter per output column.
+
+    ``collect`` copies the month's recorded row (``model.last_row``, plain floats
+    and ints) instead of calling and deep-copying 48 reporters one by one; the
+    columns, ``model_vars`` and ``get_model_vars_dataframe()`` are Mesa's own.
+    """
+
+    def __init__(self):
+        super().__init__(model_reporters={name: _reporter(name) for name in OUTPUTS})
+
+    def collect(self, model) -> None:
+        self._collection_steps.append(model.time)
+        for name, value in model.last_row.items():
+            self.model_vars[name].append(value)
+
+
+def _reporter(name: str):
+    """A reporter reading one column of the month's recorded row."""
+    return lambda model: model.last_row[name]
 
 
 def _smuggled_share(model) -> float:
