@@ -128,20 +128,25 @@ def logit_choice(values: np.ndarray, ok: np.ndarray, scale: float,
     return choice
 
 
-def inclusive_value(values: np.ndarray, ok: np.ndarray, scale: float) -> np.ndarray:
-    """Expected maximum utility (USD) of a choice set: (1/λ)·log Σ exp(λ U), per miner.
+def open_channels(prices: PostedPrices, status: int) -> list[int]:
+    """Sale channels (codes) open this month to a miner of legal ``status``."""
+    return np.flatnonzero(available(prices, np.array([status], dtype=np.int8))[:, 0]).tolist()
 
-    ``values`` and ``ok`` have shape (options, miners); with one open option it is that value.
+
+def inclusive_value(values: np.ndarray, channels: list[int], scale: float) -> np.ndarray:
+    """Expected maximum utility (USD) over the open ``channels``: (1/λ)·log Σ exp(λ U), per miner.
+
+    ``values`` has one row per channel (shape (3, miners)); with one open channel it is
+    that channel's value.
     """
-    only, several = _only_and_several(ok)
-    value = values[only, np.arange(values.shape[1])]
-    if len(several):
-        if scale <= 0:
-            value[several] = np.where(ok[:, several], values[:, several], -np.inf).max(axis=0)
-        else:
-            weights, top = _weights(values[:, several], ok[:, several], scale)
-            value[several] = (top + np.log(weights.sum(axis=0))) / scale
-    return value
+    if len(channels) == 1:
+        return values[channels[0]]
+    chosen = values[channels]
+    if scale <= 0:
+        return chosen.max(axis=0)
+    scored = scale * chosen
+    top = scored.max(axis=0)
+    return (top + np.log(np.exp(scored - top).sum(axis=0))) / scale
 
 
 def gross_price(prices: PostedPrices, channel: np.ndarray, tied: np.ndarray,

@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from asmsim.model.channels import available, inclusive_value
+from asmsim.model.channels import inclusive_value, open_channels
 from asmsim.model.enums import Channel, LandStatus, Legal
 
 
 def licence_terms(model, rows: np.ndarray, fee_usd: float, *, renewal: bool = False
                   ) -> dict[str, np.ndarray]:
-    """Named terms of the monthly value of a licence (USD/month) for miners ``rows``."""
+    """Named terms of the monthly value of a licence (USD/month) for miners ``rows``.
+
+    Each term is an array over ``rows``, or a float where it is the same for all of them.
+    """
     cfg, ctx, m = model.config, model.config.context, model.miners
     legal_cfg = cfg.policy.legal
     scale = ctx.logit_scale_per_usd
@@ -37,10 +40,8 @@ def licence_terms(model, rows: np.ndarray, fee_usd: float, *, renewal: bool = Fa
     as_informal[Channel.TRADER] += penalty * g * (m.legal[rows] == Legal.LICENSED)
     as_licensee = as_informal.copy()
     as_licensee[Channel.TRADER] -= penalty * g
-    status_now = np.full(len(rows), Legal.INFORMAL, dtype=np.int8)
-    now = inclusive_value(as_informal, available(model.prices, status_now), scale)
-    licensed = inclusive_value(as_licensee, available(model.prices, status_now, Legal.LICENSED),
-                               scale)
+    now = inclusive_value(as_informal, open_channels(model.prices, Legal.INFORMAL), scale)
+    licensed = inclusive_value(as_licensee, open_channels(model.prices, Legal.LICENSED), scale)
     market_access = licensed - now
 
     p_caught = legal_cfg.inspection_prob * ctx.visibility_informal * (1 - legal_cfg.corruption)
@@ -49,18 +50,18 @@ def licence_terms(model, rows: np.ndarray, fee_usd: float, *, renewal: bool = Fa
         + ctx.suspension_months * np.maximum(m.exp_income[rows], 0.0)
     avoided_sanctions = p_caught * sanction + p_bribe * 0.5 * legal_cfg.fine_usd
 
-    credit = model.licensed_credit_value * np.ones(len(rows))
-    tenure = np.full(len(rows), ctx.tenure_value_usd_month)
+    credit = model.licensed_credit_value
+    tenure = ctx.tenure_value_usd_month
     travel = 0.0 if legal_cfg.decentralised_offices else ctx.office_travel_cost_usd
-    fee = np.full(len(rows), -(fee_usd + travel) / legal_cfg.licence_duration_months)
-    compliance = np.full(len(rows), -ctx.compliance_cost_usd_month)
+    fee = -(fee_usd + travel) / legal_cfg.licence_duration_months
+    compliance = -ctx.compliance_cost_usd_month
     gains = np.maximum(market_access + avoided_sanctions + tenure, 0.0)
     wait = 0.0 if renewal else model.expected_wait_months()
     waiting = -min(wait / legal_cfg.licence_duration_months, 1.0) * gains
     social = ctx.social_weight_usd * model.neighbour_licensed[m.site[rows]]
     trust = ctx.trust_weight_usd * 2.0 * (m.trust[rows] - 0.5)
     # Status-quo bias: changing one's status costs it, keeping a licence gains it.
-    inertia = np.full(len(rows), ctx.formalization_inertia_usd * (1.0 if renewal else -1.0))
+    inertia = ctx.formalization_inertia_usd * (1.0 if renewal else -1.0)
     return {"market_access": market_access, "avoided_sanctions": avoided_sanctions,
             "credit": credit, "tenure": tenure, "fee": fee, "compliance": compliance,
             "waiting": waiting, "social": social, "trust": trust, "inertia": inertia}

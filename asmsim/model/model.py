@@ -141,10 +141,7 @@ class ASMModel(mesa.Model):
 
     def loan_offers(self, purpose: str) -> list:
         """Offers open this month for ``purpose`` (consumption | fee | equipment)."""
-        offers = [lender.terms for lender in self.lenders.values() if lender.terms is not None]
-        if purpose != "equipment":
-            offers.append(trader_terms(self))
-        return offers
+        return self._offers["equipment" if purpose == "equipment" else "cash"]
 
     def borrow(self, rows: np.ndarray, need: np.ndarray, purpose: str) -> np.ndarray:
         """Miners ``rows`` borrow up to ``need`` (USD); returns the amounts received."""
@@ -172,12 +169,14 @@ class ASMModel(mesa.Model):
         if len(rows) == 0:
             return np.zeros(0, dtype=bool)
         cost = np.full(len(rows), cost) if np.ndim(cost) == 0 else np.asarray(cost, dtype=float)
-        short = np.maximum(cost - m.cash[rows], 0.0)
-        if (short > 0).any():
-            self.borrow(rows[short > 0], short[short > 0], purpose)
-        paid = m.cash[rows] >= cost - 1e-9
+        short = cost - m.cash[rows]
+        lacking = short > 0
+        if lacking.any():
+            self.borrow(rows[lacking], short[lacking], purpose)
+        cash = m.cash[rows]
+        paid = cash >= cost - 1e-9
         key = "fees" if purpose == "fee" else "equipment"
-        self.debit_rows(rows[paid], key, np.minimum(cost[paid], m.cash[rows[paid]]))
+        self.debit_rows(rows[paid], key, np.minimum(cost[paid], cash[paid]))
         return paid
 
     def relocate(self, rows: np.ndarray) -> None:
@@ -354,8 +353,10 @@ class ASMModel(mesa.Model):
                                   minlength=len(Lender))
         offers = [lender.post_terms(float(outstanding[kind]))
                   for kind, lender in self.lenders.items()]
-        self.licensed_credit_value = self.government.licensed_credit_value(
-            [o for o in offers if o is not None])
+        formal = [o for o in offers if o is not None]
+        self.licensed_credit_value = self.government.licensed_credit_value(formal)
+        # Traders pre-finance needs for cash (consumption, fees), not equipment.
+        self._offers = {"equipment": formal, "cash": [*formal, trader_terms(self)]}
 
     def _update_miner_views(self) -> None:
         """Per-miner quantities every decision reads: utilities, expected output, neighbours."""
