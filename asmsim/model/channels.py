@@ -68,23 +68,18 @@ def per_gram_utilities(prices: PostedPrices, costs: ChannelCosts, dist_town, dis
     return u
 
 
-def available(prices: PostedPrices, legal: np.ndarray, as_status: int | None = None) -> np.ndarray:
-    """Which channels each miner may use, shape (3, miners).
+def open_by_status(prices: PostedPrices) -> np.ndarray:
+    """Which sale channels are open this month to each legal status, shape (3, statuses)."""
+    table = np.zeros((N_SALE_CHANNELS, len(Legal)), dtype=bool)
+    table[Channel.LICENSED_BUYER, Legal.LICENSED] = prices.licensed_open
+    table[Channel.OFFICIAL_BUYER, list(prices.official_accepts)] = prices.official_open
+    table[Channel.TRADER] = True
+    return table
 
-    ``as_status`` evaluates the choice set a miner *would* have with that legal
-    status (used to value a licence).
-    """
-    accepted = np.zeros(len(Legal), dtype=bool)
-    accepted[list(prices.official_accepts)] = True
-    ok = np.empty((N_SALE_CHANNELS, len(legal)), dtype=bool)
-    if as_status is None:
-        ok[Channel.LICENSED_BUYER] = prices.licensed_open & (legal == Legal.LICENSED)
-        ok[Channel.OFFICIAL_BUYER] = prices.official_open & accepted[legal]
-    else:
-        ok[Channel.LICENSED_BUYER] = prices.licensed_open and as_status == Legal.LICENSED
-        ok[Channel.OFFICIAL_BUYER] = prices.official_open and accepted[as_status]
-    ok[Channel.TRADER] = True
-    return ok
+
+def available(prices: PostedPrices, legal: np.ndarray) -> np.ndarray:
+    """Which channels each miner may use given its legal status, shape (3, miners)."""
+    return open_by_status(prices).take(legal, axis=1)
 
 
 def _count_true(mask: np.ndarray) -> np.ndarray:
@@ -110,18 +105,20 @@ def _weights(values: np.ndarray, ok: np.ndarray, scale: float) -> tuple[np.ndarr
     return np.exp(scored, out=scored), top
 
 
-def logit_choice(values: np.ndarray, ok: np.ndarray, scale: float,
+def logit_choice(per_unit: np.ndarray, units: np.ndarray, ok: np.ndarray, scale: float,
                  rng: np.random.Generator) -> np.ndarray:
-    """Multinomial-logit choice among the open options, ``values`` of shape (options, miners).
+    """Multinomial-logit choice among the open options on values ``per_unit × units``.
 
+    ``per_unit`` and ``ok`` have shape (options, miners); ``units`` one entry per miner.
     Inverse-CDF draw with one uniform per miner, so a miner's draw does not depend on
     how many options it (or anyone else) has: common random numbers across scenarios.
     Miners with a single open option take it without any arithmetic.
     """
-    u = rng.random(values.shape[1])
+    u = rng.random(per_unit.shape[1])
     choice, several = _only_and_several(ok)
     if len(several):
-        weights, _ = _weights(values[:, several], ok[:, several], scale)
+        values = per_unit[:, several] * units[several]
+        weights, _ = _weights(values, ok[:, several], scale)
         cumulative = np.cumsum(weights, axis=0, out=weights)
         target = u[several] * cumulative[-1]
         choice[several] = _count_true(cumulative[:-1] < target)
@@ -130,7 +127,7 @@ def logit_choice(values: np.ndarray, ok: np.ndarray, scale: float,
 
 def open_channels(prices: PostedPrices, status: int) -> list[int]:
     """Sale channels (codes) open this month to a miner of legal ``status``."""
-    return np.flatnonzero(available(prices, np.array([status], dtype=np.int8))[:, 0]).tolist()
+    return np.flatnonzero(open_by_status(prices)[:, status]).tolist()
 
 
 def inclusive_value(values: np.ndarray, channels: list[int], scale: float) -> np.ndarray:
@@ -154,7 +151,7 @@ def gross_price(prices: PostedPrices, channel: np.ndarray, tied: np.ndarray,
     """Price actually paid per gram (USD/g, before royalty) for each miner's channel."""
     table = np.array([prices.licensed, prices.official, prices.trader, 0.0])
     paid = table[channel]
-    return paid - np.where(tied & (channel == Channel.TRADER), tie_discount * prices.world, 0.0)
+    return paid - tie_discount * prices.world * (tied & (channel == Channel.TRADER))
 
 
 def smuggled_share(trader_export_share_base: float, sensitivity: float, royalty_rate: float,

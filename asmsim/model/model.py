@@ -408,27 +408,28 @@ class ASMModel(mesa.Model):
         if self.closed:
             hold |= m.cash >= HOLD_CASH_MONTHS * ctx.subsistence_usd_month
         ok = channels.available(self.prices, m.legal)
-        channel = channels.logit_choice(self.per_gram_utility * sell_g, ok,
+        channel = channels.logit_choice(self.per_gram_utility, sell_g, ok,
                                         ctx.logit_scale_per_usd, self.stream("sales"))
         channel[hold] = Channel.HELD
         selling = ~hold
         m.channel[:] = channel
-        m.stock_g[:] = np.where(selling, 0.0, m.stock_g + grams)
-        sold_g = np.where(selling, sell_g, 0.0)
-        tied = m.tied_trader >= 0
-        gross = channels.gross_price(self.prices, channel, tied, ctx.prefinance_tie_discount) \
-            * sold_g
-        formal = (channel == Channel.LICENSED_BUYER) | (channel == Channel.OFFICIAL_BUYER)
+        # Masks times non-negative amounts: 0 where the mask is False (cheaper than where).
+        m.stock_g[:] = (m.stock_g + grams) * hold
+        sold_g = sell_g * selling
+        to_licensed = channel == Channel.LICENSED_BUYER
+        to_official = channel == Channel.OFFICIAL_BUYER
+        to_trader = channel == Channel.TRADER
+        gross = channels.gross_price(self.prices, channel, m.tied_trader >= 0,
+                                     ctx.prefinance_tie_discount) * sold_g
         self.ledger.credit(m.cash, "revenue", gross)
-        self.ledger.debit(m.cash, "royalties", np.where(formal, self.prices.royalty_rate * gross,
-                                                        0.0))
-        distance = self.town_distance * (channel == Channel.LICENSED_BUYER) \
-            + self.point_distance * (channel == Channel.OFFICIAL_BUYER)
+        self.ledger.debit(m.cash, "royalties",
+                          self.prices.royalty_rate * gross * (to_licensed | to_official))
+        distance = self.town_distance * to_licensed + self.point_distance * to_official
         self.access_cost = ctx.access_cost_usd_per_g_cell * distance * sold_g
         self.sold_g = sold_g
-        self.trader_revenue = np.where(channel == Channel.TRADER, gross, 0.0)
+        self.trader_revenue = gross * to_trader
         # The licensed buyers' export tax, already taken off their price, goes to the state.
-        to_buyers_g = float(sold_g[channel == Channel.LICENSED_BUYER].sum())
+        to_buyers_g = float((sold_g * to_licensed).sum())
         self.month_stats["export_tax_usd"] = self.config.policy.market.export_tax_rate \
             * self.prices.world * to_buyers_g
 
