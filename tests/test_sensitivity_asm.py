@@ -35,5 +35,5 @@ def test_asm_study_rejects_unknown_output():
 
 
 def test_shipped_studies_are_valid():
-    assert load_study("sobol_formalization").n_runs == 128 * (10 + 2)  # N·(D + 2), no S2
+    assert load_study("sobol_formalization").n_runs == 256 * (2 * 10 + 2)  # N·(2D + 2), S2
     assert load_study("morris_screening").n_runs == 20 * 21
