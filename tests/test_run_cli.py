@@ -39,3 +39,13 @@ def test_multirun_over_scenarios(tmp_path):
     for name in ("baseline", "market"):
         folders = list((tmp_path / "results" / "runs" / name).iterdir())
         assert len(folders) == 1 and (folders[0] / "summary.csv").exists()
+
+
+def test_every_command_explains_its_keys(tmp_path):
+    """``asmsim COMMAND --help`` prints the command's usage and runs nothing."""
+    for command, key in (("run", "replicates=R"), ("compare", "baseline=NAME"),
+                         ("sensitivity", "cluster"), ("dashboard", "lang=")):
+        result = run_cli(command, "--help", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith(f"usage: asmsim {command}") and key in result.stdout
+    assert not any(tmp_path.iterdir())

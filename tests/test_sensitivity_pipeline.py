@@ -54,6 +54,18 @@ def test_ishigami_reproduces_analytical_indices(tmp_path):
     assert "| `x1` |" in (out / "report.md").read_text()
 
 
+def test_ishigami_second_order_indices(tmp_path):
+    """S2: only x1 and x3 interact, with S13 = ST1 − S1 = 0.2437; the report lists pairs."""
+    study = load_study(str(write_study(tmp_path, n=1024, second_order=True)))
+    result = run_study(study, tmp_path / "out", jobs=1, progress=False)
+    s2 = result.indices[result.indices["index"] == "S2"].set_index("parameter")
+    assert set(s2.index) == {"x1:x2", "x1:x3", "x2:x3"}
+    for pair, exact in (("x1:x2", 0.0), ("x1:x3", 0.2437), ("x2:x3", 0.0)):
+        assert abs(s2.loc[pair, "value"] - exact) <= s2.loc[pair, "conf"], pair
+    report = (tmp_path / "out" / "report.md").read_text()
+    assert "| `x1` × `x3` |" in report and "n/a" not in report
+
+
 def test_morris_ranks_ishigami_inputs(tmp_path):
     study = load_study(str(write_study(tmp_path, method="morris", n=40)))
     result = run_study(study, tmp_path / "out", jobs=1, progress=False)

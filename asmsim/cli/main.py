@@ -7,6 +7,7 @@ only dispatches and turns a configuration error into one line and exit code 2.
 from __future__ import annotations
 
 import importlib
+import inspect
 import sys
 
 from asmsim.config import ConfigError
@@ -28,11 +29,18 @@ commands:
   scenarios     list the scenario presets
   dashboard     start the live workshop dashboard
 
+  (asmsim COMMAND --help shows a command's keys)
+
 examples:
   asmsim run scenario=integrated replicates=10
   asmsim run --multirun scenario=baseline,legal,market
   asmsim compare scenarios=[baseline,legal,integrated] replicates=20
 """
+
+
+def command_help(module) -> str:
+    """A subcommand's usage: its module docstring, without reST markup."""
+    return "usage: " + inspect.cleandoc(module.__doc__ or "").replace("``", "").rstrip(":")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"error: 'asmsim {command}' is not available in this version", file=sys.stderr)
         return 2
+    if any(arg in ("-h", "--help") for arg in args):
+        print(command_help(module))
+        return 0
     try:
         return module.main(args)
     except ConfigError as exc:

@@ -1,7 +1,19 @@
-"""``asmsim sensitivity experiment=NAME [n=..] [jobs=..] [cluster=ADDRESS] [out=DIR] [chunk=..]``.
+"""``asmsim sensitivity experiment=NAME [n=..] [jobs=..] [cluster=ADDRESS] [out=DIR] [chunk=..]
+[progress=true|false]``.
 
-Thin: parse ``key=value`` arguments, run (or resume) the study, print where the
-results are. Errors in the study file raise ``ConfigError`` (exit code 2).
+Runs (or resumes) a Sobol or Morris study and writes samples, runs, indices,
+plots and a report. Keys:
+
+  experiment  a study name under experiments/ or the path of a study YAML file
+  n           overrides the study's base sample size N (Morris: trajectories)
+  jobs        local worker processes (default: all cores)
+  cluster     tcp://HOST:PORT of a running Dask scheduler (instead of local processes)
+  out         output folder (default results/studies/<study name>/); started again
+              with the same study it continues from the finished runs
+  chunk       sample points per task (default: chosen from the run count)
+  progress    false hides the progress bar
+
+A problem in the study file or the arguments is one line and exit code 2.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from asmsim.results.atomic import save_figure, write_csv, write_text
 
 from .study import Study
 
+PAIRS_SHOWN = 5  # second-order indices listed per output in report.md (all are in indices.csv)
 REDUCER_TEXT = {"final": "value in the last month", "last12": "mean of the last 12 months",
                 "cumulative": "sum over all months"}
 
@@ -24,20 +25,34 @@ def _ranking(study: Study, indices: pd.DataFrame) -> list[str]:
     key = "ST" if study.method == "sobol" else "mu_star"
     lines = []
     for output, _ in study.outputs:
-        sub = indices[indices["output"] == output].pivot(index="parameter", columns="index",
-                                                         values="value")
-        conf = indices[(indices["output"] == output)].pivot(index="parameter", columns="index",
-                                                            values="conf")
+        rows = indices[(indices["output"] == output) & (indices["index"] != "S2")]
+        sub = rows.pivot(index="parameter", columns="index", values="value")
+        conf = rows.pivot(index="parameter", columns="index", values="conf")
         sub = sub.sort_values(key, ascending=False, na_position="last")
         lines.append(f"\n### {output}\n")
         if study.method == "sobol":
             lines.append("| parameter | S1 | ± | ST | ± |\n|---|---|---|---|---|")
             lines += [f"| `{p}` | {_fmt(r['S1'])} | {_fmt(conf.loc[p, 'S1'])} | "
                       f"{_fmt(r['ST'])} | {_fmt(conf.loc[p, 'ST'])} |" for p, r in sub.iterrows()]
+            lines += _pairs(indices[(indices["output"] == output) & (indices["index"] == "S2")])
         else:
             lines.append("| parameter | mu* | ± | mu | sigma |\n|---|---|---|---|---|")
             lines += [f"| `{p}` | {_fmt(r['mu_star'])} | {_fmt(conf.loc[p, 'mu_star'])} | "
                       f"{_fmt(r['mu'])} | {_fmt(r['sigma'])} |" for p, r in sub.iterrows()]
+    return lines
+
+
+def _pairs(s2: pd.DataFrame, shown: int = PAIRS_SHOWN) -> list[str]:
+    """Markdown table of the largest second-order indices (pairs), if any were computed."""
+    if s2.empty:
+        return []
+    top = s2.sort_values("value", ascending=False).head(shown)
+    beyond = int(((s2["value"] - s2["conf"]) > 0).sum())
+    lines = [f"\nLargest second-order indices (S2: share of variance due to the pair's "
+             f"interaction alone); {beyond} of {len(s2)} pairs have an interval above 0.\n",
+             "| pair | S2 | ± |", "|---|---|---|"]
+    lines += [f"| `{r.parameter.replace(':', '` × `')}` | {_fmt(r.value)} | {_fmt(r.conf)} |"
+              for r in top.itertuples()]
     return lines
 
 
