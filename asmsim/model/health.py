@@ -47,11 +47,17 @@ def new_silicosis(context: ContextConfig, exposure_years, silicosis, active, rng
 
 def accidents(context: ContextConfig, legal, trained, woman, working, rng) -> np.ndarray:
     """Miners injured this month."""
-    rate = context.accident_rate_monthly \
-        * np.where(legal == Legal.LICENSED, 1.0, context.accident_informal_factor) \
-        * np.where(trained, 1.0, context.accident_untrained_factor) \
-        * np.where(woman, context.accident_women_factor, 1.0)
-    return working & (rng.random(len(working)) < np.minimum(rate, 1.0))
+    # The monthly rate (capped at 1) for each combination informal × untrained × woman.
+    rates = np.empty(8)
+    for code in range(8):
+        informal, untrained, is_woman = code & 1, code & 2, code & 4
+        rates[code] = min(context.accident_rate_monthly
+                          * (context.accident_informal_factor if informal else 1.0)
+                          * (context.accident_untrained_factor if untrained else 1.0)
+                          * (context.accident_women_factor if is_woman else 1.0), 1.0)
+    code = (legal != Legal.LICENSED).view(np.int8) + 2 * (~trained).view(np.int8) \
+        + 4 * woman.view(np.int8)
+    return working & (rng.random(len(working)) < rates.take(code))
 
 
 def land_disturbed_ha(context: ContextConfig, tonnes, legal) -> np.ndarray:

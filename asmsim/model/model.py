@@ -375,9 +375,11 @@ class ASMModel(mesa.Model):
         self.expected_grams = self.grade_at_site * self.potential_t * self.recovery_by_tech[m.tech]
         cells = sites.width * sites.height
         active = m.active
-        total = np.bincount(m.site[active], minlength=cells)
-        licensed = np.bincount(m.site[active & (m.legal == Legal.LICENSED)], minlength=cells)
-        clean = np.bincount(m.site[active & (m.tech == Tech.MERCURY_FREE)], minlength=cells)
+        total = np.bincount(m.site, weights=active, minlength=cells)  # miners per cell
+        licensed = np.bincount(m.site, weights=active & (m.legal == Legal.LICENSED),
+                               minlength=cells)
+        clean = np.bincount(m.site, weights=active & (m.tech == Tech.MERCURY_FREE),
+                            minlength=cells)
         self.neighbour_licensed, self.neighbour_mercury_free = sites.neighbourhood_shares(
             total, licensed, clean)
 

@@ -19,17 +19,20 @@ HORIZON_MONTHS = 24
 
 
 def adopt(model) -> None:
+    """Miners reconsidering technology (``adoption_prob`` a month) buy what is worth it."""
     m, ctx, social = model.miners, model.config.context, model.config.policy.social
     scale = ctx.logit_scale_per_usd
     rng = model.stream("technology")
-    considering = m.active & (rng.random(m.n) < ctx.adoption_prob)
-    awareness = np.where(m.trained, 1.0, ctx.untrained_awareness)
+    considering = np.flatnonzero(m.active & (rng.random(m.n) < ctx.adoption_prob))
+    trained = m.trained[considering]
+    awareness = np.where(trained, 1.0, ctx.untrained_awareness)  # per considering miner
     price = model.prices.world * 0.9
+    recovery = model.recovery_by_tech
 
     # Mercury-free processing: trained miners only; the gain is the extra recovery.
-    rows = np.flatnonzero(considering & m.trained & (m.tech != Tech.MERCURY_FREE))
+    pick = trained & (m.tech[considering] != Tech.MERCURY_FREE)
+    rows = considering[pick]
     if len(rows):
-        recovery = model.recovery_by_tech
         gain = model.expected_grams[rows] * (recovery[Tech.MERCURY_FREE] / recovery[m.tech[rows]]
                                              - 1.0) * price
         capex = ctx.mercury_free_capex_usd * (1 - social.mercury_free_subsidy_share)
@@ -43,13 +46,13 @@ def adopt(model) -> None:
                     * social.mercury_free_subsidy_share)
 
     # Concentrate amalgamation: a sluice, and the know-how to use it.
-    rows = np.flatnonzero(considering & (m.tech == Tech.WHOLE_ORE))
+    pick = m.tech[considering] == Tech.WHOLE_ORE
+    rows = considering[pick]
     if len(rows):
-        recovery = model.recovery_by_tech
         gain = model.expected_grams[rows] * (recovery[Tech.CONCENTRATE]
                                              / recovery[Tech.WHOLE_ORE] - 1.0) * price
         capex = ctx.concentrate_capex_usd * (1 - social.mercury_free_subsidy_share)
-        value = gain * awareness[rows] - capex / HORIZON_MONTHS - ctx.adoption_hassle_usd
+        value = gain * awareness[pick] - capex / HORIZON_MONTHS - ctx.adoption_hassle_usd
         buyers = rows[choose(value, scale, rng)]
         paid = model.pay_with_credit(buyers, capex, purpose="equipment")
         buyers = buyers[paid]
@@ -58,19 +61,21 @@ def adopt(model) -> None:
                     * social.mercury_free_subsidy_share)
 
     # Retort: cheap; value is health (perceived with training) and peers.
-    rows = np.flatnonzero(considering & ~m.retort & (m.tech != Tech.MERCURY_FREE))
+    pick = ~m.retort[considering] & (m.tech[considering] != Tech.MERCURY_FREE)
+    rows = considering[pick]
     if len(rows):
-        value = ctx.retort_health_value_usd * awareness[rows] - ctx.retort_cost_usd \
+        value = ctx.retort_health_value_usd * awareness[pick] - ctx.retort_cost_usd \
             / HORIZON_MONTHS - ctx.retort_hassle_usd
         buyers = rows[choose(value, scale, rng)]
         paid = model.pay_with_credit(buyers, ctx.retort_cost_usd, purpose="equipment")
         m.retort[buyers[paid]] = True
 
     # Dust control: health value net of subsidised capital cost.
-    rows = np.flatnonzero(considering & ~m.dust_control)
+    pick = ~m.dust_control[considering]
+    rows = considering[pick]
     if len(rows):
         capex = ctx.dust_control_capex_usd * (1 - social.ohs_subsidy_share)
-        value = ctx.dust_health_value_usd * awareness[rows] - capex / HORIZON_MONTHS \
+        value = ctx.dust_health_value_usd * awareness[pick] - capex / HORIZON_MONTHS \
             - ctx.adoption_hassle_usd
         buyers = rows[choose(value, scale, rng)]
         paid = model.pay_with_credit(buyers, capex, purpose="equipment")
