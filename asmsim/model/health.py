@@ -28,8 +28,8 @@ def hg_au_ratio(context: ContextConfig) -> np.ndarray:
 
 def mercury_released_kg(context: ContextConfig, grams, tech, retort) -> np.ndarray:
     """Mercury released this month per miner (kg)."""
-    capture = np.where(retort, context.retort_capture, 0.0)
-    return grams / 1000.0 * hg_au_ratio(context)[tech] * (1.0 - capture)
+    capture = context.retort_capture * retort
+    return grams / 1000.0 * hg_au_ratio(context).take(tech) * (1.0 - capture)
 
 
 def update_exposure(context: ContextConfig, exposure_years, role, dust_control, working) -> None:
@@ -62,5 +62,5 @@ def accidents(context: ContextConfig, legal, trained, woman, working, rng) -> np
 
 def land_disturbed_ha(context: ContextConfig, tonnes, legal) -> np.ndarray:
     """Net land newly disturbed per miner this month (ha)."""
-    restored = np.where(legal == Legal.LICENSED, context.restoration_share_licensed, 0.0)
+    restored = context.restoration_share_licensed * (legal == Legal.LICENSED)
     return tonnes * context.land_ha_per_t * (1.0 - restored)

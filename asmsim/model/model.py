@@ -400,8 +400,8 @@ class ASMModel(mesa.Model):
         self._service_debt()
         self._earn_and_consume()
         self._decide()
-        m.suspended[:] = np.maximum(m.suspended - 1, 0)
-        m.injured[:] = np.maximum(m.injured - 1, 0)
+        np.subtract(m.suspended, 1, out=m.suspended, where=m.suspended > 0)
+        np.subtract(m.injured, 1, out=m.injured, where=m.injured > 0)
 
     def _sell(self, grams: np.ndarray) -> None:
         m, ctx = self.miners, self.config.context

@@ -36,9 +36,8 @@ def exits(context: ContextConfig, exp_income, reservation, low_months, active, r
           ) -> np.ndarray:
     """Miners leaving this month (updates ``low_months`` in place)."""
     low = active & (exp_income < reservation)
-    low_months[:] = np.where(low, low_months + 1, 0)
-    p = np.where(low_months >= LOW_INCOME_MONTHS, context.exit_rate, 0.0) \
-        + BACKGROUND_EXIT_MONTHLY
+    low_months[:] = (low_months + 1) * low
+    p = context.exit_rate * (low_months >= LOW_INCOME_MONTHS) + BACKGROUND_EXIT_MONTHLY
     return active & (rng.random(len(active)) < p)
 
 
