@@ -4,10 +4,12 @@
     .venv/bin/python benchmarks/bench_sweep.py --miners 500 --months 60
     .venv/bin/python benchmarks/bench_sweep.py --busy 0.5       # synthetic CPU-bound model
 
-Three measurements, each through the study pipeline (sample -> executor ->
-chunk files): one process (jobs=1) gives seconds per run; then all local cores
-(forkserver processes) and a 2-worker Dask LocalCluster on 127.0.0.1. Parallel
-efficiency = serial seconds per run x runs / (wall seconds x workers).
+Three measurements of the same runs (one Morris design, the same points and
+seeds), each through the study pipeline (sample -> executor -> chunk files):
+one worker process gives seconds per run; then all local cores (forkserver
+processes) and a 2-worker Dask LocalCluster on 127.0.0.1 (scheduler with
+``worker-saturation: inf``, as docs/sensitivity.md recommends for studies).
+Parallel efficiency = serial seconds / (wall seconds x workers).
 ``--busy S`` replaces the model by a pure-Python CPU loop of about S seconds per
 run, to measure the pipeline's own overhead without the simulator.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -73,16 +76,21 @@ def _warm(base_overrides: tuple[str, ...]) -> int:
     return os.getpid()
 
 
-def _timed(study, model, *, jobs=0, cluster=None, workers=1) -> tuple[float, int, float]:
-    """(wall seconds of the runs, runs, seconds to start and warm the executor)."""
+def _timed(study, model, *, jobs=0, cluster=None, workers=1, chunk=0
+           ) -> tuple[float, int, float]:
+    """(wall seconds of the runs, runs, seconds to start and warm the executor).
+
+    Every measurement runs in worker processes (one for the serial figure), so
+    they differ only in how many run at once.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        with make_executor(jobs=jobs, cluster=cluster) as ex:
+        with make_executor(jobs=jobs, cluster=cluster, isolated=True) as ex:
             base = tuple(model.base_overrides(study)) if hasattr(model, "base_overrides") else ()
             list(ex.map(_warm, [base] * (2 * workers)))
             warm = time.perf_counter() - start
             start = time.perf_counter()
-            runs = evaluate(study, Path(tmp), model, ex, chunk=1, workers=workers,
+            runs = evaluate(study, Path(tmp), model, ex, chunk=chunk, workers=workers,
                             progress=False)
             return time.perf_counter() - start, runs, warm
 
@@ -101,6 +109,10 @@ def main() -> None:
     parser.add_argument("--busy", type=float, default=0.0,
                         help="synthetic CPU-bound model of about this many seconds per run")
     parser.add_argument("--runs-per-worker", type=int, default=8)
+    parser.add_argument("--chunk", type=int, default=0,
+                        help="sample points per task (0: chosen as in a study)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="interleaved rounds of the three measurements (median reported)")
     args = parser.parse_args()
     cores = default_jobs()
     model = BusyModel(_calibrate(args.busy)) if args.busy else None
@@ -112,27 +124,41 @@ def main() -> None:
             else f"ASM model, {args.miners:,} miners x {args.months} months")
     print(f"{what}; {cores} local cores")
 
-    serial_study = _study(args, args.runs_per_worker)
-    wall, runs, _ = _timed(serial_study, model, jobs=1)
-    per_run = wall / runs
-    print(f"serial   : {runs} runs in {wall:6.1f} s -> {per_run:6.2f} s/run, "
-          f"{3600 / per_run:8.0f} runs per hour per core")
+    # One design for every measurement: run costs depend on the parameter values, so
+    # serial and parallel timings are comparable only over the same runs. Rounds
+    # interleave the three, so that a slow spell of the machine hits all of them.
+    study = _study(args, max(cores, 2) * args.runs_per_worker)
+    local_eff, dask_eff, per_runs = [], [], []
+    for round_no in range(1, args.rounds + 1):
+        print(f"round {round_no}:")
+        serial, runs, _ = _timed(study, model, jobs=1, chunk=args.chunk)
+        per_runs.append(serial / runs)
+        print(f"  serial   : {runs} runs in {serial:6.1f} s -> {serial / runs:6.2f} s/run, "
+              f"{3600 * runs / serial:8.0f} runs per hour per core")
 
-    study = _study(args, cores * args.runs_per_worker)
-    wall, runs, warm = _timed(study, model, jobs=cores, workers=cores)
-    eff = per_run * runs / (wall * cores)
-    print(f"local x{cores} : {runs} runs in {wall:6.1f} s -> {runs / wall * 3600:8.0f} runs/h, "
-          f"parallel efficiency {eff:5.1%} (+{warm:.1f} s start-up, once per study)")
+        wall, runs, warm = _timed(study, model, jobs=cores, workers=cores, chunk=args.chunk)
+        local_eff.append(serial / (wall * cores))
+        print(f"  local x{cores} : {runs} runs in {wall:6.1f} s -> {runs / wall * 3600:8.0f} "
+              f"runs/h, parallel efficiency {local_eff[-1]:5.1%} (+{warm:.1f} s start-up)")
 
-    from distributed import LocalCluster
+        import dask
+        from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=":0") as cluster:
-        study = _study(args, 2 * args.runs_per_worker)
-        wall, runs, warm = _timed(study, model, cluster=cluster.scheduler_address, workers=2)
-    eff = per_run * runs / (wall * 2)
-    print(f"dask x2  : {runs} runs in {wall:6.1f} s -> {runs / wall * 3600:8.0f} runs/h, "
-          f"parallel efficiency {eff:5.1%} (+{warm:.1f} s start-up, once per study)")
+        # The scheduler setting recommended for studies (docs/sensitivity.md): no
+        # scheduler-side queue, each worker holds its next run.
+        with dask.config.set({"distributed.scheduler.worker-saturation": "inf"}), \
+                LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                             host="127.0.0.1", dashboard_address=":0") as cluster:
+            wall, runs, warm = _timed(study, model, cluster=cluster.scheduler_address,
+                                      workers=2, chunk=args.chunk)
+        dask_eff.append(serial / (wall * 2))
+        print(f"  dask x2  : {runs} runs in {wall:6.1f} s -> {runs / wall * 3600:8.0f} "
+              f"runs/h, parallel efficiency {dask_eff[-1]:5.1%} (+{warm:.1f} s start-up)")
+
+    per_run = statistics.median(per_runs)
+    print(f"median of {args.rounds} round(s): {per_run:.2f} s/run "
+          f"({3600 / per_run:,.0f} runs per hour per core); parallel efficiency local x{cores} "
+          f"{statistics.median(local_eff):.1%}, dask x2 {statistics.median(dask_eff):.1%}")
     sobol_runs = 256 * (2 * 10 + 2)
     minutes = sobol_runs * per_run / cores / 60
     print(f"a Sobol study of 10 parameters at N = 256 ({sobol_runs:,} runs) would take "
