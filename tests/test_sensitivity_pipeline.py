@@ -124,14 +124,20 @@ def test_sigkill_midway_then_resume_gives_identical_indices(tmp_path):
 
 
 def test_dask_localcluster_gives_the_same_indices_as_local_processes(tmp_path):
-    from distributed import LocalCluster
+    from distributed import Client, LocalCluster
 
     study = load_study(str(write_study(tmp_path, n=128, replicates=2)))
     local = run_study(study, tmp_path / "local", jobs=2, progress=False)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=":0") as cluster:
+                      dashboard_address=":0") as cluster, Client(cluster) as client:
         remote = run_study(study, tmp_path / "dask", cluster=cluster.scheduler_address,
                            chunk=16, progress=False)
+        # asmsim's worker plugin stopped the workers' statistical profiler (it slows runs).
+        profiling = client.run(lambda dask_worker: [
+            key for key in ("profile", "profile-cycle")
+            if key in dask_worker.periodic_callbacks
+            and dask_worker.periodic_callbacks[key].is_running()])
+        assert len(profiling) == 2 and not any(profiling.values())
     assert remote.runs_now == local.runs_now == 128 * 5 * 2
     assert ((tmp_path / "dask" / "indices.csv").read_bytes()
             == (tmp_path / "local" / "indices.csv").read_bytes())
