@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import math
 from functools import cache
 from importlib.resources import files
 
@@ -57,8 +58,8 @@ def shock_multipliers(shocks: list[Shock], month: int) -> tuple[float, float, fl
     price_spike: world price × (1 + size); market_closure: formal buyers shut
     and traders pay × (1 − size); flood: output × (1 − size).
     """
-    price = np.prod([1.0 + s.size for s in active_shocks(shocks, month, "price_spike")])
-    trader = np.prod([1.0 - min(s.size, 1.0)
-                      for s in active_shocks(shocks, month, "market_closure")])
-    output = np.prod([1.0 - min(s.size, 1.0) for s in active_shocks(shocks, month, "flood")])
+    price = math.prod(1.0 + s.size for s in active_shocks(shocks, month, "price_spike"))
+    trader = math.prod(1.0 - min(s.size, 1.0)
+                       for s in active_shocks(shocks, month, "market_closure"))
+    output = math.prod(1.0 - min(s.size, 1.0) for s in active_shocks(shocks, month, "flood"))
     return float(price), float(trader), float(output)
