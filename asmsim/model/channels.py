@@ -96,10 +96,9 @@ def _only_and_several(ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return only, several
 
 
-def _weights(values: np.ndarray, ok: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
-    """exp(λU − max λU) per open option (0 where closed) and the max λU, per miner."""
-    scored = scale * values
-    scored[~ok] = -np.inf
+def _weights(scored: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """exp(λU − max λU) per option and the max λU, per miner (column), from ``scored`` = λU
+    (−inf where an option is closed; overwritten)."""
     top = scored.max(axis=0)
     scored -= top
     return np.exp(scored, out=scored), top
@@ -117,8 +116,9 @@ def logit_choice(per_unit: np.ndarray, units: np.ndarray, ok: np.ndarray, scale:
     u = rng.random(per_unit.shape[1])
     choice, several = _only_and_several(ok)
     if len(several):
-        values = per_unit[:, several] * units[several]
-        weights, _ = _weights(values, ok[:, several], scale)
+        scored = scale * (per_unit[:, several] * units[several])
+        scored[~ok[:, several]] = -np.inf
+        weights, _ = _weights(scored)
         cumulative = np.cumsum(weights, axis=0, out=weights)
         target = u[several] * cumulative[-1]
         choice[several] = _count_true(cumulative[:-1] < target)
@@ -141,9 +141,8 @@ def inclusive_value(values: np.ndarray, channels: list[int], scale: float) -> np
     chosen = values[channels]
     if scale <= 0:
         return chosen.max(axis=0)
-    scored = scale * chosen
-    top = scored.max(axis=0)
-    return (top + np.log(np.exp(scored - top).sum(axis=0))) / scale
+    weights, top = _weights(scale * chosen)
+    return (top + np.log(weights.sum(axis=0))) / scale
 
 
 def gross_price(prices: PostedPrices, channel: np.ndarray, tied: np.ndarray,

@@ -92,7 +92,6 @@ def apply_for_licences(model) -> None:
         return
     terms = licence_terms(model, rows, legal_cfg.licence_fee_usd)
     value = sum(terms.values())
-    model.last_licence_terms = terms
     wants = rows[choose(value, ctx.logit_scale_per_usd, model.stream("formalization"))]
     travel = 0.0 if legal_cfg.decentralised_offices else ctx.office_travel_cost_usd
     cost = legal_cfg.licence_fee_usd + travel

@@ -82,8 +82,6 @@ class ASMModel(mesa.Model):
         self._post_prices()
         self._update_miner_views()
         self._estimate_initial_income()
-        #: named terms (USD/month) of the licence value, per miner who reconsidered last month
-        self.last_licence_terms: dict[str, np.ndarray] = {}
         self.datacollector = OutputCollector()
         self.last_row: dict[str, float] = {}
         self._record()
@@ -386,7 +384,7 @@ class ASMModel(mesa.Model):
     # ----------------------------------------------------------- miner pass
     def _miner_pass(self) -> None:
         """Every active miner at once: produce, sell, pay, expect, decide (spec §3.4)."""
-        m, ctx = self.miners, self.config.context
+        m = self.miners
         self._update_miner_views()
         working = production.working_mask(m.active, m.suspended, m.injured)
         tonnes = self.potential_t * working

@@ -73,11 +73,6 @@ def _ratio(part: float, whole: float) -> float:
     return min(max(part / whole, 0.0), 1.0) if whole > 0 else 0.0
 
 
-def gini(values: np.ndarray) -> float:
-    """Gini coefficient of non-negative values (negative values count as 0)."""
-    return _gini_of_sorted(np.sort(values))
-
-
 def _gini_of_sorted(x: np.ndarray) -> float:
     """Gini coefficient of values sorted ascending (negative values count as 0)."""
     x = np.maximum(x, 0.0)
