@@ -48,7 +48,7 @@ class CashAudit(ASMModel):
         super().step()
         n = len(before)
         change = self.miners.cash[:n] - before
-        np.testing.assert_allclose(change, self.ledger.net()[:n], atol=1e-6)
+        np.testing.assert_allclose(change, self.now.ledger.net()[:n], atol=1e-6)
         assert (self.miners.cash >= -1e-9).all()
         ASMModel._compact_if_sparse(self)
 
@@ -62,7 +62,7 @@ def test_table_compaction_keeps_every_miner_state():
         state = {h.unique_id: (h.skill, h.entered_month, h.woman) for h in live}
         rows_before = model.miners.n
         model.step()
-        compactions += model.miners.n < rows_before + model.month_stats["entries"]
+        compactions += model.miners.n < rows_before + model.now.stats["entries"]
         m = model.miners
         assert len(model.handles) == m.n
         for row, h in enumerate(model.handles):
@@ -105,8 +105,8 @@ def test_invariants_hold(scenario):
     model = CashAudit(config, seed=3)
     table = model.run()
     check_table(table, 300)
-    revenue = model.ledger.total("royalties") + model.ledger.total("fees") \
-        + model.ledger.total("fines")
+    revenue = model.now.ledger.total("royalties") + model.now.ledger.total("fees") \
+        + model.now.ledger.total("fines")
     assert table["state_revenue_usd"].iloc[-1] == pytest.approx(revenue)
 
 
@@ -156,19 +156,19 @@ def test_export_tax_is_collected_by_the_state(monkeypatch):
     untaxed.run()
     taxed.run()
     m = taxed.miners
-    to_buyers_g = taxed.sold_g[m.channel[:len(taxed.sold_g)] == Channel.LICENSED_BUYER].sum()
-    expected = 0.05 * taxed.prices.world * to_buyers_g
+    to_buyers_g = taxed.now.sold_g[m.channel[:len(taxed.now.sold_g)] == Channel.LICENSED_BUYER].sum()
+    expected = 0.05 * taxed.now.prices.world * to_buyers_g
     assert expected > 0
     last = taxed.table().iloc[-1]
-    assert last["royalty_usd"] - taxed.ledger.total("royalties") == pytest.approx(expected)
+    assert last["royalty_usd"] - taxed.now.ledger.total("royalties") == pytest.approx(expected)
     assert untaxed.table().iloc[-1]["royalty_usd"] == pytest.approx(
-        untaxed.ledger.total("royalties"))
+        untaxed.now.ledger.total("royalties"))
     assert taxed.licensed_buyers[0].price_per_g < untaxed.licensed_buyers[0].price_per_g
 
 
 def test_logit_choice_matches_the_logit_probabilities():
     """Choice frequencies equal exp(λU)/Σexp(λU) over the available options only."""
-    from asmsim.model.channels import logit_choice
+    from asmsim.model.choice import logit_choice
 
     rows = 200_000
     values = np.tile([[10.0], [0.0], [5.0]], (1, rows))  # (options, miners)

@@ -64,7 +64,7 @@ def test_pattern4_prefinance_ties_miners_to_traders():
     """Where the official channel pays more, miners owing a trader still sell to traders."""
     model = ASMModel(load_config(["scenario=official_buying", "policy.market.royalty_rate=0.0",
                                   "miners=50"]))
-    assert model.prices.official > model.prices.trader  # the official channel pays more
+    assert model.now.prices.official > model.now.prices.trader  # the official channel pays more
     tied_minus_free = tied_minus_untied_trader_share(replicate_seeds(7, 3), miners=800)
     assert beyond_noise(tied_minus_free - 0.05)
 

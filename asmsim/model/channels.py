@@ -22,8 +22,6 @@ import numpy as np
 
 from asmsim.model.enums import Channel, Legal
 
-N_SALE_CHANNELS = 3  # licensed buyer, official buyer, trader
-
 
 @dataclass
 class PostedPrices:
@@ -39,6 +37,36 @@ class PostedPrices:
     royalty_rate: float
 
 
+@dataclass(frozen=True)
+class SaleChannel:
+    """One row of the channel table: who buys, from whom, at what price, at what access cost."""
+
+    code: Channel
+    name: str
+    price: str          # attribute of :class:`PostedPrices` holding its price (USD/g)
+    formal: bool        # formal sale: royalty withheld, reporting; else informal trade
+    access: str | None  # distance the seller travels: "town", "buying_point" or None (comes to the pit)
+
+    def open_to(self, prices: PostedPrices) -> tuple[int, ...]:
+        """Legal statuses (codes) that may sell through this channel this month."""
+        if self.code == Channel.LICENSED_BUYER:
+            return (Legal.LICENSED,) if prices.licensed_open else ()
+        if self.code == Channel.OFFICIAL_BUYER:
+            return tuple(prices.official_accepts) if prices.official_open else ()
+        return tuple(Legal)
+
+
+#: The sale channels, in code order. A new channel is one row here (and its code).
+CHANNELS: tuple[SaleChannel, ...] = (
+    SaleChannel(Channel.LICENSED_BUYER, "licensed buyer", "licensed", formal=True, access="town"),
+    SaleChannel(Channel.OFFICIAL_BUYER, "official buyer", "official", formal=True,
+                access="buying_point"),
+    SaleChannel(Channel.TRADER, "informal trader", "trader", formal=False, access=None),
+)
+FORMAL_CHANNELS = tuple(c.code for c in CHANNELS if c.formal)
+N_SALE_CHANNELS = len(CHANNELS)
+
+
 @dataclass
 class ChannelCosts:
     """Per-miner terms of the channel utilities (context parameters)."""
@@ -52,28 +80,34 @@ class ChannelCosts:
 
 def per_gram_utilities(prices: PostedPrices, costs: ChannelCosts, dist_town, dist_point,
                        tied, licensed) -> np.ndarray:
-    """Utility per gram (USD/g) of each sale channel, shape (3, miners): one row per channel.
+    """Utility per gram (USD/g) of each sale channel, shape (channels, miners).
 
-    Distances are in cells; ``dist_point`` is capped (1e6) where there is no buying point.
+    A formal channel pays its price net of royalty, minus the trip (``access`` per cell
+    of distance) and, for a tied miner, the switching penalty; an informal channel
+    pays its price minus the expected inspection loss, the tie discount of a tied
+    miner and a licensee's reporting risk. Distances are in cells; ``dist_point`` is
+    capped (1e6) where there is no buying point.
     """
     p, r = prices.world, prices.royalty_rate
+    distance = {"town": dist_town, "buying_point": dist_point}
     penalty = costs.tie_penalty * p * tied
     u = np.empty((N_SALE_CHANNELS, len(dist_town)))
-    u[Channel.LICENSED_BUYER] = prices.licensed * (1 - r) - costs.access_usd_per_g_cell \
-        * dist_town - penalty
-    u[Channel.OFFICIAL_BUYER] = prices.official * (1 - r) - costs.access_usd_per_g_cell \
-        * dist_point - penalty
-    u[Channel.TRADER] = prices.trader - costs.trader_inspection_prob * 0.5 * p \
-        - costs.tie_discount * p * tied - costs.licensee_trader_penalty * licensed
+    for channel in CHANNELS:
+        price = getattr(prices, channel.price)
+        if channel.formal:
+            u[channel.code] = price * (1 - r) - costs.access_usd_per_g_cell \
+                * distance[channel.access] - penalty
+        else:
+            u[channel.code] = price - costs.trader_inspection_prob * 0.5 * p \
+                - costs.tie_discount * p * tied - costs.licensee_trader_penalty * licensed
     return u
 
 
 def open_by_status(prices: PostedPrices) -> np.ndarray:
-    """Which sale channels are open this month to each legal status, shape (3, statuses)."""
+    """Which sale channels are open this month to each legal status, shape (channels, statuses)."""
     table = np.zeros((N_SALE_CHANNELS, len(Legal)), dtype=bool)
-    table[Channel.LICENSED_BUYER, Legal.LICENSED] = prices.licensed_open
-    table[Channel.OFFICIAL_BUYER, list(prices.official_accepts)] = prices.official_open
-    table[Channel.TRADER] = True
+    for channel in CHANNELS:
+        table[channel.code, list(channel.open_to(prices))] = True
     return table
 
 
@@ -82,73 +116,15 @@ def available(prices: PostedPrices, legal: np.ndarray) -> np.ndarray:
     return open_by_status(prices).take(legal, axis=1)
 
 
-def _count_true(mask: np.ndarray) -> np.ndarray:
-    """Per miner (column), how many rows of a boolean (options, miners) array hold."""
-    return mask.view(np.int8).sum(axis=0, dtype=np.int8)
-
-
-def _only_and_several(ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per miner: the first open option (channel code), and the miners with more than one."""
-    only = np.zeros(ok.shape[1], dtype=np.int8)
-    for option in range(len(ok) - 1, -1, -1):
-        only[ok[option]] = option
-    several = np.flatnonzero(_count_true(ok) > 1)
-    return only, several
-
-
-def _weights(scored: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """exp(λU − max λU) per option and the max λU, per miner (column), from ``scored`` = λU
-    (−inf where an option is closed; overwritten)."""
-    top = scored.max(axis=0)
-    scored -= top
-    return np.exp(scored, out=scored), top
-
-
-def logit_choice(per_unit: np.ndarray, units: np.ndarray, ok: np.ndarray, scale: float,
-                 rng: np.random.Generator) -> np.ndarray:
-    """Multinomial-logit choice among the open options on values ``per_unit × units``.
-
-    ``per_unit`` and ``ok`` have shape (options, miners); ``units`` one entry per miner.
-    Inverse-CDF draw with one uniform per miner, so a miner's draw does not depend on
-    how many options it (or anyone else) has: common random numbers across scenarios.
-    Miners with a single open option take it without any arithmetic.
-    """
-    u = rng.random(per_unit.shape[1])
-    choice, several = _only_and_several(ok)
-    if len(several):
-        scored = scale * (per_unit[:, several] * units[several])
-        scored[~ok[:, several]] = -np.inf
-        weights, _ = _weights(scored)
-        cumulative = np.cumsum(weights, axis=0, out=weights)
-        target = u[several] * cumulative[-1]
-        choice[several] = _count_true(cumulative[:-1] < target)
-    return choice
-
-
 def open_channels(prices: PostedPrices, status: int) -> list[int]:
     """Sale channels (codes) open this month to a miner of legal ``status``."""
     return np.flatnonzero(open_by_status(prices)[:, status]).tolist()
 
 
-def inclusive_value(values: np.ndarray, channels: list[int], scale: float) -> np.ndarray:
-    """Expected maximum utility (USD) over the open ``channels``: (1/λ)·log Σ exp(λ U), per miner.
-
-    ``values`` has one row per channel (shape (3, miners)); with one open channel it is
-    that channel's value.
-    """
-    if len(channels) == 1:
-        return values[channels[0]]
-    chosen = values[channels]
-    if scale <= 0:
-        return chosen.max(axis=0)
-    weights, top = _weights(scale * chosen)
-    return (top + np.log(weights.sum(axis=0))) / scale
-
-
 def gross_price(prices: PostedPrices, channel: np.ndarray, tied: np.ndarray,
                 tie_discount: float) -> np.ndarray:
     """Price actually paid per gram (USD/g, before royalty) for each miner's channel."""
-    table = np.array([prices.licensed, prices.official, prices.trader, 0.0])
+    table = np.array([*(getattr(prices, c.price) for c in CHANNELS), 0.0])  # last: held
     paid = table[channel]
     return paid - tie_discount * prices.world * (tied & (channel == Channel.TRADER))
 

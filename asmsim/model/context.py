@@ -1,4 +1,10 @@
-"""Process 1: the world price path and scheduled shocks (spec §2.1, §3.1)."""
+"""Submodel: context — scheduled reforms, the world price path and shocks (ODD 7.1).
+
+Each month, first the ``policy_schedule`` entries of the month are applied
+(through ``model.set_policy``, validated like any lever), then the base price
+moves along its path and the shocks in force give this month's world price,
+trader-price factor (market closures) and output factor (floods).
+"""
 
 from __future__ import annotations
 
@@ -63,3 +69,23 @@ def shock_multipliers(shocks: list[Shock], month: int) -> tuple[float, float, fl
                        for s in active_shocks(shocks, month, "market_closure"))
     output = math.prod(1.0 - min(s.size, 1.0) for s in active_shocks(shocks, month, "flood"))
     return float(price), float(trader), float(output)
+
+
+def step(model) -> None:
+    """Apply this month's scheduled changes; set the price and the shock factors in ``model.now``."""
+    for change in model.config.policy_schedule:
+        if change.month == model.month:
+            model.set_policy(change.key, change.value)
+    model.price_base = base_price(model.config.context, model.month, model.price_base,
+                                  model.stream("price"))
+    apply_shocks(model)
+
+
+def apply_shocks(model) -> None:
+    """This month's shocked world price (USD/g), closure and output factors, into ``model.now``."""
+    now = model.now
+    spike, closure, output = shock_multipliers(model.config.context.shocks, model.month)
+    now.output_factor = output
+    now.closure_factor = closure
+    now.closed = closure < 1.0
+    now.world_price = model.price_base * spike

@@ -1,4 +1,4 @@
-"""Process 2b: inspections, sanctions, displacement and trust (spec §6.7).
+"""Submodel: enforcement — inspections, sanctions, displacement and trust (ODD 7.10).
 
 An informal miner is inspected with probability ``inspection_prob · visibility``;
 a share ``corruption`` of inspections end in a bribe instead of a sanction.
@@ -14,11 +14,13 @@ from __future__ import annotations
 import numpy as np
 
 from asmsim.model.enums import LandStatus, Legal, Tech
+from asmsim.model.population import relocate
 
 BRIBE_SHARE_OF_FINE = 0.5  # a bribe costs half the fine (assumption)
 
 
 def inspect(model) -> None:
+    """Inspectors visit informal miners: bribes or sanctions (fine, seizure, suspension, eviction)."""
     m, ctx, cfg = model.miners, model.config.context, model.config.policy
     legal_cfg = cfg.legal
     if legal_cfg.inspection_prob <= 0:
@@ -27,16 +29,16 @@ def inspect(model) -> None:
     inspected = exposed & (model.stream("enforcement").random(m.n) < legal_cfg.inspection_prob
                            * ctx.visibility_informal)
     rows = np.flatnonzero(inspected)
-    model.spend("enforcement", len(rows) * ctx.inspection_cost_usd)
+    model.now.spend("enforcement", len(rows) * ctx.inspection_cost_usd)
     if len(rows) == 0:
         return
     bribe = model.stream("enforcement").random(len(rows)) < legal_cfg.corruption
     bribers, sanctioned = rows[bribe], rows[~bribe]
     bribe_paid = np.minimum(m.cash[bribers], BRIBE_SHARE_OF_FINE * legal_cfg.fine_usd)
-    model.debit_rows(bribers, "bribes", bribe_paid)
+    model.now.ledger.debit_rows(m.cash, "bribes", bribers, bribe_paid)
 
     fine_paid = np.minimum(m.cash[sanctioned], legal_cfg.fine_usd)
-    model.debit_rows(sanctioned, "fines", fine_paid)
+    model.now.ledger.debit_rows(m.cash, "fines", sanctioned, fine_paid)
     draw = model.stream("enforcement").random(len(sanctioned))
     seized = sanctioned[draw < legal_cfg.seizure_prob]
     m.tech[seized] = np.where(m.tech[seized] == Tech.MERCURY_FREE, Tech.WHOLE_ORE,
@@ -47,12 +49,12 @@ def inspect(model) -> None:
 
     status = model.sites.land_status[m.site[sanctioned]]
     evicted = sanctioned[(status == LandStatus.LSM_CONCESSION) | (status == LandStatus.PROTECTED)]
-    model.relocate(evicted)
+    relocate(model, evicted)
     supported = cfg.social.training_slots_per_month > 0 or cfg.social.coop_support
     loss = ctx.trust_loss_sanction * (0.3 if supported else 1.0)
     m.trust[sanctioned] = np.maximum(0.0, m.trust[sanctioned] - loss)
     m.trust[bribers] = np.maximum(0.0, m.trust[bribers] - 0.3 * ctx.trust_loss_sanction)
-    stats = model.month_stats
+    stats = model.now.stats
     stats["inspections"] += len(rows)
     stats["sanctions"] += len(sanctioned)
     stats["displaced"] += len(evicted)

@@ -1,4 +1,9 @@
-"""Process 4e: credit — who lends to whom, debt service and defaults (spec §6.6).
+"""Submodel: finance — lenders, loans, debt service, miners' accounts (ODD 7.5, 7.8).
+
+Each month lenders post terms (:func:`post_terms`); after the sale, miners pay
+their operating and access costs, service their debts, earn and consume
+(:func:`settle_accounts`), borrowing when short (:func:`borrow`,
+:func:`pay_with_credit`, used by every submodel that makes a miner pay).
 
 A miner with a need (consumption below subsistence, a licence fee, equipment)
 takes the cheapest offer it is approved for. Offers come from the lender
@@ -12,11 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import mesa
 import numpy as np
 
 from asmsim.model.enums import Legal, Lender
 
 CREDIT_BAN_MONTHS = 24  # exclusion from formal credit after a default (assumption)
+TRADER_EQUIVALENT_RATE = 0.10  # monthly cost of pre-finance a licensee escapes (assumption)
 
 
 @dataclass
@@ -111,3 +118,182 @@ def formal_instalment(debt, rate, term_months: int) -> tuple[np.ndarray, np.ndar
     interest = debt * rate
     due = np.minimum(debt + interest, interest + debt / term_months)
     return interest, due
+
+
+class LenderAgent(mesa.Agent):
+    """A formal lender (bank, microfinance, state fund) posting terms each month."""
+
+    def __init__(self, model, kind: Lender):
+        super().__init__(model)
+        self.kind = kind
+        self.defaults_usd = 0.0
+        self.terms: LoanTerms | None = None
+
+    def post_terms(self, outstanding_usd: float) -> LoanTerms | None:
+        """This month's offer, or None when the lender is not operating."""
+        cfg = self.model.config
+        ctx, fin = cfg.context, cfg.policy.finance
+        quota = fin.women_credit_quota
+        if self.kind == Lender.BANK:
+            women = ctx.bank_women_factor + (1 - ctx.bank_women_factor) * min(1.0, 2 * quota)
+            self.terms = LoanTerms(Lender.BANK, ctx.bank_rate_monthly, 2000.0, np.inf,
+                                   min(1.0, ctx.bank_approval * (1 + 2 * fin.bank_guarantee_share)),
+                                   women, collateral_usd=ctx.bank_collateral_usd,
+                                   women_first=quota > 0)
+        elif self.kind == Lender.MICROFINANCE and fin.microfinance.enabled:
+            mf = fin.microfinance
+            self.terms = LoanTerms(Lender.MICROFINANCE, mf.rate_monthly, mf.max_loan_usd,
+                                   max(0.0, mf.fund_usd - outstanding_usd), mf.approval,
+                                   accepts_applicants=True, women_first=quota > 0)
+        elif self.kind == Lender.STATE_FUND and fin.state_fund.enabled:
+            sf = fin.state_fund
+            women = ctx.bank_women_factor + (1 - ctx.bank_women_factor) * min(1.0, 2 * quota)
+            self.terms = LoanTerms(Lender.STATE_FUND, sf.rate_monthly, sf.max_loan_usd,
+                                   max(0.0, sf.fund_usd - outstanding_usd), 0.8, women,
+                                   women_first=quota > 0)
+        else:
+            self.terms = None
+        return self.terms
+
+
+def trader_terms(model) -> LoanTerms:
+    """Pre-finance offered by traders: anyone, small, implicit interest via the discount."""
+    ctx = model.config.context
+    return LoanTerms(Lender.TRADER, TRADER_EQUIVALENT_RATE, ctx.prefinance_max_usd, np.inf, 0.9,
+                     needs_licence=False)
+
+
+def licensed_credit_value(offers: list[LoanTerms]) -> float:
+    """USD/month a licensee gains from cheaper formal credit (licence term 'credit')."""
+    value = 0.0
+    for terms in offers:
+        if terms.needs_licence:
+            value += terms.approval * max(0.0, TRADER_EQUIVALENT_RATE - terms.rate_monthly) \
+                * 0.5 * terms.max_loan_usd / 12.0
+    return value
+
+
+def post_terms(model) -> None:
+    """Lenders post this month's terms; traders offer pre-finance for cash needs."""
+    m, now = model.miners, model.now
+    outstanding = np.bincount(m.lender, weights=m.debt, minlength=len(Lender))
+    offers = [lender.post_terms(float(outstanding[kind]))
+              for kind, lender in model.lenders.items()]
+    formal = [o for o in offers if o is not None]
+    now.licensed_credit_value = licensed_credit_value(formal)
+    # Traders pre-finance needs for cash (consumption, fees), not equipment.
+    now.loan_offers = {"equipment": formal, "cash": [*formal, trader_terms(model)]}
+
+
+def loan_offers(model, purpose: str) -> list[LoanTerms]:
+    """Offers open this month for ``purpose`` (consumption | fee | equipment)."""
+    return model.now.loan_offers["equipment" if purpose == "equipment" else "cash"]
+
+
+def borrow(model, rows: np.ndarray, need: np.ndarray, purpose: str) -> np.ndarray:
+    """Miners ``rows`` borrow up to ``need`` (USD); returns the amounts received."""
+    m, now = model.miners, model.now
+    amount, kind, rate = grant_loans(rows, need, loan_offers(model, purpose), m,
+                                     model.stream("finance"))
+    granted = amount > 0
+    if granted.any():
+        got, amount_got, kind_got = rows[granted], amount[granted], kind[granted]
+        now.ledger.credit_rows(m.cash, "loans", got, amount_got)
+        m.debt[got] += amount_got
+        m.lender[got] = kind_got
+        m.debt_rate[got] = rate[granted]
+        to_trader = got[kind_got == Lender.TRADER]
+        m.tied_trader[to_trader] = model.sites.town_of[m.site[to_trader]]
+        now.stats["loans_usd"] += float(amount_got.sum())
+    return amount
+
+
+def pay_with_credit(model, rows: np.ndarray, cost, purpose: str) -> np.ndarray:
+    """Miners ``rows`` pay ``cost`` (USD) from cash, borrowing what they lack.
+
+    Returns a boolean mask over ``rows`` of those who paid. Fees go to the state.
+    """
+    m = model.miners
+    if len(rows) == 0:
+        return np.zeros(0, dtype=bool)
+    cost = np.full(len(rows), cost) if np.ndim(cost) == 0 else np.asarray(cost, dtype=float)
+    short = cost - m.cash[rows]
+    lacking = short > 0
+    if lacking.any():
+        borrow(model, rows[lacking], short[lacking], purpose)
+    cash = m.cash[rows]
+    paid = cash >= cost - 1e-9
+    key = "fees" if purpose == "fee" else "equipment"
+    model.now.ledger.debit_rows(m.cash, key, rows[paid], np.minimum(cost[paid], cash[paid]))
+    return paid
+
+
+def settle_accounts(model) -> None:
+    """After the sale: costs, debt service, income, expectation and consumption."""
+    pay_costs(model)
+    service_debt(model)
+    earn_and_consume(model)
+
+
+def pay_costs(model) -> None:
+    """Inputs and transport, bought with what the miner has (USD)."""
+    m, ctx, now = model.miners, model.config.context, model.now
+    operating = np.minimum(now.tonnes * ctx.operating_cost_usd_per_t, m.cash)
+    now.ledger.debit(m.cash, "operating", operating)
+    now.ledger.debit(m.cash, "access", np.minimum(now.access_cost, m.cash))
+
+
+def service_debt(model) -> None:
+    """Borrowers repay: traders out of sales to them, formal lenders by instalment."""
+    m, ctx, now = model.miners, model.config.context, model.now
+    now.interest_paid = np.zeros(m.n)
+    np.subtract(m.credit_ban, 1, out=m.credit_ban, where=m.credit_ban > 0)
+    rows = np.flatnonzero(m.lender != Lender.NONE)  # a miner without a lender owes nothing
+    lender, debt, cash = m.lender[rows], m.debt[rows], m.cash[rows]
+    # Traders keep a share of what a tied miner sells them.
+    tied = lender == Lender.TRADER
+    repay = np.where(tied, np.minimum(np.minimum(debt, cash), ctx.prefinance_repay_share
+                                      * now.trader_revenue[rows]), 0.0)
+    # Formal loans: interest plus principal over the term.
+    formal = ~tied
+    interest, due = formal_instalment(debt, m.debt_rate[rows], ctx.loan_term_months)
+    pay_formal = np.where(formal, np.minimum(due, cash), 0.0)
+    now.ledger.debit_rows(m.cash, "debt_service", rows, repay + pay_formal)
+    now.interest_paid[rows] = np.where(formal, np.minimum(interest, pay_formal), 0.0)
+    debt = np.where(formal, debt + interest - pay_formal, debt - repay)
+    behind = formal & (pay_formal < due - 1e-9)
+    arrears = np.where(behind, m.arrears[rows] + 1, 0)
+    defaulted = behind & (arrears >= ctx.default_after_months)
+    for kind, lender_agent in model.lenders.items():
+        loss = float(debt[defaulted & (lender == kind)].sum())
+        lender_agent.defaults_usd += loss
+        if kind == Lender.BANK:
+            now.spend("guarantees", loss * model.config.policy.finance.bank_guarantee_share)
+    debt[defaulted] = 0.0
+    m.credit_ban[rows[defaulted]] = CREDIT_BAN_MONTHS
+    now.stats["defaults"] = int(np.count_nonzero(defaulted))
+    ended = (debt <= 0.01) | defaulted
+    debt[ended] = 0.0
+    lender[ended] = Lender.NONE
+    arrears[ended] = 0
+    m.debt[rows], m.lender[rows], m.arrears[rows] = debt, lender, arrears
+    m.tied_trader[rows[ended]] = -1
+
+
+def earn_and_consume(model) -> None:
+    """Net income (USD/month), its expectation, and consumption (borrowing if short)."""
+    m, ctx, now = model.miners, model.config.context, model.now
+    flows = now.ledger.flows
+    income = flows["revenue"] - flows["royalties"] - flows["operating"] - flows["access"] \
+        - flows["fines"] - flows["bribes"] - now.interest_paid
+    m.income[:] = np.where(m.active, income, 0.0)
+    w = ctx.expectation_weight
+    m.exp_income[:] = np.where(m.active, (1 - w) * m.exp_income + w * income, m.exp_income)
+    desired = ctx.subsistence_usd_month + ctx.consumption_share_of_surplus \
+        * np.maximum(income - ctx.subsistence_usd_month, 0.0)
+    desired = np.where(m.active, desired + ctx.savings_drawdown * np.maximum(m.cash - desired,
+                                                                              0.0), 0.0)
+    short = np.flatnonzero(desired > m.cash)
+    if len(short):
+        borrow(model, short, desired[short] - m.cash[short], "consumption")
+    now.ledger.debit(m.cash, "consumption", np.minimum(desired, m.cash))

@@ -1,4 +1,4 @@
-"""Process 4c and 2: the legal and social dimensions — licences and cooperatives (spec §6.4).
+"""Submodel: formalization — licences and cooperatives, the legal and social dimensions (ODD 7.6, 7.7).
 
 The monthly value of holding a licence (USD/month) is a sum of named terms,
 one per mechanism, so every lever acts through a visible term::
@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from asmsim.model.channels import inclusive_value, open_channels
+from asmsim.model.channels import open_channels
+from asmsim.model.choice import choose, inclusive_value
 from asmsim.model.enums import Channel, LandStatus, Legal
+from asmsim.model.finance import pay_with_credit
 
 
 def licence_terms(model, rows: np.ndarray, fee_usd: float, *, renewal: bool = False
@@ -32,16 +34,16 @@ def licence_terms(model, rows: np.ndarray, fee_usd: float, *, renewal: bool = Fa
     cfg, ctx, m = model.config, model.config.context, model.miners
     legal_cfg = cfg.policy.legal
     scale = ctx.logit_scale_per_usd
-    g = model.expected_grams[rows]
+    g = model.now.expected_grams[rows]
     # Per-gram utilities as an informal miner and as a licensee (who bears a duty to sell
     # formally), whatever the miner's status now.
     penalty = ctx.licensee_trader_penalty_usd_per_g
-    as_informal = model.per_gram_utility[:, rows] * g
+    as_informal = model.now.per_gram_utility[:, rows] * g
     as_informal[Channel.TRADER] += penalty * g * (m.legal[rows] == Legal.LICENSED)
     as_licensee = as_informal.copy()
     as_licensee[Channel.TRADER] -= penalty * g
-    now = inclusive_value(as_informal, open_channels(model.prices, Legal.INFORMAL), scale)
-    licensed = inclusive_value(as_licensee, open_channels(model.prices, Legal.LICENSED), scale)
+    now = inclusive_value(as_informal, open_channels(model.now.prices, Legal.INFORMAL), scale)
+    licensed = inclusive_value(as_licensee, open_channels(model.now.prices, Legal.LICENSED), scale)
     market_access = licensed - now
 
     p_caught = legal_cfg.inspection_prob * ctx.visibility_informal * (1 - legal_cfg.corruption)
@@ -50,15 +52,15 @@ def licence_terms(model, rows: np.ndarray, fee_usd: float, *, renewal: bool = Fa
         + ctx.suspension_months * np.maximum(m.exp_income[rows], 0.0)
     avoided_sanctions = p_caught * sanction + p_bribe * 0.5 * legal_cfg.fine_usd
 
-    credit = model.licensed_credit_value
+    credit = model.now.licensed_credit_value
     tenure = ctx.tenure_value_usd_month
     travel = 0.0 if legal_cfg.decentralised_offices else ctx.office_travel_cost_usd
     fee = -(fee_usd + travel) / legal_cfg.licence_duration_months
     compliance = -ctx.compliance_cost_usd_month
     gains = np.maximum(market_access + avoided_sanctions + tenure, 0.0)
-    wait = 0.0 if renewal else model.expected_wait_months()
+    wait = 0.0 if renewal else expected_wait_months(model)
     waiting = -min(wait / legal_cfg.licence_duration_months, 1.0) * gains
-    social = ctx.social_weight_usd * model.neighbour_licensed[m.site[rows]]
+    social = ctx.social_weight_usd * model.now.neighbour_licensed[m.site[rows]]
     trust = ctx.trust_weight_usd * 2.0 * (m.trust[rows] - 0.5)
     # Status-quo bias: changing one's status costs it, keeping a licence gains it.
     inertia = ctx.formalization_inertia_usd * (1.0 if renewal else -1.0)
@@ -67,11 +69,21 @@ def licence_terms(model, rows: np.ndarray, fee_usd: float, *, renewal: bool = Fa
             "waiting": waiting, "social": social, "trust": trust, "inertia": inertia}
 
 
-def choose(values: np.ndarray, scale: float, rng: np.random.Generator) -> np.ndarray:
-    """Binary logit: True with probability 1 / (1 + exp(−λ·V))."""
-    with np.errstate(over="ignore"):
-        prob = 1.0 / (1.0 + np.exp(-scale * values))
-    return rng.random(len(values)) < prob
+def step(model) -> None:
+    """Miners' formal-status decisions this month: renewals, applications, cooperatives."""
+    renew_or_lapse(model)
+    apply_for_licences(model)
+    update_cooperatives(model)
+
+
+def expected_wait_months(model) -> float:
+    """Months a new applicant expects to wait for a licence."""
+    legal = model.config.policy.legal
+    m = model.miners
+    queue = int(np.count_nonzero(m.active & (m.legal == Legal.APPLICANT)))
+    if legal.office_capacity_per_month == 0:
+        return float("inf")
+    return max(legal.licence_processing_months, queue / legal.office_capacity_per_month)
 
 
 def licensable_cells(model) -> np.ndarray:
@@ -95,7 +107,7 @@ def apply_for_licences(model) -> None:
     wants = rows[choose(value, ctx.logit_scale_per_usd, model.stream("formalization"))]
     travel = 0.0 if legal_cfg.decentralised_offices else ctx.office_travel_cost_usd
     cost = legal_cfg.licence_fee_usd + travel
-    paid = model.pay_with_credit(wants, cost, purpose="fee")
+    paid = pay_with_credit(model, wants, cost, purpose="fee")
     applicants = wants[paid]
     m.legal[applicants] = Legal.APPLICANT
     m.applied_month[applicants] = model.month
@@ -125,7 +137,7 @@ def process_queue(model) -> None:
     quits = still[model.stream("formalization").random(len(still)) < ctx.applicant_giveup_prob]
     m.legal[quits] = Legal.INFORMAL
     m.trust[quits] = np.maximum(0.0, m.trust[quits] - 0.5 * ctx.trust_loss_sanction)
-    model.month_stats["licences_granted"] += len(granted)
+    model.now.stats["licences_granted"] += len(granted)
 
 
 def renew_or_lapse(model) -> None:
@@ -142,12 +154,12 @@ def renew_or_lapse(model) -> None:
     value = sum(licence_terms(model, expiring, 0.0, renewal=True).values()) \
         - fee / cfg.legal.licence_duration_months
     renewed = choose(value, ctx.logit_scale_per_usd, model.stream("formalization"))
-    renewed[renewed] = model.pay_with_credit(expiring[renewed], fee[renewed], purpose="fee")
+    renewed[renewed] = pay_with_credit(model, expiring[renewed], fee[renewed], purpose="fee")
     m.licence_expiry[expiring[renewed]] = model.month + cfg.legal.licence_duration_months
     lapsed = expiring[~renewed]
     m.legal[lapsed] = Legal.INFORMAL
     m.via_coop[lapsed] = False
-    model.month_stats["licences_lapsed"] += len(lapsed)
+    model.now.stats["licences_lapsed"] += len(lapsed)
 
 
 def coop_value(model, rows: np.ndarray) -> np.ndarray:
@@ -189,11 +201,11 @@ def update_cooperatives(model) -> None:
     m.via_coop[group_members] = False
     support = cfg.social.coop_support
     if support:
-        model.spend("coop_grants", len(joins) * ctx.coop_grant_usd)
+        model.now.spend("coop_grants", len(joins) * ctx.coop_grant_usd)
     if support and cfg.legal.group_licences:
         newly = joins[m.legal[joins] != Legal.LICENSED]
         fee = cfg.legal.licence_fee_usd * ctx.coop_fee_share
-        paid = model.pay_with_credit(newly, fee, purpose="fee")
+        paid = pay_with_credit(model, newly, fee, purpose="fee")
         members = newly[paid]
         m.legal[members] = Legal.LICENSED
         m.via_coop[members] = True

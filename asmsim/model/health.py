@@ -1,4 +1,4 @@
-"""Process 6: health and environment (spec §6.9).
+"""Submodel: health and environment (ODD 7.12).
 
 - Exposure (years of unprotected dry work) grows for working diggers and
   processors, less with dust control; silicosis hazard per month is
@@ -16,6 +16,7 @@ import numpy as np
 
 from asmsim.config.schema import ContextConfig
 from asmsim.model.enums import Legal, Role, Tech
+from asmsim.model.production import working_mask
 
 
 def hg_au_ratio(context: ContextConfig) -> np.ndarray:
@@ -64,3 +65,25 @@ def land_disturbed_ha(context: ContextConfig, tonnes, legal) -> np.ndarray:
     """Net land newly disturbed per miner this month (ha)."""
     restored = context.restoration_share_licensed * (legal == Legal.LICENSED)
     return tonnes * context.land_ha_per_t * (1.0 - restored)
+
+
+def step(model) -> None:
+    """Exposure, silicosis, accidents, mercury and land of the miners who worked this month."""
+    m, ctx, sites, now = model.miners, model.config.context, model.sites, model.now
+    n = len(now.tonnes)  # miners that existed during the pass
+    working = working_mask(m.active, m.suspended, m.injured)[:n] & (now.tonnes > 0)
+    update_exposure(ctx, m.exposure_years[:n], m.role[:n], m.dust_control[:n], working)
+    sick = new_silicosis(ctx, m.exposure_years, m.silicosis, m.active, model.stream("health"))
+    m.silicosis[sick] = True
+    hurt = accidents(ctx, m.legal[:n], m.trained[:n], m.woman[:n], working,
+                     model.stream("health"))
+    m.injured[:n][hurt] = ctx.injury_months
+    mercury = mercury_released_kg(ctx, m.grams[:n], m.tech[:n], m.retort[:n])
+    sites.mercury_kg += np.bincount(m.site[:n], weights=mercury, minlength=len(sites.ore_t))
+    land = land_disturbed_ha(ctx, now.tonnes, m.legal[:n])
+    sites.land_disturbed_ha += np.bincount(m.site[:n], weights=land, minlength=len(sites.ore_t))
+    stats = now.stats
+    stats["silicosis_new"] = int(sick.sum())
+    stats["accidents"] = int(hurt.sum())
+    stats["mercury_kg"] = float(mercury.sum())
+    stats["land_ha"] = float(land.sum())

@@ -1,4 +1,4 @@
-"""Process 5 and 4f: entry, exit, moves and role changes (spec §6.8).
+"""Submodel: population — the initial miners, entry, exit, moves and role changes (ODD 5, 7.9).
 
 Exit: a miner whose expected income has stayed below its reservation wage for
 three months leaves with probability ``exit_rate`` a month; a small
@@ -14,7 +14,7 @@ import numpy as np
 from scipy.special import ndtr, ndtri
 
 from asmsim.config.schema import ContextConfig
-from asmsim.model.enums import Role
+from asmsim.model.enums import Channel, Legal, Role, Tech
 
 LOW_INCOME_MONTHS = 3
 BACKGROUND_EXIT_MONTHLY = 0.004  # migration, ageing, other jobs (assumption)
@@ -65,3 +65,122 @@ def initial_reservation(context: ContextConfig, income: np.ndarray, rng: np.rand
         z_max = np.log(np.maximum(income, 0.0) / w) / sigma
     u = rng.random(len(income)) * ndtr(z_max)
     return w * np.exp(sigma * ndtri(np.maximum(u, 1e-300)))
+
+
+# ------------------------------------------------------------------ creation
+def add_miners(model, count: int, initial: bool = False) -> np.ndarray:
+    """Create ``count`` miners (table rows; Mesa handles follow lazily); return the rows."""
+    ctx, policy = model.config.context, model.config.policy
+    rng = model.stream("population" if initial else "entry")
+    rows = model.miners.add(count)
+    idx = np.arange(rows.start, rows.stop)
+    m = model.miners
+    m.active[idx] = True
+    m.woman[idx] = rng.random(count) < ctx.women_share
+    m.role[idx] = draw_roles(ctx, m.woman[idx], 0.0 if initial else policy.social.women_role_access,
+                             rng)
+    m.skill[idx] = rng.lognormal(0.0, ctx.skill_sigma, count)
+    m.reservation[idx] = ctx.outside_wage_usd_month * rng.lognormal(0.0, ctx.reservation_sigma,
+                                                                     count)
+    cells = model.sites.width * model.sites.height
+    m.site[idx] = rng.integers(0, cells, size=count)
+    m.cash[idx] = ctx.initial_cash_usd * rng.exponential(1.0, count)
+    m.legal[idx] = Legal.INFORMAL
+    m.tech[idx] = np.where(rng.random(count) < (ctx.concentrate_share_initial if initial
+                                                else 0.0), Tech.CONCENTRATE, Tech.WHOLE_ORE)
+    m.trust[idx] = np.clip(rng.beta(4.0, 4.0, count) + ctx.initial_trust - 0.5, 0.0, 1.0)
+    m.entered_month[idx] = model.month
+    m.channel[idx] = Channel.HELD
+    if initial:
+        initial_formal_status(model, idx)
+    model.register_rows(count)
+    return idx
+
+
+def initial_formal_status(model, idx: np.ndarray) -> None:
+    """Licences (with their remaining terms) and cooperative membership at month 0."""
+    ctx, legal = model.config.context, model.config.policy.legal
+    m, rng = model.miners, model.stream("population")
+    licensed = idx[rng.random(len(idx)) < ctx.initial_licensed_share]
+    zones = model.sites.zone_cells
+    if len(zones):
+        m.legal[licensed] = Legal.LICENSED
+        m.site[licensed] = rng.choice(zones, size=len(licensed))
+        m.licence_expiry[licensed] = rng.integers(1, legal.licence_duration_months + 1,
+                                                  size=len(licensed))
+    m.coop[idx[rng.random(len(idx)) < ctx.initial_coop_share]] = True
+
+
+def estimate_initial_income(model) -> None:
+    """Month-0 expected income: the value of a normal working month (USD).
+
+    The initial miners are those for whom mining pays: their reservation
+    wages are drawn below it, so the region starts near its steady state.
+    """
+    m, ctx, now = model.miners, model.config.context, model.now
+    value = now.expected_grams * now.prices.trader - now.potential_t \
+        * ctx.operating_cost_usd_per_t
+    m.exp_income[:] = value
+    m.income[:] = value
+    m.reservation[:] = initial_reservation(ctx, value, model.stream("population"))
+
+
+# ------------------------------------------------------------------ monthly
+def entry(model) -> None:
+    """New miners join from the labour pool; they expect what miners earn now (USD/month)."""
+    m = model.miners
+    active = m.active
+    mean_income = float(m.exp_income[active].mean()) if active.any() else 0.0
+    count = entrants(model.config.context, model.pool, mean_income, model.stream("entry"))
+    model.now.stats["entries"] = count
+    model.entered_total += count
+    if count:
+        idx = add_miners(model, count)
+        m = model.miners
+        m.exp_income[idx] = mean_income
+        m.income[idx] = 0.0
+
+
+def step(model) -> None:
+    """After the month's decisions: moves from worked-out sites, role changes, exit, countdowns."""
+    move_and_resort(model)
+    leave(model)
+    count_down(model.miners)
+
+
+def leave(model) -> None:
+    """Miners whose mining no longer pays (or who age or migrate out) leave."""
+    m = model.miners
+    leaving = np.flatnonzero(exits(model.config.context, m.exp_income, m.reservation,
+                                   m.low_months, m.active, model.stream("exit")))
+    m.active[leaving] = False
+    model.remove_handles(leaving)
+    model.now.stats["exits"] = len(leaving)
+    model.exited_total += len(leaving)
+
+
+def count_down(m) -> None:
+    """A month of suspension and of injury passes."""
+    np.subtract(m.suspended, 1, out=m.suspended, where=m.suspended > 0)
+    np.subtract(m.injured, 1, out=m.injured, where=m.injured > 0)
+
+
+def relocate(model, rows: np.ndarray) -> None:
+    """Move miners to a random other site (displacement)."""
+    cells = model.sites.width * model.sites.height
+    offset = model.stream("moves").integers(1, cells, size=len(rows))
+    model.miners.site[rows] = (model.miners.site[rows] + offset) % cells
+
+
+def move_and_resort(model) -> None:
+    """Miners on worked-out sites move; a few change roles."""
+    m, ctx, sites = model.miners, model.config.context, model.sites
+    stranded = np.flatnonzero(m.active & sites.exhausted()[m.site])
+    licensed = stranded[m.legal[stranded] == Legal.LICENSED]
+    others = stranded[m.legal[stranded] != Legal.LICENSED]
+    if len(licensed) and len(sites.zone_cells):
+        m.site[licensed] = model.stream("moves").choice(sites.zone_cells, size=len(licensed))
+    relocate(model, others)
+    resort = np.flatnonzero(m.active & (model.stream("moves").random(m.n) < ctx.role_change_prob))
+    m.role[resort] = draw_roles(ctx, m.woman[resort], model.config.policy.social.women_role_access,
+                                model.stream("moves"))

@@ -1,4 +1,4 @@
-"""Process 4a: production (spec §6.2).
+"""Submodel: production — ore worked and gold recovered (ODD 7.3).
 
 grams_i = grade(site_i) · tonnes(role_i) · skill_i · recovery(tech_i) · health_i · flood
 """
@@ -49,3 +49,13 @@ def deplete(ore_t: np.ndarray, site, tonnes) -> None:
     """Remove the ore worked this month from each site (t), in place."""
     ore_t -= np.bincount(site, weights=tonnes, minlength=len(ore_t))
     np.maximum(ore_t, 0.0, out=ore_t)
+
+
+def step(model) -> None:
+    """Every working miner works its site: tonnes (t) and grams (g) this month; sites deplete."""
+    m, now = model.miners, model.now
+    working = working_mask(m.active, m.suspended, m.injured)
+    now.tonnes = now.potential_t * working
+    m.grams[:] = grams_produced(now.tonnes, now.grade_at_site, now.recovery_by_tech[m.tech],
+                                now.output_factor)
+    deplete(model.sites.ore_t, m.site, now.tonnes)

@@ -116,10 +116,11 @@ def record(model) -> dict[str, float]:
     m, ctx = model.miners, model.config.context
     active = _ActiveMiners(m.active)
     n_active = active.n
-    ledger, stats = model.ledger, model.month_stats
+    now = model.now
+    ledger, stats = now.ledger, now.stats
     rows_in_pass = len(ledger.flows["revenue"])
     channel = m.channel[:rows_in_pass]
-    sold = model.sold_g if model.month else np.zeros(rows_in_pass)
+    sold = now.sold_g if model.month else np.zeros(rows_in_pass)
     sold_total = float(sold.sum())
     by_channel = np.zeros(len(Channel))
     if sold_total:
@@ -137,7 +138,7 @@ def record(model) -> dict[str, float]:
         if n_active > n_women else 0.0
     royalty = ledger.total("royalties") + float(stats["export_tax_usd"])
     revenue = royalty + ledger.total("fees") + ledger.total("fines")
-    spending = float(sum(model.spending.values()))
+    spending = float(sum(now.spending.values()))
     diggers = active.mask & (m.role == Role.DIGGER)
     n_diggers = int(np.count_nonzero(diggers))
     on_protected = (model.sites.land_status >= LandStatus.LSM_CONCESSION)[m.site]
@@ -169,13 +170,13 @@ def record(model) -> dict[str, float]:
         "fees_usd": ledger.total("fees"),
         "fines_usd": ledger.total("fines"),
         "state_spending_usd": spending,
-        "illicit_flow_usd": trader_g * smuggle * model.prices.world,
+        "illicit_flow_usd": trader_g * smuggle * now.prices.world,
         "mercury_kg": float(stats["mercury_kg"]),
         "land_disturbed_ha": float(stats["land_ha"]),
         "silicosis_new": int(stats["silicosis_new"]),
         "accidents": int(stats["accidents"]),
         "mean_trust": active.mean(m.trust),
-        "price_usd_per_g": float(model.prices.world),
+        "price_usd_per_g": float(now.prices.world),
         "women_income_mean_usd": women_income,
         "men_income_mean_usd": men_income,
         "state_revenue_usd": revenue,

@@ -1,4 +1,4 @@
-"""Process 4d: adoption of processing technology and safety practice (spec §6.5).
+"""Submodel: technology — adoption of processing technology and safety practice (ODD 7.11).
 
 Each option is a binary logit on its value over a 24-month horizon (USD/month
 equivalent): the output or health gain, minus the capital cost net of subsidy
@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from asmsim.model.choice import choose
 from asmsim.model.enums import Tech
-from asmsim.model.formalization import choose
+from asmsim.model.finance import pay_with_credit
 
 HORIZON_MONTHS = 24
 
 
-def adopt(model) -> None:
+def step(model) -> None:
     """Miners reconsidering technology (``adoption_prob`` a month) buy what is worth it."""
     m, ctx, social = model.miners, model.config.context, model.config.policy.social
     scale = ctx.logit_scale_per_usd
@@ -26,38 +27,38 @@ def adopt(model) -> None:
     considering = np.flatnonzero(m.active & (rng.random(m.n) < ctx.adoption_prob))
     trained = m.trained[considering]
     awareness = np.where(trained, 1.0, ctx.untrained_awareness)  # per considering miner
-    price = model.prices.world * 0.9
-    recovery = model.recovery_by_tech
+    price = model.now.prices.world * 0.9
+    recovery = model.now.recovery_by_tech
 
     # Mercury-free processing: trained miners only; the gain is the extra recovery.
     pick = trained & (m.tech[considering] != Tech.MERCURY_FREE)
     rows = considering[pick]
     if len(rows):
-        gain = model.expected_grams[rows] * (recovery[Tech.MERCURY_FREE] / recovery[m.tech[rows]]
+        gain = model.now.expected_grams[rows] * (recovery[Tech.MERCURY_FREE] / recovery[m.tech[rows]]
                                              - 1.0) * price
         capex = ctx.mercury_free_capex_usd * (1 - social.mercury_free_subsidy_share)
-        peers = ctx.social_weight_usd * model.neighbour_mercury_free[m.site[rows]]
+        peers = ctx.social_weight_usd * model.now.neighbour_mercury_free[m.site[rows]]
         value = gain + peers - capex / HORIZON_MONTHS - ctx.adoption_hassle_usd
         buyers = rows[choose(value, scale, rng)]
-        paid = model.pay_with_credit(buyers, capex, purpose="equipment")
+        paid = pay_with_credit(model, buyers, capex, purpose="equipment")
         buyers = buyers[paid]
         m.tech[buyers] = Tech.MERCURY_FREE
-        model.spend("subsidies", len(buyers) * ctx.mercury_free_capex_usd
+        model.now.spend("subsidies", len(buyers) * ctx.mercury_free_capex_usd
                     * social.mercury_free_subsidy_share)
 
     # Concentrate amalgamation: a sluice, and the know-how to use it.
     pick = m.tech[considering] == Tech.WHOLE_ORE
     rows = considering[pick]
     if len(rows):
-        gain = model.expected_grams[rows] * (recovery[Tech.CONCENTRATE]
+        gain = model.now.expected_grams[rows] * (recovery[Tech.CONCENTRATE]
                                              / recovery[Tech.WHOLE_ORE] - 1.0) * price
         capex = ctx.concentrate_capex_usd * (1 - social.mercury_free_subsidy_share)
         value = gain * awareness[pick] - capex / HORIZON_MONTHS - ctx.adoption_hassle_usd
         buyers = rows[choose(value, scale, rng)]
-        paid = model.pay_with_credit(buyers, capex, purpose="equipment")
+        paid = pay_with_credit(model, buyers, capex, purpose="equipment")
         buyers = buyers[paid]
         m.tech[buyers] = Tech.CONCENTRATE
-        model.spend("subsidies", len(buyers) * ctx.concentrate_capex_usd
+        model.now.spend("subsidies", len(buyers) * ctx.concentrate_capex_usd
                     * social.mercury_free_subsidy_share)
 
     # Retort: cheap; value is health (perceived with training) and peers.
@@ -67,7 +68,7 @@ def adopt(model) -> None:
         value = ctx.retort_health_value_usd * awareness[pick] - ctx.retort_cost_usd \
             / HORIZON_MONTHS - ctx.retort_hassle_usd
         buyers = rows[choose(value, scale, rng)]
-        paid = model.pay_with_credit(buyers, ctx.retort_cost_usd, purpose="equipment")
+        paid = pay_with_credit(model, buyers, ctx.retort_cost_usd, purpose="equipment")
         m.retort[buyers[paid]] = True
 
     # Dust control: health value net of subsidised capital cost.
@@ -78,8 +79,8 @@ def adopt(model) -> None:
         value = ctx.dust_health_value_usd * awareness[pick] - capex / HORIZON_MONTHS \
             - ctx.adoption_hassle_usd
         buyers = rows[choose(value, scale, rng)]
-        paid = model.pay_with_credit(buyers, capex, purpose="equipment")
+        paid = pay_with_credit(model, buyers, capex, purpose="equipment")
         buyers = buyers[paid]
         m.dust_control[buyers] = True
-        model.spend("subsidies", len(buyers) * ctx.dust_control_capex_usd
+        model.now.spend("subsidies", len(buyers) * ctx.dust_control_capex_usd
                     * social.ohs_subsidy_share)
