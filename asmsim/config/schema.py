@@ -192,6 +192,8 @@ class ContextConfig:
     applicant_giveup_prob: float = share(0.02, "monthly chance an applicant gives up once the "
                                          "wait exceeds the statutory time",
                                          source="Peru REINFO funnel (domain-facts §2d)")
+    bribe_share_of_fine: float = share(0.5, "a bribe paid to an inspector, as a share of the "
+                                       "fine it replaces")
     visibility_informal: float = share(1.0, "relative visibility of informal miners to inspectors")
     suspension_months: int = months(2, "months an inspected informal miner stops")
     expectation_weight: float = share(0.2, "weight of this month in the income expectation (EMA)")

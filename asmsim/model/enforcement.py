@@ -16,8 +16,6 @@ import numpy as np
 from asmsim.model.enums import LandStatus, Legal, Tech
 from asmsim.model.population import relocate
 
-BRIBE_SHARE_OF_FINE = 0.5  # a bribe costs half the fine (assumption)
-
 
 def inspect(model) -> None:
     """Inspectors visit informal miners: bribes or sanctions (fine, seizure, suspension, eviction)."""
@@ -34,7 +32,7 @@ def inspect(model) -> None:
         return
     bribe = model.stream("enforcement").random(len(rows)) < legal_cfg.corruption
     bribers, sanctioned = rows[bribe], rows[~bribe]
-    bribe_paid = np.minimum(m.cash[bribers], BRIBE_SHARE_OF_FINE * legal_cfg.fine_usd)
+    bribe_paid = np.minimum(m.cash[bribers], ctx.bribe_share_of_fine * legal_cfg.fine_usd)
     model.now.ledger.debit_rows(m.cash, "bribes", bribers, bribe_paid)
 
     fine_paid = np.minimum(m.cash[sanctioned], legal_cfg.fine_usd)

@@ -50,7 +50,7 @@ def licence_terms(model, rows: np.ndarray, fee_usd: float, *, renewal: bool = Fa
     p_bribe = legal_cfg.inspection_prob * ctx.visibility_informal * legal_cfg.corruption
     sanction = legal_cfg.fine_usd + legal_cfg.seizure_prob * ctx.equipment_value_usd \
         + ctx.suspension_months * np.maximum(m.exp_income[rows], 0.0)
-    avoided_sanctions = p_caught * sanction + p_bribe * 0.5 * legal_cfg.fine_usd
+    avoided_sanctions = p_caught * sanction + p_bribe * ctx.bribe_share_of_fine * legal_cfg.fine_usd
 
     credit = model.now.licensed_credit_value
     tenure = ctx.tenure_value_usd_month

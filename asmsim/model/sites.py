@@ -40,7 +40,6 @@ class Sites:
         self.towns = self._point_order[: context.towns]
         self.town_of, self.dist_town = self._nearest(self.towns)
         self.dist_buying_point = self.dist_town
-        self.flood_factor = 1.0
 
     def _nearest(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Index of the nearest point and Euclidean distance to it (cells), per cell."""
