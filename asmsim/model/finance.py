@@ -113,11 +113,20 @@ def _ration(approved: np.ndarray, want: np.ndarray, terms: LoanTerms, woman: np.
     return approved[served], want[served]
 
 
-def formal_instalment(debt, rate, term_months: int) -> tuple[np.ndarray, np.ndarray]:
-    """(interest, instalment due) this month for formal loans (USD)."""
+def annuity_payment(principal, rate, term_months: int):
+    """Fixed monthly payment (USD/month) that repays ``principal`` (USD) with interest at
+    monthly ``rate`` in ``term_months`` payments: L·r / (1 − (1 + r)^−n), or L/n at r = 0."""
+    principal, rate = np.asarray(principal, dtype=float), np.asarray(rate, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        annuity = principal * rate / (1.0 - (1.0 + rate) ** -term_months)
+    return np.where(rate > 0, annuity, principal / term_months)[()]
+
+
+def formal_instalment(debt, rate, instalment) -> tuple[np.ndarray, np.ndarray]:
+    """(interest, amount due) this month on formal loans (USD): the fixed annuity
+    ``instalment``, or the whole balance with interest if that is less."""
     interest = debt * rate
-    due = np.minimum(debt + interest, interest + debt / term_months)
-    return interest, due
+    return interest, np.minimum(instalment, debt + interest)
 
 
 class LenderAgent(mesa.Agent):
@@ -192,20 +201,30 @@ def loan_offers(model, purpose: str) -> list[LoanTerms]:
 
 def borrow(model, rows: np.ndarray, need: np.ndarray, purpose: str) -> np.ndarray:
     """Miners ``rows`` borrow up to ``need`` (USD); returns the amounts received."""
-    m, now = model.miners, model.now
+    m = model.miners
     amount, kind, rate = grant_loans(rows, need, loan_offers(model, purpose), m,
                                      model.stream("finance"))
     granted = amount > 0
     if granted.any():
-        got, amount_got, kind_got = rows[granted], amount[granted], kind[granted]
-        now.ledger.credit_rows(m.cash, "loans", got, amount_got)
-        m.debt[got] += amount_got
-        m.lender[got] = kind_got
-        m.debt_rate[got] = rate[granted]
-        to_trader = got[kind_got == Lender.TRADER]
-        m.tied_trader[to_trader] = model.sites.town_of[m.site[to_trader]]
-        now.stats["loans_usd"] += float(amount_got.sum())
+        book_loans(model, rows[granted], amount[granted], kind[granted], rate[granted])
     return amount
+
+
+def book_loans(model, rows: np.ndarray, amount: np.ndarray, kind: np.ndarray,
+               rate: np.ndarray) -> None:
+    """Miners ``rows`` (distinct) receive loans of ``amount`` (USD) from lenders ``kind`` at
+    monthly ``rate``; a trader's loan ties the miner to the trader of its town."""
+    m, now = model.miners, model.now
+    now.ledger.credit_rows(m.cash, "loans", rows, amount)
+    m.debt[rows] += amount
+    m.lender[rows] = kind
+    m.debt_rate[rows] = rate
+    formal = kind != Lender.TRADER  # formal borrowers hold no other loan: amount = principal
+    m.instalment[rows[formal]] = annuity_payment(amount[formal], rate[formal],
+                                                 model.config.context.loan_term_months)
+    to_trader = rows[kind == Lender.TRADER]
+    m.tied_trader[to_trader] = model.sites.town_of[m.site[to_trader]]
+    now.stats["loans_usd"] += float(amount.sum())
 
 
 def pay_with_credit(model, rows: np.ndarray, cost, purpose: str) -> np.ndarray:
@@ -254,9 +273,9 @@ def service_debt(model) -> None:
     tied = lender == Lender.TRADER
     repay = np.where(tied, np.minimum(np.minimum(debt, cash), ctx.prefinance_repay_share
                                       * now.trader_revenue[rows]), 0.0)
-    # Formal loans: interest plus principal over the term.
+    # Formal loans: the annuity fixed when the loan was made.
     formal = ~tied
-    interest, due = formal_instalment(debt, m.debt_rate[rows], ctx.loan_term_months)
+    interest, due = formal_instalment(debt, m.debt_rate[rows], m.instalment[rows])
     pay_formal = np.where(formal, np.minimum(due, cash), 0.0)
     now.ledger.debit_rows(m.cash, "debt_service", rows, repay + pay_formal)
     now.interest_paid[rows] = np.where(formal, np.minimum(interest, pay_formal), 0.0)

@@ -25,6 +25,7 @@ COLUMNS: dict[str, type] = {
     "debt": np.float64,         # USD principal outstanding
     "lender": np.int8,          # Lender
     "debt_rate": np.float64,    # monthly interest rate
+    "instalment": np.float64,   # USD/month due on a formal loan (annuity on its principal)
     "arrears": np.int16,        # months behind on payments
     "credit_ban": np.int16,     # months left excluded from formal credit after a default
     "tied_trader": np.int16,    # trader index (-1 = not tied)
