@@ -47,3 +47,31 @@ def test_annuity_instalments_repay_principal_and_interest():
     payment = finance.annuity_payment(1000.0, 0.03, 12)
     assert payment == pytest.approx(1000.0 * 0.03 / (1 - 1.03 ** -12))
     assert finance.annuity_payment(1200.0, 0.0, 12) == pytest.approx(100.0)
+
+
+def test_no_loan_is_kept_for_a_payment_that_failed(monkeypatch):
+    """Mechanism: affordability is checked before borrowing (cash + approved credit line ≥ cost).
+
+    A licence fee far above any miner's cash and credit line: those who want a licence
+    cannot pay it, and none of them may end up with a loan (or a trader tie) for it.
+    """
+    calls = []
+    original = finance.pay_with_credit
+
+    def spy(model, rows, cost, purpose, **kwargs):
+        debt_before = model.miners.debt[rows].copy()
+        paid = original(model, rows, cost, purpose, **kwargs)
+        calls.append((model.miners.debt[rows] - debt_before, paid))
+        return paid
+
+    monkeypatch.setattr(finance, "pay_with_credit", spy)
+    for module in ("formalization", "technology"):
+        monkeypatch.setattr(f"asmsim.model.{module}.pay_with_credit", spy)
+    config = load_config(["miners=400", "months=36", "policy.legal.licence_fee_usd=4000",
+                          "context.initial_cash_usd=20"])
+    ASMModel(config, seed=2).run()
+    failed = sum(int((~paid).sum()) for _, paid in calls)
+    borrowed_and_failed = sum(int(((debt > 0) & ~paid).sum()) for debt, paid in calls)
+    assert failed > 0, "the test needs payments that fail"
+    assert borrowed_and_failed == 0, \
+        f"{borrowed_and_failed} of {failed} failed payments left the miner with a new loan"

@@ -227,23 +227,34 @@ def book_loans(model, rows: np.ndarray, amount: np.ndarray, kind: np.ndarray,
     now.stats["loans_usd"] += float(amount.sum())
 
 
-def pay_with_credit(model, rows: np.ndarray, cost, purpose: str) -> np.ndarray:
-    """Miners ``rows`` pay ``cost`` (USD) from cash, borrowing what they lack.
+def pay_with_credit(model, rows: np.ndarray, cost, purpose: str, *, travel: float = 0.0
+                    ) -> np.ndarray:
+    """Miners ``rows`` pay ``cost`` (USD; a fee to the state, or equipment) and ``travel``
+    (USD, a private cost) from cash, borrowing what they lack — but only if what they
+    can borrow covers it: affordability is checked before any loan is taken.
 
-    Returns a boolean mask over ``rows`` of those who paid. Fees go to the state.
+    Returns a boolean mask over ``rows`` of those who paid.
     """
     m = model.miners
     if len(rows) == 0:
         return np.zeros(0, dtype=bool)
     cost = np.full(len(rows), cost) if np.ndim(cost) == 0 else np.asarray(cost, dtype=float)
-    short = cost - m.cash[rows]
-    lacking = short > 0
-    if lacking.any():
-        borrow(model, rows[lacking], short[lacking], purpose)
+    total = cost + travel
+    short = total - m.cash[rows]
+    lacking = np.flatnonzero(short > 0)
+    if len(lacking):
+        amount, kind, rate = grant_loans(rows[lacking], short[lacking],
+                                         loan_offers(model, purpose), m, model.stream("finance"))
+        covered = amount >= short[lacking] - 1e-9
+        book_loans(model, rows[lacking[covered]], amount[covered], kind[covered],
+                   rate[covered])
     cash = m.cash[rows]
-    paid = cash >= cost - 1e-9
-    key = "fees" if purpose == "fee" else "equipment"
-    model.now.ledger.debit_rows(m.cash, key, rows[paid], np.minimum(cost[paid], cash[paid]))
+    paid = cash >= total - 1e-9
+    ledger = model.now.ledger
+    ledger.debit_rows(m.cash, "fees" if purpose == "fee" else "equipment", rows[paid],
+                      cost[paid])
+    if travel:
+        ledger.debit_rows(m.cash, "travel", rows[paid], travel)
     return paid
 
 

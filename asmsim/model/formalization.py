@@ -106,9 +106,10 @@ def apply_for_licences(model) -> None:
     value = sum(terms.values())
     wants = rows[choose(value, ctx.logit_scale_per_usd, model.stream("formalization"))]
     travel = 0.0 if legal_cfg.decentralised_offices else ctx.office_travel_cost_usd
-    cost = legal_cfg.licence_fee_usd + travel
-    paid = pay_with_credit(model, wants, cost, purpose="fee")
+    paid = pay_with_credit(model, wants, legal_cfg.licence_fee_usd, purpose="fee", travel=travel)
     applicants = wants[paid]
+    model.now.stats["applications"] += len(applicants)
+    model.now.stats["applications_unaffordable"] += len(wants) - len(applicants)
     m.legal[applicants] = Legal.APPLICANT
     m.applied_month[applicants] = model.month
     outside = applicants[model.sites.land_status[m.site[applicants]] != LandStatus.ASM_ZONE]
