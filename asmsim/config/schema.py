@@ -170,7 +170,12 @@ class ContextConfig:
                                            "licence", unit="USD/month")
     tenure_value_usd_month: float = usd(45.0, "value of security of tenure", unit="USD/month",
                                         source=SRC_CALIBRATED)
-    office_travel_cost_usd: float = usd(80.0, "cost to reach a central licensing office")
+    office_travel_cost_usd: float = usd(80.0, "cost to reach a central licensing office "
+                                        "(a private cost, not state revenue)")
+    licence_search_radius_cells: int = param(5, "cells", "how far a miner outside licensable "
+                                             "land looks for a licensable plot", lo=0, hi=50)
+    move_cost_usd_per_cell: float = usd(20.0, "one-off cost of moving a miner's work one cell "
+                                        "(tools, camp, lost days)", unit="USD/cell")
     coop_fee_share: float = share(0.2, "a member's share of a group licence fee")
     coop_benefit_usd_month: float = usd(6.0, "benefit of membership (shared costs, voice)",
                                         unit="USD/month")
@@ -247,6 +252,8 @@ class LegalPolicy:
                                            "process", lo=0)
     decentralised_offices: bool = flag(False, "offices near the mines (travel cost ≈ 0)")
     asm_zone_share: float = share(0.10, "share of sites where ASM licences can be granted")
+    open_land_licensable: bool = flag(False, "licences can also be granted on open land (not "
+                                      "only in ASM zones)")
     licence_duration_months: int = months(48, "licence term", source=SRC_TZ_TERM)
     renewal_fee_share: float = share(0.25, "renewal fee as a share of licence_fee_usd (the first "
                                      "licence also pays survey, permits and processing)")

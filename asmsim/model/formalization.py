@@ -7,6 +7,8 @@ one per mechanism, so every lever acts through a visible term::
     avoided_sanctions  expected fines, seizures and lost months avoided
     credit             cheaper formal credit open to a licensee
     tenure             security of tenure
+    site_change        moving to the licensed plot: gold gained or lost there, minus the move
+                       (0 for a miner already on licensable land; −∞ if no plot is in reach)
     fee                − (fee + office travel) spread over the licence term
     compliance         − reporting, safety and environmental duties
     waiting            − the share of the term lost in the queue × the gains above
@@ -21,15 +23,16 @@ import numpy as np
 
 from asmsim.model.channels import open_channels
 from asmsim.model.choice import choose, inclusive_value
-from asmsim.model.enums import Channel, LandStatus, Legal
+from asmsim.model.enums import Channel, Legal
 from asmsim.model.finance import pay_with_credit
 
 
-def licence_terms(model, rows: np.ndarray, fee_usd: float, *, renewal: bool = False
-                  ) -> dict[str, np.ndarray]:
+def licence_terms(model, rows: np.ndarray, fee_usd: float, *, renewal: bool = False,
+                  site_change: np.ndarray | float = 0.0) -> dict[str, np.ndarray]:
     """Named terms of the monthly value of a licence (USD/month) for miners ``rows``.
 
-    Each term is an array over ``rows``, or a float where it is the same for all of them.
+    Each term is an array over ``rows``, or a float where it is the same for all of them;
+    ``site_change`` is the value of moving to the licensed plot (see :func:`licence_sites`).
     """
     cfg, ctx, m = model.config, model.config.context, model.miners
     legal_cfg = cfg.policy.legal
@@ -65,7 +68,8 @@ def licence_terms(model, rows: np.ndarray, fee_usd: float, *, renewal: bool = Fa
     # Status-quo bias: changing one's status costs it, keeping a licence gains it.
     inertia = ctx.formalization_inertia_usd * (1.0 if renewal else -1.0)
     return {"market_access": market_access, "avoided_sanctions": avoided_sanctions,
-            "credit": credit, "tenure": tenure, "fee": fee, "compliance": compliance,
+            "credit": credit, "tenure": tenure, "site_change": site_change, "fee": fee,
+            "compliance": compliance,
             "waiting": waiting, "social": social, "trust": trust, "inertia": inertia}
 
 
@@ -86,25 +90,53 @@ def expected_wait_months(model) -> float:
     return max(legal.licence_processing_months, queue / legal.office_capacity_per_month)
 
 
-def licensable_cells(model) -> np.ndarray:
-    """Cells where a licence can be granted (ASM zones)."""
-    return model.sites.zone_cells
+def licence_sites(model, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The cell each miner of ``rows`` would hold a licence for, and the monthly value
+    (USD/month) of working there instead of where it works now.
+
+    A licence is granted for the ground the miner works where that ground is licensable
+    (no move, value 0). Elsewhere (concession, protected or open land) the miner looks for
+    the richest licensable plot within ``context.licence_search_radius_cells``: the value
+    is the gold gained or lost there at the licensee's net price, minus the move
+    (``move_cost_usd_per_cell`` × distance, spread over the licence term). Cell −1 and value
+    −∞ where no licensable plot is in reach.
+    """
+    m, ctx, sites, now = model.miners, model.config.context, model.sites, model.now
+    legal_cfg = model.config.policy.legal
+    licensable = sites.licensable(legal_cfg.open_land_licensable)
+    own = m.site[rows]
+    target, distance = own.copy(), np.zeros(len(rows), dtype=np.int64)
+    away = np.flatnonzero(~licensable[own])
+    grade = sites.grade()
+    if len(away):
+        score = np.where(licensable & ~sites.exhausted(), grade, -np.inf)
+        target[away], distance[away] = sites.best_within(own[away],
+                                                         ctx.licence_search_radius_cells, score)
+    reach = target >= 0
+    grams_gained = (grade[np.where(reach, target, own)] - grade[own]) * now.potential_t[rows] \
+        * now.recovery_by_tech[m.tech[rows]]
+    net_price = now.prices.licensed * (1 - now.prices.royalty_rate)
+    value = grams_gained * net_price - ctx.move_cost_usd_per_cell * distance \
+        / legal_cfg.licence_duration_months
+    return target, np.where(reach, value, -np.inf)
 
 
 def apply_for_licences(model) -> None:
-    """Informal miners reconsider; those who value a licence apply and pay the fee."""
+    """Informal miners reconsider; those who value a licence (on the plot they would hold)
+    apply and pay the fee, if they can; they keep mining where they are until the grant."""
     m, ctx, legal_cfg = model.miners, model.config.context, model.config.policy.legal
-    zones = licensable_cells(model)
-    if len(zones) == 0 or legal_cfg.office_capacity_per_month == 0:
+    if legal_cfg.office_capacity_per_month == 0:
         return
     draw = model.stream("formalization").random(m.n)
     reconsider = m.active & (m.legal == Legal.INFORMAL) & (draw < ctx.reconsider_prob)
     rows = np.flatnonzero(reconsider)
     if len(rows) == 0:
         return
-    terms = licence_terms(model, rows, legal_cfg.licence_fee_usd)
+    target, site_change = licence_sites(model, rows)
+    terms = licence_terms(model, rows, legal_cfg.licence_fee_usd, site_change=site_change)
     value = sum(terms.values())
-    wants = rows[choose(value, ctx.logit_scale_per_usd, model.stream("formalization"))]
+    chosen = choose(value, ctx.logit_scale_per_usd, model.stream("formalization"))
+    wants, target = rows[chosen], target[chosen]
     travel = 0.0 if legal_cfg.decentralised_offices else ctx.office_travel_cost_usd
     paid = pay_with_credit(model, wants, legal_cfg.licence_fee_usd, purpose="fee", travel=travel)
     applicants = wants[paid]
@@ -112,8 +144,7 @@ def apply_for_licences(model) -> None:
     model.now.stats["applications_unaffordable"] += len(wants) - len(applicants)
     m.legal[applicants] = Legal.APPLICANT
     m.applied_month[applicants] = model.month
-    outside = applicants[model.sites.land_status[m.site[applicants]] != LandStatus.ASM_ZONE]
-    m.site[outside] = model.stream("formalization").choice(zones, size=len(outside))
+    m.licence_cell[applicants] = target[paid]
 
 
 def process_queue(model) -> None:
@@ -127,6 +158,8 @@ def process_queue(model) -> None:
     ready = rows[waited >= legal_cfg.licence_processing_months]
     ready = ready[np.lexsort((ready, m.applied_month[ready]))]
     granted = ready[: legal_cfg.office_capacity_per_month]
+    m.site[granted] = m.licence_cell[granted]  # the licensed plot (its own ground if licensable)
+    m.licence_cell[granted] = -1
     m.legal[granted] = Legal.LICENSED
     m.licence_expiry[granted] = model.month + legal_cfg.licence_duration_months
     m.via_coop[granted] = False
@@ -137,6 +170,7 @@ def process_queue(model) -> None:
     still = rows[overdue]
     quits = still[model.stream("formalization").random(len(still)) < ctx.applicant_giveup_prob]
     m.legal[quits] = Legal.INFORMAL
+    m.licence_cell[quits] = -1
     m.trust[quits] = np.maximum(0.0, m.trust[quits] - 0.5 * ctx.trust_loss_sanction)
     model.now.stats["licences_granted"] += len(granted)
 
@@ -170,8 +204,9 @@ def coop_value(model, rows: np.ndarray) -> np.ndarray:
     value = np.full(len(rows), ctx.coop_benefit_usd_month - (0.0 if support else 10.0))
     value += ctx.trust_weight_usd * 2.0 * (m.trust[rows] - 0.5)
     if support and cfg.legal.group_licences:
+        _, site_change = licence_sites(model, rows)
         terms = licence_terms(model, rows, cfg.legal.licence_fee_usd * ctx.coop_fee_share,
-                              renewal=True)
+                              renewal=True, site_change=site_change)
         group_value = np.maximum(sum(terms.values()), 0.0)
         value += np.where((m.legal[rows] == Legal.LICENSED) & ~m.via_coop[rows], 0.0,
                           group_value)
@@ -205,13 +240,13 @@ def update_cooperatives(model) -> None:
         model.now.spend("coop_grants", len(joins) * ctx.coop_grant_usd)
     if support and cfg.legal.group_licences:
         newly = joins[m.legal[joins] != Legal.LICENSED]
+        target, _ = licence_sites(model, newly)
+        newly, target = newly[target >= 0], target[target >= 0]  # a licensable plot in reach
         fee = cfg.legal.licence_fee_usd * ctx.coop_fee_share
         paid = pay_with_credit(model, newly, fee, purpose="fee")
         members = newly[paid]
+        m.site[members] = target[paid]
         m.legal[members] = Legal.LICENSED
+        m.licence_cell[members] = -1
         m.via_coop[members] = True
         m.licence_expiry[members] = model.month + cfg.legal.licence_duration_months
-        zones = licensable_cells(model)
-        outside = members[model.sites.land_status[m.site[members]] != LandStatus.ASM_ZONE]
-        if len(zones):
-            m.site[outside] = model.stream("formalization").choice(zones, size=len(outside))

@@ -32,6 +32,7 @@ COLUMNS: dict[str, type] = {
     "legal": np.int8,           # Legal
     "applied_month": np.int32,  # month the pending application was filed
     "licence_expiry": np.int32,  # month the licence ends
+    "licence_cell": np.int32,   # cell the pending application is for (-1: none)
     "via_coop": bool,           # licensed through a cooperative's group licence
     "coop": bool,
     "tech": np.int8,            # Tech
@@ -79,6 +80,7 @@ class MinerTable:
         self.n = need
         self._data["tied_trader"][rows] = -1
         self._data["lender"][rows] = Lender.NONE
+        self._data["licence_cell"][rows] = -1
         self._refresh_views()
         return rows
 
@@ -91,6 +93,7 @@ class MinerTable:
             column[len(keep): self.n] = 0
         self._data["tied_trader"][len(keep): self.n] = -1
         self._data["lender"][len(keep): self.n] = Lender.NONE
+        self._data["licence_cell"][len(keep): self.n] = -1
         self.n = len(keep)
         self._refresh_views()
         return keep

@@ -177,9 +177,14 @@ def move_and_resort(model) -> None:
     m, ctx, sites = model.miners, model.config.context, model.sites
     stranded = np.flatnonzero(m.active & sites.exhausted()[m.site])
     licensed = stranded[m.legal[stranded] == Legal.LICENSED]
+    if len(licensed):  # a licence moves to the richest licensable plot nearby, or lapses
+        licensable = sites.licensable(model.config.policy.legal.open_land_licensable)
+        score = np.where(licensable & ~sites.exhausted(), sites.grade(), -np.inf)
+        plot, _ = sites.best_within(m.site[licensed], ctx.licence_search_radius_cells, score)
+        m.site[licensed[plot >= 0]] = plot[plot >= 0]
+        m.legal[licensed[plot < 0]] = Legal.INFORMAL
+        m.via_coop[licensed[plot < 0]] = False
     others = stranded[m.legal[stranded] != Legal.LICENSED]
-    if len(licensed) and len(sites.zone_cells):
-        m.site[licensed] = model.stream("moves").choice(sites.zone_cells, size=len(licensed))
     relocate(model, others)
     resort = np.flatnonzero(m.active & (model.stream("moves").random(m.n) < ctx.role_change_prob))
     m.role[resort] = draw_roles(ctx, m.woman[resort], model.config.policy.social.women_role_access,

@@ -65,6 +65,28 @@ class Sites:
         points = self._point_order[: max(count, 1)]
         _, self.dist_buying_point = self._nearest(points)
 
+    def licensable(self, open_land: bool) -> np.ndarray:
+        """Cells where an ASM licence can be granted: ASM zones, and open land if ``open_land``."""
+        ok = self.land_status == LandStatus.ASM_ZONE
+        return ok | (self.land_status == LandStatus.OPEN) if open_land else ok
+
+    def best_within(self, origins: np.ndarray, radius: int, score: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray]:
+        """For each origin cell, the cell within Chebyshev distance ``radius`` (cells) with the
+        highest ``score`` (−inf: not eligible), and its distance (cells); −1 where none is."""
+        offsets = np.arange(-radius, radius + 1)
+        dy, dx = (a.ravel() for a in np.meshgrid(offsets, offsets, indexing="ij"))
+        oy, ox = np.divmod(origins, self.width)
+        y, x = oy[:, None] + dy, ox[:, None] + dx
+        inside = (y >= 0) & (y < self.height) & (x >= 0) & (x < self.width)
+        cells = np.where(inside, y * self.width + x, 0)
+        scored = np.where(inside, score[cells], -np.inf)
+        pick = scored.argmax(axis=1)
+        rows = np.arange(len(origins))
+        best = np.where(np.isfinite(scored[rows, pick]), cells[rows, pick], -1)
+        distance = np.maximum(np.abs(dy[pick]), np.abs(dx[pick]))
+        return best, distance
+
     def grade(self) -> np.ndarray:
         """Current grade (g/t): falls with the square root of the ore left."""
         left = np.clip(self.ore_t / self.ore_initial, 0.0, 1.0)
