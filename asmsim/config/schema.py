@@ -135,7 +135,12 @@ class ContextConfig:
                                          "royalty gap to the neighbour", lo=0.0)
     prefinance_tie_discount: float = share(0.06, "extra price discount a tied miner accepts "
                                            "(pre-finance's implicit interest)")
-    prefinance_max_usd: float = usd(150.0, "largest pre-finance a trader advances")
+    prefinance_max_usd: float = usd(150.0, "most a miner can owe a trader (top-ups included)")
+    trader_credit_usd_per_1000_miners: float = usd(20000.0, "traders' credit budget: most they "
+                                                   "lend in all, per 1,000 initial miners",
+                                                   unit="USD per 1,000 miners")
+    trader_ban_months: int = months(12, "months a town's traders refuse a miner who defaulted "
+                                    "on one of them")
     prefinance_repay_share: float = share(0.3, "share of a tied miner's sales kept to repay")
     tie_switch_penalty: float = share(0.15, "loss, as share of world price per gram, for a tied "
                                       "miner selling elsewhere")
@@ -204,6 +209,8 @@ class ContextConfig:
     expectation_weight: float = share(0.2, "weight of this month in the income expectation (EMA)")
     exit_rate: float = share(0.08, "monthly exit rate of a miner whose expected income has been "
                              "below its reservation wage for 3 months", source=SRC_RUSH)
+    background_exit_monthly: float = share(0.004, "monthly chance any miner leaves (migration, "
+                                           "ageing, other jobs)")
     labour_pool_per_miner: float = param(3.0, "people/miner", "rural labour pool per initial "
                                          "miner", lo=0.0)
     entry_rate: float = share(0.01, "monthly entry rate of the pool when mining pays "

@@ -40,25 +40,30 @@ class LoanTerms:
     accepts_applicants: bool = False
     collateral_usd: float = 0.0    # cash a miner must show
     women_first: bool = False      # women served first from limited funds (credit quota)
+    town: int = -1                 # a trader lends to miners of its town only (-1: anywhere)
 
 
 class _Borrowers:
     """What lenders check about miners ``rows`` (read once per round of loans)."""
 
-    def __init__(self, rows: np.ndarray, miners):
+    def __init__(self, rows: np.ndarray, miners, town: np.ndarray):
         self.legal = miners.legal[rows]
         self.cash = miners.cash[rows]
         self.woman = miners.woman[rows]
+        self.town = town
         lender = miners.lender[rows]
         self.unattached = lender == Lender.NONE
         self.with_trader = lender == Lender.TRADER
+        self.trader_debt = np.where(self.with_trader, miners.debt[rows], 0.0)
         self.no_ban = miners.credit_ban[rows] == 0
+        self.no_trader_ban = miners.trader_ban[rows] == 0
         self.licensed_or_member = (self.legal == Legal.LICENSED) | miners.coop[rows]
 
     def eligible(self, terms: LoanTerms) -> np.ndarray:
         """Miners this lender would consider: status, no other lender, no ban, collateral."""
-        if terms.kind == Lender.TRADER:
-            ok = self.unattached | self.with_trader  # a trader tops up its own ties
+        if terms.kind == Lender.TRADER:  # its own town; it tops up its own ties
+            ok = (self.unattached | self.with_trader) & self.no_trader_ban \
+                & (self.town == terms.town)
         else:
             ok = self.unattached & self.no_ban
         if terms.needs_licence:
@@ -68,10 +73,18 @@ class _Borrowers:
             ok &= status_ok
         return ok & (self.cash >= terms.collateral_usd)
 
+    def headroom(self, terms: LoanTerms, approved: np.ndarray) -> np.ndarray:
+        """Largest new loan (USD) for miners ``approved``: the cap less what they owe it."""
+        if terms.kind == Lender.TRADER:
+            return np.maximum(terms.max_loan_usd - self.trader_debt[approved], 0.0)
+        return np.full(len(approved), terms.max_loan_usd)
+
 
 def grant_loans(rows: np.ndarray, need: np.ndarray, offers: list[LoanTerms], miners,
-                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Loans for miners ``rows`` needing ``need`` (USD), cheapest approved offer first.
+                town: np.ndarray, rng: np.random.Generator
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Loans for miners ``rows`` (in towns ``town``) needing ``need`` (USD), cheapest approved
+    offer first.
 
     Returns (amount USD, lender code, monthly rate) per entry of ``rows``; amount
     is 0 where nothing was granted. Limited funds go in random order (women
@@ -82,7 +95,7 @@ def grant_loans(rows: np.ndarray, need: np.ndarray, offers: list[LoanTerms], min
     kind = np.full(n, Lender.NONE, dtype=np.int8)
     rate = np.zeros(n)
     open_need = need > 0
-    borrowers = _Borrowers(rows, miners)
+    borrowers = _Borrowers(rows, miners, town)
     for terms in sorted(offers, key=lambda t: t.rate_monthly):
         if terms.funds_usd <= 0 or not open_need.any():
             continue
@@ -92,7 +105,7 @@ def grant_loans(rows: np.ndarray, need: np.ndarray, offers: list[LoanTerms], min
         approved = np.flatnonzero(open_need & borrowers.eligible(terms) & (draw < approval))
         if len(approved) == 0:
             continue
-        want = np.minimum(need[approved], terms.max_loan_usd)
+        want = np.minimum(need[approved], borrowers.headroom(terms, approved))
         if np.isfinite(terms.funds_usd):
             approved, want = _ration(approved, want, terms, borrowers.woman, rng)
         approved, want = approved[want > 0], want[want > 0]
@@ -165,11 +178,17 @@ class LenderAgent(mesa.Agent):
         return self.terms
 
 
-def trader_terms(model) -> LoanTerms:
-    """Pre-finance offered by traders: anyone, small, implicit interest via the discount."""
-    ctx = model.config.context
-    return LoanTerms(Lender.TRADER, TRADER_EQUIVALENT_RATE, ctx.prefinance_max_usd, np.inf, 0.9,
-                     needs_licence=False)
+def trader_offers(model) -> list[LoanTerms]:
+    """Pre-finance offered by each town's trader: anyone in its town, up to
+    ``prefinance_max_usd`` owed per miner (top-ups included), from what is left of the
+    trader's credit budget; its interest is the price discount a tied miner accepts."""
+    ctx, m = model.config.context, model.miners
+    owing = m.active & (m.lender == Lender.TRADER)
+    lent = np.bincount(m.tied_trader[owing], weights=m.debt[owing], minlength=len(model.traders))
+    return [LoanTerms(Lender.TRADER, TRADER_EQUIVALENT_RATE, ctx.prefinance_max_usd,
+                      max(0.0, trader.credit_budget_usd - float(lent[j])), 0.9,
+                      needs_licence=False, town=j)
+            for j, trader in enumerate(model.traders)]
 
 
 def licensed_credit_value(offers: list[LoanTerms]) -> float:
@@ -191,7 +210,7 @@ def post_terms(model) -> None:
     formal = [o for o in offers if o is not None]
     now.licensed_credit_value = licensed_credit_value(formal)
     # Traders pre-finance needs for cash (consumption, fees), not equipment.
-    now.loan_offers = {"equipment": formal, "cash": [*formal, trader_terms(model)]}
+    now.loan_offers = {"equipment": formal, "cash": [*formal, *trader_offers(model)]}
 
 
 def loan_offers(model, purpose: str) -> list[LoanTerms]:
@@ -203,7 +222,7 @@ def borrow(model, rows: np.ndarray, need: np.ndarray, purpose: str) -> np.ndarra
     """Miners ``rows`` borrow up to ``need`` (USD); returns the amounts received."""
     m = model.miners
     amount, kind, rate = grant_loans(rows, need, loan_offers(model, purpose), m,
-                                     model.stream("finance"))
+                                     model.sites.town_of[m.site[rows]], model.stream("finance"))
     granted = amount > 0
     if granted.any():
         book_loans(model, rows[granted], amount[granted], kind[granted], rate[granted])
@@ -222,9 +241,20 @@ def book_loans(model, rows: np.ndarray, amount: np.ndarray, kind: np.ndarray,
     formal = kind != Lender.TRADER  # formal borrowers hold no other loan: amount = principal
     m.instalment[rows[formal]] = annuity_payment(amount[formal], rate[formal],
                                                  model.config.context.loan_term_months)
-    to_trader = rows[kind == Lender.TRADER]
-    m.tied_trader[to_trader] = model.sites.town_of[m.site[to_trader]]
+    to_trader = kind == Lender.TRADER
+    m.tied_trader[rows[to_trader]] = model.sites.town_of[m.site[rows[to_trader]]]
     now.stats["loans_usd"] += float(amount.sum())
+    draw_down(now.loan_offers, kind, np.where(to_trader, m.tied_trader[rows], -1), amount)
+
+
+def draw_down(offers: dict, kind: np.ndarray, town: np.ndarray, amount: np.ndarray) -> None:
+    """Take loans just made (USD, by lender ``kind`` and trader ``town``) off the funds the
+    month's offers have left, so that later loans this month see what remains."""
+    posted = {id(t): t for group in offers.values() for t in group}.values()
+    for terms in posted:
+        if np.isfinite(terms.funds_usd):
+            mine = (kind == terms.kind) & (town == terms.town)
+            terms.funds_usd = max(0.0, terms.funds_usd - float(amount[mine].sum()))
 
 
 def pay_with_credit(model, rows: np.ndarray, cost, purpose: str, *, travel: float = 0.0
@@ -243,8 +273,10 @@ def pay_with_credit(model, rows: np.ndarray, cost, purpose: str, *, travel: floa
     short = total - m.cash[rows]
     lacking = np.flatnonzero(short > 0)
     if len(lacking):
-        amount, kind, rate = grant_loans(rows[lacking], short[lacking],
-                                         loan_offers(model, purpose), m, model.stream("finance"))
+        borrowers = rows[lacking]
+        amount, kind, rate = grant_loans(borrowers, short[lacking], loan_offers(model, purpose),
+                                         m, model.sites.town_of[m.site[borrowers]],
+                                         model.stream("finance"))
         covered = amount >= short[lacking] - 1e-9
         book_loans(model, rows[lacking[covered]], amount[covered], kind[covered],
                    rate[covered])
@@ -274,10 +306,17 @@ def pay_costs(model) -> None:
 
 
 def service_debt(model) -> None:
-    """Borrowers repay: traders out of sales to them, formal lenders by instalment."""
+    """Borrowers repay: traders out of sales to them, formal lenders by instalment.
+
+    A loan unpaid for ``default_after_months`` months defaults: the lender loses the
+    balance (:func:`write_off`), a formal borrower is barred from formal credit for
+    ``CREDIT_BAN_MONTHS`` and a trader's debtor from its town's traders for
+    ``context.trader_ban_months``.
+    """
     m, ctx, now = model.miners, model.config.context, model.now
     now.interest_paid = np.zeros(m.n)
     np.subtract(m.credit_ban, 1, out=m.credit_ban, where=m.credit_ban > 0)
+    np.subtract(m.trader_ban, 1, out=m.trader_ban, where=m.trader_ban > 0)
     rows = np.flatnonzero(m.lender != Lender.NONE)  # a miner without a lender owes nothing
     lender, debt, cash = m.lender[rows], m.debt[rows], m.cash[rows]
     # Traders keep a share of what a tied miner sells them.
@@ -291,23 +330,48 @@ def service_debt(model) -> None:
     now.ledger.debit_rows(m.cash, "debt_service", rows, repay + pay_formal)
     now.interest_paid[rows] = np.where(formal, np.minimum(interest, pay_formal), 0.0)
     debt = np.where(formal, debt + interest - pay_formal, debt - repay)
-    behind = formal & (pay_formal < due - 1e-9)
+    behind = np.where(formal, pay_formal < due - 1e-9, (repay <= 0) & (debt > 0.01))
     arrears = np.where(behind, m.arrears[rows] + 1, 0)
     defaulted = behind & (arrears >= ctx.default_after_months)
+    m.debt[rows], m.arrears[rows] = debt, arrears
+    write_off(model, rows[defaulted])
+    m.credit_ban[rows[defaulted & formal]] = CREDIT_BAN_MONTHS
+    m.trader_ban[rows[defaulted & tied]] = ctx.trader_ban_months
+    now.stats["defaults"] += int(np.count_nonzero(defaulted))
+    ended = rows[~defaulted & (debt <= 0.01)]
+    close_loans(m, ended)
+
+
+def close_loans(m, rows: np.ndarray) -> None:
+    """Loans of miners ``rows`` end (repaid or written off): no debt, no lender, no tie."""
+    m.debt[rows] = 0.0
+    m.lender[rows] = Lender.NONE
+    m.arrears[rows] = 0
+    m.instalment[rows] = 0.0
+    m.tied_trader[rows] = -1
+
+
+def write_off(model, rows: np.ndarray) -> None:
+    """The debts of miners ``rows`` (a default, or a borrower who left) are lost to their
+    lenders: a trader's capital, a formal lender's book. The state bears its own
+    programmes' losses (state fund, microfinance line) and its guarantee share of
+    banks' losses, as spending on credit losses (USD)."""
+    m, now = model.miners, model.now
+    if len(rows) == 0:
+        return
+    loss_by_kind = np.bincount(m.lender[rows], weights=m.debt[rows], minlength=len(Lender))
+    traders = rows[m.lender[rows] == Lender.TRADER]
+    trader_loss = np.bincount(m.tied_trader[traders], weights=m.debt[traders],
+                              minlength=len(model.traders))
+    for trader, loss in zip(model.traders, trader_loss, strict=True):
+        trader.defaults_usd += float(loss)
+    now.stats["trader_defaults_usd"] += float(loss_by_kind[Lender.TRADER])
+    guarantee = model.config.policy.finance.bank_guarantee_share
     for kind, lender_agent in model.lenders.items():
-        loss = float(debt[defaulted & (lender == kind)].sum())
-        lender_agent.defaults_usd += loss
-        if kind == Lender.BANK:
-            now.spend("guarantees", loss * model.config.policy.finance.bank_guarantee_share)
-    debt[defaulted] = 0.0
-    m.credit_ban[rows[defaulted]] = CREDIT_BAN_MONTHS
-    now.stats["defaults"] = int(np.count_nonzero(defaulted))
-    ended = (debt <= 0.01) | defaulted
-    debt[ended] = 0.0
-    lender[ended] = Lender.NONE
-    arrears[ended] = 0
-    m.debt[rows], m.lender[rows], m.arrears[rows] = debt, lender, arrears
-    m.tied_trader[rows[ended]] = -1
+        lender_agent.defaults_usd += float(loss_by_kind[kind])
+        state_share = guarantee if kind == Lender.BANK else 1.0
+        now.spend("credit_losses", state_share * float(loss_by_kind[kind]))
+    close_loans(m, rows)
 
 
 def earn_and_consume(model) -> None:

@@ -36,12 +36,20 @@ class LicensedBuyer(mesa.Agent):
 
 
 class InformalTrader(mesa.Agent):
-    """An informal trader: buys from anyone at the site, pre-finances, smuggles a share."""
+    """An informal trader: buys from anyone at the site, pre-finances, smuggles a share.
+
+    Its pre-finance comes from a credit budget (USD): the traders of the region together
+    lend at most ``context.trader_credit_usd_per_1000_miners`` per 1,000 initial miners.
+    """
 
     def __init__(self, model, town: int):
         super().__init__(model)
         self.town = town
         self.price_per_g = 0.0
+        ctx = model.config.context
+        self.credit_budget_usd = ctx.trader_credit_usd_per_1000_miners \
+            * model.config.miners / 1000.0 / ctx.towns
+        self.defaults_usd = 0.0  # pre-finance lost to defaults and leavers (USD, cumulative)
 
     def post_price(self, world: float, closure_factor: float) -> None:
         self.price_per_g = world * (1 - self.model.config.context.trader_margin) * closure_factor

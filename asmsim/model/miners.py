@@ -28,6 +28,7 @@ COLUMNS: dict[str, type] = {
     "instalment": np.float64,   # USD/month due on a formal loan (annuity on its principal)
     "arrears": np.int16,        # months behind on payments
     "credit_ban": np.int16,     # months left excluded from formal credit after a default
+    "trader_ban": np.int16,     # months left refused by traders after a default to one
     "tied_trader": np.int16,    # trader index (-1 = not tied)
     "legal": np.int8,           # Legal
     "applied_month": np.int32,  # month the pending application was filed

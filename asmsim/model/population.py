@@ -14,10 +14,10 @@ import numpy as np
 from scipy.special import ndtr, ndtri
 
 from asmsim.config.schema import ContextConfig
-from asmsim.model.enums import Channel, Legal, Role, Tech
+from asmsim.model import finance
+from asmsim.model.enums import Channel, Legal, Lender, Role, Tech
 
 LOW_INCOME_MONTHS = 3
-BACKGROUND_EXIT_MONTHLY = 0.004  # migration, ageing, other jobs (assumption)
 
 
 def draw_roles(context: ContextConfig, woman: np.ndarray, role_access: float,
@@ -37,7 +37,7 @@ def exits(context: ContextConfig, exp_income, reservation, low_months, active, r
     """Miners leaving this month (updates ``low_months`` in place)."""
     low = active & (exp_income < reservation)
     low_months[:] = (low_months + 1) * low
-    p = context.exit_rate * (low_months >= LOW_INCOME_MONTHS) + BACKGROUND_EXIT_MONTHLY
+    p = context.exit_rate * (low_months >= LOW_INCOME_MONTHS) + context.background_exit_monthly
     return active & (rng.random(len(active)) < p)
 
 
@@ -154,6 +154,7 @@ def leave(model) -> None:
     leaving = np.flatnonzero(exits(model.config.context, m.exp_income, m.reservation,
                                    m.low_months, m.active, model.stream("exit")))
     m.active[leaving] = False
+    finance.write_off(model, leaving[m.lender[leaving] != Lender.NONE])  # leavers' debts
     model.remove_handles(leaving)
     model.now.stats["exits"] = len(leaving)
     model.exited_total += len(leaving)
