@@ -5,8 +5,7 @@ batch; :func:`asmsim.analysis.compare.compare` makes the comparison table
 (paired differences from the baseline with 95 % intervals). Given a folder,
 the tables are written through :mod:`asmsim.results` with the figures of
 :mod:`asmsim.present.compare_plots` and the ``report.md`` of
-:mod:`asmsim.present.compare_report` (the files are listed in
-:mod:`asmsim.cli.compare` and docs/compare.md).
+:mod:`asmsim.present.compare_report` (the files are listed in docs/compare.md).
 """
 
 from __future__ import annotations
