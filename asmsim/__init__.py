@@ -1,10 +1,12 @@
 """asmsim: an agent-based simulator of artisanal and small-scale mining formalization policy.
 
-Python API (no files written)::
+Python API (no files written unless ``out`` is given)::
 
     import asmsim
     table = asmsim.simulate(["scenario=integrated", "miners=1000"], seed=1)
     scalars = asmsim.outcomes(["scenario=integrated"], seed=1)
+    result = asmsim.compare(["legal", "integrated"], replicates=10)  # .table, .timeseries
+    asmsim.compare(["legal"], replicates=10, out="results/brief")      # + the folder
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -29,4 +31,13 @@ def outcomes(overrides=(), seed=0):
     return _outcomes(overrides, seed)
 
 
-__all__ = ["__version__", "outcomes", "simulate"]
+def __getattr__(name: str):
+    """``asmsim.compare``: :func:`asmsim.workflows.compare.compare`, imported on first use."""
+    if name == "compare":
+        from asmsim.workflows.compare import compare
+
+        return compare
+    raise AttributeError(f"module 'asmsim' has no attribute {name!r}")
+
+
+__all__ = ["__version__", "compare", "outcomes", "simulate"]

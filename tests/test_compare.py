@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 
@@ -145,3 +146,49 @@ def test_bad_override_and_unknown_baseline(tmp_path):
     assert "licence_fee_usd" in _refused(tmp_path, "policy.legal.licence_fee_usd=cheap")
     assert "available" in _refused(tmp_path, "baseline=nowhere")
     assert "scenarios=" in _refused(tmp_path, "scenario=legal")
+
+
+def test_python_api_returns_the_cli_tables_and_writes_nothing(comparison, tmp_path, monkeypatch):
+    """``asmsim.compare`` with the CLI's settings gives the CLI's tables; out=None writes nothing."""
+    import asmsim
+
+    monkeypatch.chdir(tmp_path)
+    notes = []
+    result = asmsim.compare(["legal", "market"], miners=200, months=24, replicates=4, seed=7,
+                            jobs=2, progress=False, notify=notes.append)
+    assert not any(tmp_path.iterdir()) and result.folder is None
+    assert notes == ["baseline 'baseline' added to the compared scenarios"]
+    assert result.scenarios == ["baseline", "legal", "market"] and result.added_baseline
+    assert set(result.table["scenario"]) == set(result.scenarios)
+    assert set(result.table["output"]) == set(OUTCOME_COLUMNS)
+    out, _ = comparison
+    as_written = pd.read_csv(io.StringIO(result.table.to_csv(index=False)))
+    pd.testing.assert_frame_equal(as_written, pd.read_csv(out / "comparison.csv"))
+    pd.testing.assert_frame_equal(result.timeseries, pd.read_parquet(out / "timeseries.parquet"))
+    assert result.manifest["overrides"] == ["replicates=4", "seed=7", "months=24", "miners=200",
+                                            "jobs=2"]
+    assert len(result.findings()) == len(KEY_OUTPUTS)
+
+
+def test_python_api_writes_the_cli_files(comparison, tmp_path):
+    import asmsim
+
+    result = asmsim.compare(["legal"], ["context.price.initial_usd_per_g=80"], replicates=2,
+                            miners=100, months=12, jobs=1, out=tmp_path / "api", progress=False)
+    assert result.folder == tmp_path / "api"
+    cli_out, _ = comparison
+    assert sorted(p.name for p in result.folder.iterdir()) == \
+        sorted(p.name for p in cli_out.iterdir())
+    pd.testing.assert_frame_equal(pd.read_parquet(result.folder / "timeseries.parquet"),
+                                  result.timeseries)
+    configs = yaml.safe_load((result.folder / "config.yaml").read_text())
+    assert configs["legal"]["context"]["price"]["initial_usd_per_g"] == 80
+
+
+def test_python_api_refuses_before_running(tmp_path):
+    import asmsim
+    from asmsim.config import ConfigError
+
+    with pytest.raises(ConfigError, match="at least 2 replicates"):
+        asmsim.compare(["legal"], replicates=1, out=tmp_path / "x")
+    assert not (tmp_path / "x").exists()

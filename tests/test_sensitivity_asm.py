@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from asmsim.analysis.sensitivity import load_study, parse_study, run_study
+from asmsim.analysis.sensitivity import load_study, parse_study
 from asmsim.config import ConfigError
+from asmsim.workflows.sensitivity import run_study
 
 
 def test_tiny_morris_study_of_the_asm_model(tmp_path):

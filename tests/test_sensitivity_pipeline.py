@@ -18,8 +18,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from asmsim.analysis.sensitivity import load_study, parse_study, run_study
+from asmsim.analysis.sensitivity import load_study, parse_study
 from asmsim.config import ConfigError
+from asmsim.workflows.sensitivity import run_study
 
 PI = math.pi
 EXACT = {"S1": [0.3139, 0.4424, 0.0], "ST": [0.5576, 0.4424, 0.2437]}

@@ -4,16 +4,10 @@
 from __future__ import annotations
 
 import sys
-import time
-from pathlib import Path
 
 from asmsim.cli.args import expand_sweeps, split_flags
 from asmsim.config import load_config
-from asmsim.results.manifest import build_manifest
-from asmsim.results.run_folder import default_folder, write_run
-from asmsim.results.summary import summarise
-from asmsim.run.api import replicate_seeds
-from asmsim.run.replicates import run_replicates
+from asmsim.workflows.run import RunResult, run_config
 
 HEADLINE = ("licensed_share", "official_sales_share", "coop_share", "income_mean_usd",
             "women_men_income_ratio", "mercury_kg", "state_net_revenue_usd", "illicit_flow_usd",
@@ -31,7 +25,7 @@ def main(args: list[str]) -> int:
         if any(outs) and len(set(outs)) < len(outs):
             raise_same_out()
     for config in configs:
-        run_one(config)
+        print_summary(run_config(config))
     return 0
 
 
@@ -42,24 +36,10 @@ def raise_same_out() -> None:
                       "its own folder) or sweep it too")
 
 
-def run_one(config) -> Path:
-    """Run the replicates of one config, write its folder, print the summary."""
-    started = time.perf_counter()
-    timeseries = run_replicates(config, progress=config.replicates > 1)
-    wall = time.perf_counter() - started
-    summary = summarise(timeseries)
-    folder = Path(config.out) if config.out else default_folder("runs", config.scenario_name)
-    manifest = build_manifest(scenario=config.scenario_name, seed=config.seed,
-                              replicate_seeds=replicate_seeds(config.seed, config.replicates),
-                              replicates=config.replicates, months=config.months,
-                              miners=config.miners, wall_time_s=round(wall, 3))
-    write_run(folder, config, timeseries, summary, manifest)
-    print_summary(config, summary, folder, wall)
-    return folder
-
-
-def print_summary(config, summary, folder: Path, wall: float) -> None:
-    rows = summary.set_index("output").loc[list(HEADLINE)]
+def print_summary(result: RunResult) -> None:
+    """The headline outputs of a finished run (mean and 95 % interval) and its folder."""
+    config, folder, wall = result.config, result.folder, result.wall_time_s
+    rows = result.summary.set_index("output").loc[list(HEADLINE)]
     print(f"\nscenario '{config.scenario_name}': {config.miners} miners, {config.months} months, "
           f"{config.replicates} replicate(s), {wall:.1f} s")
     print("last-12-month means" + (" with 95 % interval" if config.replicates > 1 else ""))

@@ -54,7 +54,8 @@ def _whole(opts: dict[str, str], key: str, lo: int) -> int | None:
 
 def main(args: list[str]) -> int:
     """Run the study; print a short summary and the output folder."""
-    from asmsim.analysis.sensitivity import load_study, run_study
+    from asmsim.analysis.sensitivity import load_study
+    from asmsim.workflows.sensitivity import run_study
 
     opts = _parse(args)
     study = load_study(opts["experiment"], n=_whole(opts, "n", 1))

@@ -51,3 +51,9 @@ def overview_figure(timeseries: pd.DataFrame, title: str):
     note = f"median of {n_rep} replicates, band: 5–95 %" if n_rep > 1 else "one replicate"
     fig.suptitle(f"{title} ({note})")
     return fig
+
+
+def close(figures) -> None:
+    """Free saved figures (pyplot keeps every figure open until closed)."""
+    for figure in figures:
+        plt.close(figure)

@@ -2,7 +2,8 @@
 
 - :func:`sobol_bars`: S1 and ST per parameter with their confidence intervals;
 - :func:`morris_scatter`: Morris mu* against sigma (unit of the output);
-- :func:`convergence_lines`: S1/ST (or mu*) against the sample size.
+- :func:`convergence_lines`: S1/ST (or mu*) against the sample size;
+- :func:`study_figures`: the figures of a study's method, by file name.
 
 Each takes the tidy index table of :mod:`asmsim.analysis.sensitivity.indices`
 and returns a Figure; the caller saves it (atomically).
@@ -94,3 +95,13 @@ def convergence_lines(conv: pd.DataFrame, units: dict[str, str], index: str) -> 
     axes[0].legend(fontsize=7)
     fig.tight_layout()
     return fig
+
+
+def study_figures(method: str, indices: pd.DataFrame, conv: pd.DataFrame,
+                  units: dict[str, str]) -> dict[str, plt.Figure]:
+    """File name → figure for a finished ``sobol`` or ``morris`` study."""
+    if method == "sobol":
+        return {"sobol_indices.png": sobol_bars(indices, units),
+                "convergence.png": convergence_lines(conv, units, "ST")}
+    return {"morris_mu_star_sigma.png": morris_scatter(indices, units),
+            "convergence.png": convergence_lines(conv, units, "mu_star")}

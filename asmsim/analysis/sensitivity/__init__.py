@@ -2,11 +2,11 @@
 
 ``study`` (the YAML schema) -> ``sampling`` (SALib designs, per-run seeds) ->
 ``evaluate`` (the executor, chunk files, resume) -> ``indices`` (SALib analysis,
-convergence) -> ``report`` (indices.csv, plots, report.md). ``pipeline.run_study``
-chains them.
+convergence; indices.csv, convergence.csv). ``pipeline.run_and_analyse`` chains
+them; :func:`asmsim.workflows.sensitivity.run_study` adds the plots and report.md.
 """
 
-from .pipeline import StudyResult, run_study
+from .pipeline import StudyResult, run_and_analyse
 from .study import Parameter, Study, load_study, parse_study
 
-__all__ = ["Parameter", "Study", "StudyResult", "load_study", "parse_study", "run_study"]
+__all__ = ["Parameter", "Study", "StudyResult", "load_study", "parse_study", "run_and_analyse"]

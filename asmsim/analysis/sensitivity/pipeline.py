@@ -1,34 +1,48 @@
-"""One call for a whole study: sample -> executor -> chunk files -> indices -> report."""
+"""One call for a study's numbers: sample -> executor -> chunk files -> indices.
+
+Figures and ``report.md`` are drawn from the result by
+:mod:`asmsim.workflows.sensitivity`.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from asmsim.results.run_folder import write_folder
 from asmsim.run.executor import default_jobs, make_executor
 
 from .evaluate import evaluate, load_runs, prepare_folder
 from .indices import analyse, convergence, point_means
 from .models import model_for
-from .report import write_results
 from .study import Study
 
 
 @dataclasses.dataclass
 class StudyResult:
-    """What a finished study produced."""
+    """What a finished study produced.
+
+    ``indices`` and ``convergence`` are the tables of ``indices.csv`` and
+    ``convergence.csv``; ``outputs`` holds one row per sample point and one
+    column per study output (replicate means, in the output's unit);
+    ``units`` maps each output to its unit.
+    """
 
     out: Path
     indices: pd.DataFrame
     runs_now: int
     runs_total: int
+    convergence: pd.DataFrame
+    outputs: np.ndarray
+    units: dict[str, str]
 
 
-def run_study(study: Study, out: str | Path, *, jobs: int = 0, cluster: str | None = None,
-              chunk: int = 0, model=None, progress: bool = True) -> StudyResult:
-    """Run (or resume) ``study`` into folder ``out`` and write every result file.
+def run_and_analyse(study: Study, out: str | Path, *, jobs: int = 0, cluster: str | None = None,
+                    chunk: int = 0, model=None, progress: bool = True) -> StudyResult:
+    """Run (or resume) ``study`` into folder ``out``; write ``indices.csv`` and ``convergence.csv``.
 
     ``jobs``: local processes (0 = all cores); ``cluster``: a Dask scheduler
     address instead. ``model`` replaces the study's model (any object with the
@@ -43,5 +57,6 @@ def run_study(study: Study, out: str | Path, *, jobs: int = 0, cluster: str | No
     x = prepare_folder(study, out)
     y = point_means(study, load_runs(out))
     indices = analyse(study, x, y)
-    write_results(study, out, indices, convergence(study, x, y), y, model.units())
-    return StudyResult(out, indices, runs_now, study.n_runs)
+    conv = convergence(study, x, y)
+    write_folder(out, {"indices.csv": indices, "convergence.csv": conv})
+    return StudyResult(out, indices, runs_now, study.n_runs, conv, y, model.units())

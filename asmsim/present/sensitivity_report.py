@@ -1,15 +1,14 @@
-"""Writing a study's results: ``indices.csv``, ``convergence.csv``, plots and ``report.md``."""
+"""The ``report.md`` of a sensitivity study: design, parameters, outputs, ranked indices, figures.
+
+Reads the tidy index table of :mod:`asmsim.analysis.sensitivity.indices`.
+"""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from asmsim.results.atomic import save_figure, write_csv, write_text
-
-from .study import Study
+from asmsim.analysis.sensitivity.study import Study
 
 PAIRS_SHOWN = 5  # second-order indices listed per output in report.md (all are in indices.csv)
 REDUCER_TEXT = {"final": "value in the last month", "last12": "mean of the last 12 months",
@@ -65,30 +64,6 @@ def parameter_docs(study: Study) -> dict[str, tuple[str, str]]:
     fields = leaf_fields()
     return {p.key: (fields[p.key].metadata.get("unit") or "",
                     fields[p.key].metadata.get("doc") or "") for p in study.parameters}
-
-
-def write_results(study: Study, out: Path, indices: pd.DataFrame, conv: pd.DataFrame,
-                  y: np.ndarray, units: dict[str, str]) -> list[Path]:
-    """Write every result file of a finished study; return their paths."""
-    from asmsim.present import sensitivity_plots as plots
-
-    out = Path(out)
-    written = [write_csv(out / "indices.csv", indices),
-               write_csv(out / "convergence.csv", conv)]
-    if study.method == "sobol":
-        figures = {"sobol_indices.png": plots.sobol_bars(indices, units),
-                   "convergence.png": plots.convergence_lines(conv, units, "ST")}
-    else:
-        figures = {"morris_mu_star_sigma.png": plots.morris_scatter(indices, units),
-                   "convergence.png": plots.convergence_lines(conv, units, "mu_star")}
-    import matplotlib.pyplot as plt
-
-    for name, fig in figures.items():
-        written.append(save_figure(out / name, fig))
-        plt.close(fig)
-    written.append(write_text(out / "report.md", report_text(study, indices, y, units,
-                                                             list(figures))))
-    return written
 
 
 def report_text(study: Study, indices: pd.DataFrame, y: np.ndarray, units: dict[str, str],

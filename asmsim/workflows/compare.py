@@ -1,0 +1,216 @@
+"""Comparing scenarios under common random numbers: ``asmsim compare`` and :func:`asmsim.compare`.
+
+Every scenario runs with the same replicate seeds, all runs in one parallel
+batch; :func:`asmsim.analysis.compare.compare` makes the comparison table
+(paired differences from the baseline with 95 % intervals). Given a folder,
+the tables are written through :mod:`asmsim.results` with the figures of
+:mod:`asmsim.present.compare_plots` and the ``report.md`` of
+:mod:`asmsim.present.compare_report` (the files are listed in docs/compare.md).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from asmsim.analysis.compare import compare as compare_table
+from asmsim.config import Config, ConfigError, group_options, load_config
+from asmsim.present.compare_report import findings, report_markdown
+from asmsim.results.manifest import build_manifest
+from asmsim.results.run_folder import configs_yaml, default_folder, write_folder
+from asmsim.run.api import replicate_seeds
+from asmsim.run.replicates import run_tasks
+
+DEFAULT_SCENARIOS = ["baseline", "legal", "market", "social", "finance", "integrated"]
+DEFAULT_BASELINE = "baseline"
+DEFAULT_REPLICATES = 20
+#: Keys that describe a scenario, not its model: ignored when spotting identical scenarios.
+NAME_KEYS = ("scenario_name", "description")
+
+
+@dataclasses.dataclass
+class Plan:
+    """A validated comparison: scenario name → Config, the baseline and shared overrides."""
+
+    configs: dict[str, Config]
+    baseline: str
+    overrides: list[str]
+    added_baseline: bool
+
+    @property
+    def first(self) -> Config:
+        return self.configs[self.baseline]
+
+    @property
+    def seeds(self) -> list[int]:
+        """The replicate seeds every scenario runs with (common random numbers)."""
+        return replicate_seeds(self.first.seed, self.first.replicates)
+
+
+@dataclasses.dataclass
+class Comparison:
+    """A finished comparison: the tables a comparison folder holds, and that folder.
+
+    ``table`` is ``comparison.csv`` (one row per scenario × output, see
+    :func:`asmsim.analysis.compare.compare`); ``timeseries`` is
+    ``timeseries.parquet`` (every month of every scenario and replicate, with
+    ``scenario``, ``replicate`` and ``seed`` columns); ``configs`` the resolved
+    configuration of each scenario; ``folder`` is None when nothing was written.
+    """
+
+    table: pd.DataFrame
+    timeseries: pd.DataFrame
+    baseline: str
+    configs: dict[str, Config]
+    manifest: dict
+    folder: Path | None
+    wall_time_s: float
+    added_baseline: bool
+
+    @property
+    def scenarios(self) -> list[str]:
+        return list(self.configs)
+
+    def findings(self) -> list[str]:
+        """One plain sentence per key output (as in ``report.md``)."""
+        return findings(self.table, self.baseline)
+
+
+def plan(scenarios: Sequence[str], baseline: str, overrides: Sequence[str]) -> Plan:
+    """Validate a comparison completely (no run, no file); raise ConfigError."""
+    if any(o.partition("=")[0] == "scenario" for o in overrides):
+        raise ConfigError("compare takes scenarios=[a,b,...] (and baseline=NAME), not scenario=")
+    overrides = list(overrides)
+    available = group_options("scenario")
+    for name in [*scenarios, baseline]:
+        if name not in available:
+            raise ConfigError(f"unknown scenario '{name}'; available: {', '.join(available)}")
+    duplicated = sorted({n for n in scenarios if scenarios.count(n) > 1})
+    if duplicated:
+        raise ConfigError(f"scenario '{duplicated[0]}' is listed twice; a scenario compared "
+                          "with itself shows only noise")
+    added = baseline not in scenarios
+    scenarios = [baseline, *scenarios] if added else list(scenarios)
+    if len(scenarios) < 2:
+        raise ConfigError(f"compare needs at least one scenario besides the baseline "
+                          f"'{baseline}'; list it in scenarios=[...]")
+    if not any(o.startswith("replicates=") for o in overrides):
+        overrides = [f"replicates={DEFAULT_REPLICATES}", *overrides]
+    configs = {name: load_config([f"scenario={name}", *overrides]) for name in scenarios}
+    replicates = configs[baseline].replicates
+    if replicates < 2:
+        raise ConfigError(f"replicates={replicates}: a comparison needs at least 2 replicates "
+                          "to tell a policy effect from noise (20 recommended)")
+    _refuse_identical(configs)
+    return Plan(configs, baseline, overrides, added)
+
+
+def _refuse_identical(configs: dict[str, Config]) -> None:
+    """Two scenarios with the same model configuration would be compared with themselves."""
+    seen: dict[str, str] = {}
+    for name, config in configs.items():
+        body = {k: v for k, v in dataclasses.asdict(config).items() if k not in NAME_KEYS}
+        key = json.dumps(body, sort_keys=True, default=str)
+        if key in seen:
+            raise ConfigError(f"scenarios '{seen[key]}' and '{name}' have the same configuration;"
+                              " a scenario compared with itself shows only noise")
+        seen[key] = name
+
+
+def run_all(p: Plan, progress: bool = True) -> pd.DataFrame:
+    """Every scenario × replicate in one parallel batch; one long table."""
+    seeds = p.seeds
+    names = list(p.configs)
+    tasks = [(p.configs[name], seed) for name in names for seed in seeds]
+    tables = run_tasks(tasks, jobs=p.first.jobs, desc=f"compare {len(names)} scenarios",
+                       progress=progress)
+    for i, table in enumerate(tables):
+        table.insert(0, "seed", seeds[i % len(seeds)])
+        table.insert(0, "replicate", i % len(seeds))
+        table.insert(0, "scenario", names[i // len(seeds)])
+    return pd.concat(tables, ignore_index=True)
+
+
+def output_folder(out: str | Path | bool | None, config: Config) -> Path | None:
+    """Where to write: ``out`` itself; with ``out=True`` the ``out=`` key or
+    ``results/comparisons/<timestamp>``; None (nothing written) when ``out`` is None or False.
+    """
+    if out is None or out is False:
+        return None
+    if out is True:
+        return Path(config.out) if config.out else default_folder("comparisons", "")
+    return Path(out)
+
+
+def manifest_of(p: Plan, wall_time_s: float) -> dict:
+    """The comparison's ``manifest.json``: provenance, scenarios, seeds, wall time (s)."""
+    cfg = p.first
+    return build_manifest(kind="comparison", scenarios=list(p.configs), baseline=p.baseline,
+                          seed=cfg.seed, replicate_seeds=p.seeds, replicates=cfg.replicates,
+                          months=cfg.months, miners=cfg.miners, overrides=p.overrides,
+                          common_random_numbers=True, wall_time_s=round(wall_time_s, 3))
+
+
+def write_comparison(folder: Path, result: Comparison) -> Path:
+    """Write the comparison folder: tables, figures, configurations, manifest, report.md."""
+    # matplotlib (Agg backend) is imported only when figures are drawn.
+    from asmsim.present import plots
+    from asmsim.present.compare_plots import outcomes_figure, trajectories_figure
+
+    figures = {"outcomes.png": outcomes_figure(result.table, result.baseline),
+               "trajectories.png": trajectories_figure(result.timeseries, result.baseline)}
+    write_folder(folder, {"comparison.csv": result.table,
+                          "timeseries.parquet": result.timeseries, **figures,
+                          "config.yaml": configs_yaml(result.configs),
+                          "manifest.json": result.manifest,
+                          "report.md": report_markdown(result.table, result.manifest)})
+    plots.close(figures.values())
+    return folder
+
+
+def compare(scenarios: Sequence[str] | str | None = None, overrides: Sequence[str] = (), *,
+            baseline: str = DEFAULT_BASELINE, replicates: int | None = None,
+            seed: int | None = None, months: int | None = None, miners: int | None = None,
+            jobs: int | None = None, out: str | Path | bool | None = None,
+            progress: bool = True, notify: Callable[[str], None] | None = None) -> Comparison:
+    """Compare scenario presets with common random numbers; write a folder if ``out`` is given.
+
+    ``scenarios``: preset names (default: the six main presets); ``baseline``
+    is added to them when missing. ``overrides``: ``key=value`` config
+    overrides applied to every scenario. ``replicates`` (default 20, at least
+    2), ``seed`` (master seed), ``months``, ``miners`` (at month 0) and
+    ``jobs`` (worker processes, 0 = all cores) are shorthands for the
+    overrides of the same name; None keeps the config default.
+
+    ``out``: None writes nothing; a path writes the comparison folder there
+    (the files of ``asmsim compare``); True writes it to the ``out=`` override
+    or ``results/comparisons/<timestamp>/``. ``progress`` shows a progress
+    bar; ``notify`` is called with a one-line note before the runs start
+    (the baseline was added). Everything is validated before any run: a
+    problem raises :class:`asmsim.config.ConfigError` and writes nothing.
+
+    >>> result = compare(["legal"], miners=300, months=24, replicates=2)
+    >>> result.table.query("output == 'licensed_share'")[["scenario", "diff"]]
+    """
+    names = (DEFAULT_SCENARIOS if scenarios is None else
+             [scenarios] if isinstance(scenarios, str) else list(scenarios))
+    shorthands = {"replicates": replicates, "seed": seed, "months": months, "miners": miners,
+                  "jobs": jobs}
+    p = plan(names, baseline, [*overrides, *(f"{key}={value}" for key, value in
+                                             shorthands.items() if value is not None)])
+    if p.added_baseline and notify is not None:
+        notify(f"baseline '{p.baseline}' added to the compared scenarios")
+    started = time.perf_counter()
+    timeseries = run_all(p, progress)
+    wall = time.perf_counter() - started
+    table = compare_table(timeseries, p.baseline)
+    result = Comparison(table, timeseries, p.baseline, p.configs, manifest_of(p, wall),
+                        output_folder(out, p.first), wall, p.added_baseline)
+    if result.folder is not None:
+        write_comparison(result.folder, result)
+    return result
