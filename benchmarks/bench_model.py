@@ -37,12 +37,10 @@ def time_asmsim(miners: int, months: int, seed: int = 0) -> dict[str, float]:
     from asmsim.config import load_config
     from asmsim.model import ASMModel
 
-    # Keep the default density (2,000 miners on 30 × 30 sites): a bigger population on
-    # the same sites would work the ore out and leave, and the benchmark would time
+    # The site grid scales with the miners (context.miners_per_cell): a bigger population
+    # on the same sites would work the ore out and leave, and the benchmark would time
     # a collapse rather than a region of that size.
-    side = min(300, max(5, round(30 * (miners / 2000) ** 0.5)))
-    config = load_config([f"miners={miners}", f"months={months}",
-                          f"context.grid_width={side}", f"context.grid_height={side}"])
+    config = load_config([f"miners={miners}", f"months={months}"])
     start = time.perf_counter()
     model = ASMModel(config, seed=seed)
     built = time.perf_counter()

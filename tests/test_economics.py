@@ -192,13 +192,13 @@ PROPERTIES = [
     # 5. Training slots 0 -> 40 -> 80 a month (0 is the baseline default).
     Property("training_slots_0_40", "training slots train miners who stay trained, so more "
              "slots cannot lower the trained share", BASELINE,
-             ("policy.social.training_slots_per_month=40",), "trained_share", "up", seeds=4),
+             ("policy.social.training_slots_per_1000_miners=27",), "trained_share", "up", seeds=4),
     # By month 48 both 40 and 80 slots have trained nearly every miner (trained share
     # ≈ 0.98), so the comparison is made while the slots still bind: months 1-24.
     Property("training_slots_40_80", "training slots train miners who stay trained, so more "
              "slots cannot lower the trained share",
-             (*BASELINE, "policy.social.training_slots_per_month=40"),
-             ("policy.social.training_slots_per_month=80",), "trained_share", "up", seeds=4,
+             (*BASELINE, "policy.social.training_slots_per_1000_miners=27"),
+             ("policy.social.training_slots_per_1000_miners=53",), "trained_share", "up", seeds=4,
              window=(1, 24)),
     # 6. An official buyer paying more than traders (99 % of the world price, no royalty).
     Property("official_buyer_share", "an official buyer paying more than traders draws the "

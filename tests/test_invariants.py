@@ -127,7 +127,7 @@ config_strategy = st.fixed_dictionaries({
     "policy.legal.corruption": st.floats(0, 1),
     "policy.legal.asm_zone_share": st.floats(0, 0.6),
     "policy.market.official_buyer.enabled": st.booleans(),
-    "policy.social.training_slots_per_month": st.integers(0, 500),
+    "policy.social.training_slots_per_1000_miners": st.floats(0, 250),
     "policy.social.coop_support": st.booleans(),
     "policy.legal.group_licences": st.booleans(),
     "policy.finance.microfinance.enabled": st.booleans(),

@@ -31,7 +31,9 @@ SRC_SILICOSIS = "Moyo et al. 2022 (domain-facts §2j): silicosis 19 % of 3,821 m
 SRC_HG_FREE = "Busitema trial, Uganda (domain-facts §2i): mercury-free recovery equal or up to 40 % higher"
 SRC_KAMITUGA = "Kamituga, DRC (domain-facts §2m): US$25–200 per week by role"
 SRC_FARM = "artisanalgold.org (domain-facts §2m): ASM earnings often ≈ 5× farming; Bombana ≈ 2×"
-SRC_POVERTY = "World Bank international poverty line, US$2.15 per person per day (2017 PPP)"
+SRC_POVERTY = ("World Bank line US$2.15/person/day (2017 PPP) in 2024 market US$: × 0.402 "
+               "(Ghana: 1.75 GH¢ per int$ private consumption ÷ 4.35 GH¢ per US$, 2017; "
+               "domain-facts-2 §G2) × 1.280 (US CPI-U 2017→2024, §G1) × 30.4 days")
 SRC_COVID = "Burkina Faso 2020 panel (domain-facts §2c): local prices −20–30 % in the lockdown"
 SRC_PERU_BANK = "planetGOLD/UNDP Peru 2021 (domain-facts §2h): 1 % of small mining firms served by banks"
 SRC_RUSH = "Swenson et al. 2011; artisanalgold.org (domain-facts §2g): entry on price rises, exit rarely"
@@ -81,10 +83,17 @@ class ContextConfig:
 
     commodity: str = param("gold", "-", "commodity mined", choices=("gold",))
     price: PriceConfig = field(default_factory=PriceConfig)
-    grid_width: int = param(30, "cells", "sites across", lo=5, hi=300)
-    grid_height: int = param(30, "cells", "sites down", lo=5, hi=300)
-    towns: int = param(4, "count", "towns holding buyers, lenders and the licensing office",
-                       lo=1, hi=50)
+    grid_width: int = param(0, "cells", "sites across (0: a square grid sized by "
+                            "miners_per_cell)", lo=0, hi=1000)
+    grid_height: int = param(0, "cells", "sites down (0: as grid_width)", lo=0, hi=1000)
+    miners_per_cell: float = param(2.22, "miners/cell", "initial miners per site when the grid "
+                                   "is sized from the population (2,000 miners on 30 × 30)",
+                                   lo=0.01, hi=1000.0)
+    cells_per_town: float = param(225.0, "cells/town", "sites per town when towns = 0 (4 towns on "
+                                  "30 × 30)", lo=1.0, hi=1e6)
+    towns: int = param(0, "count", "towns holding buyers, lenders and the licensing office "
+                       "(0: one per cells_per_town sites)",
+                       lo=0, hi=5000)
     lsm_concession_share: float = share(0.25, "share of sites under large-scale concessions",
                                         source="REINFO (domain-facts §2d): 93 % mine on others' "
                                         "concessions")
@@ -114,12 +123,12 @@ class ContextConfig:
     concentrate_share_initial: float = share(0.3, "miners amalgamating concentrates at start")
     operating_cost_usd_per_t: float = usd(10.0, "fuel, tools, mercury, water per tonne",
                                           unit="USD/t")
-    subsistence_usd_month: float = usd(65.0, "household consumption floor per miner",
-                                       unit="USD/month", source=SRC_POVERTY)
+    subsistence_usd_month: float = usd(65.0, "household consumption floor per miner (≈ 2 people "
+                                       "at the market-dollar poverty line)", unit="USD/month")
     consumption_share_of_surplus: float = share(0.8, "share of income above subsistence consumed")
     savings_drawdown: float = share(0.1, "share of savings spent each month beyond that")
-    poverty_line_usd_month: float = usd(65.0, "poverty line", unit="USD/month",
-                                        source=SRC_POVERTY)
+    poverty_line_usd_month: float = usd(33.7, "poverty line per person, in market dollars",
+                                        unit="USD/month", source=SRC_POVERTY)
     outside_wage_usd_month: float = usd(90.0, "rural wage outside mining (w_out)",
                                         unit="USD/month", source=SRC_FARM)
     reservation_sigma: float = param(0.5, "log", "lognormal spread of the wage at which a miner "
@@ -255,8 +264,9 @@ class LegalPolicy:
     licence_fee_usd: float = usd(600.0, "fee for an individual ASM licence (assumption scaled "
                                   "from the Ghana concession cost)", source=SRC_GH_FEE)
     licence_processing_months: int = months(24, "statutory processing time", source=SRC_GH_DELAY)
-    office_capacity_per_month: int = param(25, "licences/month", "licences the office can "
-                                           "process", lo=0)
+    office_capacity_per_1000_miners: float = param(12.5, "licences/month per 1,000 miners",
+                                                   "licences the office can process a month, per "
+                                                   "1,000 initial miners", lo=0.0, hi=1000.0)
     decentralised_offices: bool = flag(False, "offices near the mines (travel cost ≈ 0)")
     asm_zone_share: float = share(0.10, "share of sites where ASM licences can be granted")
     open_land_licensable: bool = flag(False, "licences can also be granted on open land (not "
@@ -276,8 +286,9 @@ class OfficialBuyerPolicy:
     enabled: bool = flag(False, "a state / central-bank buying programme")
     price_share: float = share(0.97, "share of world price paid before royalty",
                                source=SRC_EC_PRICE)
-    buying_points: int = param(4, "places", "buying points (towns first, then mine sites)",
-                               lo=0, hi=500)
+    buying_points_per_1000_miners: float = param(2.0, "places per 1,000 miners", "buying points "
+                                                 "(towns first, then mine sites), per 1,000 "
+                                                 "initial miners", lo=0.0, hi=100.0)
     accepts: list[str] = param(["licensed"], "-", "statuses it buys from",
                                choices=STATUSES)
 
@@ -295,8 +306,9 @@ class MarketPolicy:
 @dataclass
 class SocialPolicy:
     coop_support: bool = flag(False, "formation grants and group fees for cooperatives")
-    training_slots_per_month: int = param(0, "miners/month", "OHS + mercury-free extension slots",
-                                          lo=0)
+    training_slots_per_1000_miners: float = param(0.0, "miners/month per 1,000 miners",
+                                                  "OHS + mercury-free extension slots a month, "
+                                                  "per 1,000 initial miners", lo=0.0, hi=1000.0)
     women_priority: float = share(0.0, "share of slots and credit reserved for women")
     women_role_access: float = share(0.0, "share of the role bias against women removed "
                                      "(access to digging and ownership roles)")
@@ -309,7 +321,8 @@ class MicrofinancePolicy:
     enabled: bool = flag(False, "a microfinance line for miners")
     rate_monthly: float = share(0.03, "monthly interest rate")
     max_loan_usd: float = usd(500.0, "largest loan")
-    fund_usd: float = usd(200000.0, "lending capital")
+    fund_usd_per_1000_miners: float = usd(100000.0, "lending capital per 1,000 initial miners",
+                                          unit="USD per 1,000 miners")
     approval: float = share(0.6, "approval probability for an eligible applicant")
 
 
@@ -318,7 +331,8 @@ class StateFundPolicy:
     enabled: bool = flag(False, "a state fund lending to licensed miners and cooperatives")
     rate_monthly: float = share(0.01, "monthly interest rate")
     max_loan_usd: float = usd(1000.0, "largest loan")
-    fund_usd: float = usd(100000.0, "lending capital")
+    fund_usd_per_1000_miners: float = usd(50000.0, "lending capital per 1,000 initial miners",
+                                          unit="USD per 1,000 miners")
 
 
 @dataclass

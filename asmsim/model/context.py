@@ -20,16 +20,22 @@ from asmsim.config.schema import ContextConfig, Shock
 GRAMS_PER_TROY_OUNCE = 31.1034768
 
 
+BASE_YEAR = 2024  # money in the model is constant 2024 US dollars
+
+
 @cache
 def annual_gold_prices() -> dict[int, float]:
-    """Shipped annual average gold prices, USD per gram (from USD per troy ounce).
+    """Shipped annual average gold prices in constant 2024 USD per gram.
 
-    Source: World Bank Commodity Price Data (Pink Sheet), annual averages,
-    rounded to whole dollars per ounce.
+    Nominal prices: World Bank Commodity Price Data (Pink Sheet), annual averages,
+    rounded to whole dollars per troy ounce; deflated with the US CPI-U (BLS series
+    CUUR0000SA0, annual averages; domain-facts-2 §G1): real = nominal × CPI(2024) / CPI(year).
     """
     text = files("asmsim.model").joinpath("data/gold_annual_usd_per_ozt.csv").read_text()
-    rows = csv.DictReader(text.splitlines())
-    return {int(r["year"]): float(r["price_usd_per_ozt"]) / GRAMS_PER_TROY_OUNCE for r in rows}
+    rows = list(csv.DictReader(text.splitlines()))
+    cpi = {int(r["year"]): float(r["cpi_u"]) for r in rows}
+    return {int(r["year"]): float(r["price_usd_per_ozt"]) / GRAMS_PER_TROY_OUNCE
+            * cpi[BASE_YEAR] / cpi[int(r["year"])] for r in rows}
 
 
 def base_price(context: ContextConfig, month: int, previous: float,

@@ -48,7 +48,7 @@ def inspect(model) -> None:
     status = model.sites.land_status[m.site[sanctioned]]
     evicted = sanctioned[(status == LandStatus.LSM_CONCESSION) | (status == LandStatus.PROTECTED)]
     relocate(model, evicted)
-    supported = cfg.social.training_slots_per_month > 0 or cfg.social.coop_support
+    supported = cfg.social.training_slots_per_1000_miners > 0 or cfg.social.coop_support
     loss = ctx.trust_loss_sanction * (0.3 if supported else 1.0)
     m.trust[sanctioned] = np.maximum(0.0, m.trust[sanctioned] - loss)
     m.trust[bribers] = np.maximum(0.0, m.trust[bribers] - 0.3 * ctx.trust_loss_sanction)

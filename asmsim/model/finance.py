@@ -21,6 +21,7 @@ import mesa
 import numpy as np
 
 from asmsim.model.enums import Legal, Lender
+from asmsim.model.scale import per_population
 
 CREDIT_BAN_MONTHS = 24  # exclusion from formal credit after a default (assumption)
 TRADER_EQUIVALENT_RATE = 0.10  # monthly cost of pre-finance a licensee escapes (assumption)
@@ -165,13 +166,15 @@ class LenderAgent(mesa.Agent):
         elif self.kind == Lender.MICROFINANCE and fin.microfinance.enabled:
             mf = fin.microfinance
             self.terms = LoanTerms(Lender.MICROFINANCE, mf.rate_monthly, mf.max_loan_usd,
-                                   max(0.0, mf.fund_usd - outstanding_usd), mf.approval,
+                                   max(0.0, per_population(self.model, mf.fund_usd_per_1000_miners)
+                                       - outstanding_usd), mf.approval,
                                    accepts_applicants=True, women_first=quota > 0)
         elif self.kind == Lender.STATE_FUND and fin.state_fund.enabled:
             sf = fin.state_fund
             women = ctx.bank_women_factor + (1 - ctx.bank_women_factor) * min(1.0, 2 * quota)
             self.terms = LoanTerms(Lender.STATE_FUND, sf.rate_monthly, sf.max_loan_usd,
-                                   max(0.0, sf.fund_usd - outstanding_usd), 0.8, women,
+                                   max(0.0, per_population(self.model, sf.fund_usd_per_1000_miners)
+                                       - outstanding_usd), 0.8, women,
                                    women_first=quota > 0)
         else:
             self.terms = None

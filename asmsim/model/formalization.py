@@ -25,6 +25,7 @@ from asmsim.model.channels import open_channels
 from asmsim.model.choice import choose, inclusive_value
 from asmsim.model.enums import Channel, Legal
 from asmsim.model.finance import pay_with_credit
+from asmsim.model.scale import count_this_month, per_population
 
 
 def licence_terms(model, rows: np.ndarray, fee_usd: float, *, renewal: bool = False,
@@ -85,9 +86,10 @@ def expected_wait_months(model) -> float:
     legal = model.config.policy.legal
     m = model.miners
     queue = int(np.count_nonzero(m.active & (m.legal == Legal.APPLICANT)))
-    if legal.office_capacity_per_month == 0:
+    capacity = per_population(model, legal.office_capacity_per_1000_miners)  # licences/month
+    if capacity <= 0:
         return float("inf")
-    return max(legal.licence_processing_months, queue / legal.office_capacity_per_month)
+    return max(legal.licence_processing_months, queue / capacity)
 
 
 def licence_sites(model, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -125,7 +127,7 @@ def apply_for_licences(model) -> None:
     """Informal miners reconsider; those who value a licence (on the plot they would hold)
     apply and pay the fee, if they can; they keep mining where they are until the grant."""
     m, ctx, legal_cfg = model.miners, model.config.context, model.config.policy.legal
-    if legal_cfg.office_capacity_per_month == 0:
+    if legal_cfg.office_capacity_per_1000_miners <= 0:
         return
     draw = model.stream("formalization").random(m.n)
     reconsider = m.active & (m.legal == Legal.INFORMAL) & (draw < ctx.reconsider_prob)
@@ -157,7 +159,7 @@ def process_queue(model) -> None:
     waited = model.month - m.applied_month[rows]
     ready = rows[waited >= legal_cfg.licence_processing_months]
     ready = ready[np.lexsort((ready, m.applied_month[ready]))]
-    granted = ready[: legal_cfg.office_capacity_per_month]
+    granted = ready[: count_this_month(model, legal_cfg.office_capacity_per_1000_miners)]
     m.site[granted] = m.licence_cell[granted]  # the licensed plot (its own ground if licensable)
     m.licence_cell[granted] = -1
     m.legal[granted] = Legal.LICENSED

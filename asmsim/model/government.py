@@ -11,6 +11,7 @@ import mesa
 import numpy as np
 
 from asmsim.model import enforcement, formalization
+from asmsim.model.scale import buying_points, count_this_month
 
 
 class Government(mesa.Agent):
@@ -26,7 +27,7 @@ class Government(mesa.Agent):
         """Fill this month's training slots, reserving ``women_priority`` of them for women."""
         model, m = self.model, self.model.miners
         social, ctx = model.config.policy.social, model.config.context
-        slots = social.training_slots_per_month
+        slots = count_this_month(model, social.training_slots_per_1000_miners)
         if slots <= 0:
             return
         candidates = np.flatnonzero(m.active & ~m.trained)
@@ -47,7 +48,7 @@ class Government(mesa.Agent):
         """Running costs of the official buying programme."""
         programme = self.model.config.policy.market.official_buyer
         if programme.enabled:
-            self.model.now.spend("official_buyer", programme.buying_points
+            self.model.now.spend("official_buyer", buying_points(self.model)
                                  * self.model.config.context.buying_point_cost_usd_month)
 
 

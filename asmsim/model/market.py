@@ -16,6 +16,7 @@ from asmsim.model import channels
 from asmsim.model.channels import PostedPrices
 from asmsim.model.choice import logit_choice
 from asmsim.model.enums import STATUS_NAMES, Channel
+from asmsim.model.scale import buying_points, per_population
 
 HOLD_CASH_MONTHS = 3  # in a market closure, miners with this many months of cash hold gold
 
@@ -47,8 +48,8 @@ class InformalTrader(mesa.Agent):
         self.town = town
         self.price_per_g = 0.0
         ctx = model.config.context
-        self.credit_budget_usd = ctx.trader_credit_usd_per_1000_miners \
-            * model.config.miners / 1000.0 / ctx.towns
+        self.credit_budget_usd = per_population(model, ctx.trader_credit_usd_per_1000_miners) \
+            / len(model.sites.towns)
         self.defaults_usd = 0.0  # pre-finance lost to defaults and leavers (USD, cumulative)
 
     def post_price(self, world: float, closure_factor: float) -> None:
@@ -66,7 +67,7 @@ class OfficialBuyer(mesa.Agent):
     def post_price(self, world: float, closed: bool) -> None:
         programme = self.model.config.policy.market.official_buyer
         self.price_per_g = world * programme.price_share
-        self.open = programme.enabled and programme.buying_points > 0 and not closed
+        self.open = programme.enabled and buying_points(self.model) > 0 and not closed
 
     def accepts(self) -> tuple[int, ...]:
         return tuple(int(STATUS_NAMES[s]) for s in

@@ -28,6 +28,7 @@ from asmsim.model import (
     perception,
     population,
     production,
+    scale,
     technology,
 )
 from asmsim.model.context import base_price
@@ -81,8 +82,9 @@ class ASMModel(mesa.Model):
         self.month = 0
         self.stream = RandomStreams(seed)
         ctx, policy = self.config.context, self.config.policy
-        self.sites = Sites(ctx, policy.legal.asm_zone_share, self.stream("sites"))
-        self.sites.place_buying_points(policy.market.official_buyer.buying_points)
+        self.sites = Sites(ctx, policy.legal.asm_zone_share, self.stream("sites"),
+                           self.config.miners)
+        self.sites.place_buying_points(scale.buying_points(self))
         self.miners = MinerTable(2 * self.config.miners)
         self._handles: list[Miner | None] = []  # per row; created when first asked for
         self._handles_upto = 0  # rows below this have their handle (or have exited)
@@ -137,7 +139,7 @@ class ASMModel(mesa.Model):
         if key == "policy.legal.asm_zone_share":
             self.sites.apply_zoning(value)
         if key.startswith("policy.market.official_buyer.buying_points"):
-            self.sites.place_buying_points(value)
+            self.sites.place_buying_points(scale.buying_points(self))
         return value
 
     # -------------------------------------------------------------- helpers

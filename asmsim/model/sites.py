@@ -13,11 +13,23 @@ from asmsim.model.enums import LandStatus
 EXHAUSTED_FRACTION = 0.02  # a site with less ore than this share of its start is worked out
 
 
+def grid_shape(context: ContextConfig, miners: int) -> tuple[int, int, int]:
+    """(width, height, towns) of the site grid: as set, or sized from the initial ``miners``
+    at ``miners_per_cell`` (a square grid, at least 5 × 5) with one town per
+    ``cells_per_town`` sites (at least one)."""
+    side = max(5, int(round(np.sqrt(miners / context.miners_per_cell))))
+    width = context.grid_width or side
+    height = context.grid_height or width
+    towns = context.towns or max(1, int(round(width * height / context.cells_per_town)))
+    return width, height, towns
+
+
 class Sites:
     """Site arrays and the towns where buyers, lenders and offices sit."""
 
-    def __init__(self, context: ContextConfig, asm_zone_share: float, rng: np.random.Generator):
-        self.width, self.height = context.grid_width, context.grid_height
+    def __init__(self, context: ContextConfig, asm_zone_share: float, rng: np.random.Generator,
+                 miners: int):
+        self.width, self.height, towns = grid_shape(context, miners)
         cells = self.width * self.height
         self.ys, self.xs = np.divmod(np.arange(cells), self.width)
         self.grade0 = context.grade_median_g_per_t * rng.lognormal(0.0, context.grade_sigma, cells)
@@ -37,7 +49,7 @@ class Sites:
         self.land_status = self.base_status.copy()
         self.apply_zoning(asm_zone_share)
         self._point_order = rng.permutation(cells)
-        self.towns = self._point_order[: context.towns]
+        self.towns = self._point_order[:towns]
         self.town_of, self.dist_town = self._nearest(self.towns)
         self.dist_buying_point = self.dist_town
 

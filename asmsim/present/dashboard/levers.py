@@ -62,7 +62,7 @@ _LAYOUT: dict[str, tuple[str, float | None, float]] = {
     "policy.market.official_buyer.enabled": ("market", None, 1.0),
     "policy.market.official_buyer.price_share": ("market", None, 0.5),
     "policy.social.coop_support": ("social", None, 1.0),
-    "policy.social.training_slots_per_month": ("social", 500.0, 10.0),
+    "policy.social.training_slots_per_1000_miners": ("social", 250.0, 5.0),
     "policy.social.women_priority": ("social", None, 5.0),
     "policy.finance.microfinance.enabled": ("finance", None, 1.0),
     "policy.finance.microfinance.rate_monthly": ("finance", None, 0.25),
