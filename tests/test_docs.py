@@ -48,6 +48,13 @@ def test_assumptions_are_marked():
             assert row.endswith("| **assumption** |"), row
 
 
+def test_odd_output_table_is_current():
+    from asmsim.model.doc_outputs import generated_outputs, outputs_markdown
+
+    assert generated_outputs(_read("docs/odd.md")) == outputs_markdown(), \
+        "docs/odd.md's output table is stale; run `python -m asmsim.model.doc_outputs`"
+
+
 @pytest.mark.parametrize("doc", ["docs/odd.md", "README.md"])
 def test_every_output_column_is_documented(doc):
     text = _read(doc)

@@ -32,9 +32,17 @@ def check_table(table: pd.DataFrame, initial: int) -> None:
     sold = table["gold_sold_kg"].iloc[1:].to_numpy()
     stock_change = np.diff(table["unsold_stock_kg"].to_numpy())
     np.testing.assert_allclose(produced, sold + stock_change, atol=1e-6)
-    # State revenue = royalties + fees + fines.
+    # State revenue = royalties + fees + fines + confiscated gold.
     np.testing.assert_allclose(table["state_revenue_usd"],
-                               table["royalty_usd"] + table["fees_usd"] + table["fines_usd"])
+                               table["royalty_usd"] + table["fees_usd"] + table["fines_usd"]
+                               + table["seized_gold_usd"])
+    # Spending by category adds up; the budget moves by revenue + transfer − spending.
+    categories = [c for c in table.columns if c.startswith("spending_")]
+    np.testing.assert_allclose(table[categories].sum(axis=1), table["state_spending_usd"])
+    flows = (table["state_revenue_usd"] + table["state_transfer_usd"]
+             - table["state_spending_usd"]).iloc[1:].to_numpy()
+    np.testing.assert_allclose(np.diff(table["state_budget_usd"].to_numpy()), flows,
+                               rtol=1e-9, atol=1e-6)
 
 
 class CashAudit(ASMModel):
@@ -105,8 +113,9 @@ def test_invariants_hold(scenario):
     model = CashAudit(config, seed=3)
     table = model.run()
     check_table(table, 300)
-    revenue = model.now.ledger.total("royalties") + model.now.ledger.total("fees") \
-        + model.now.ledger.total("fines")
+    ledger = model.now.ledger
+    revenue = ledger.total("royalties") + model.now.stats["export_tax_usd"] \
+        + ledger.total("fees") + ledger.total("fines") + model.now.stats["seized_gold_usd"]
     assert table["state_revenue_usd"].iloc[-1] == pytest.approx(revenue)
 
 

@@ -34,6 +34,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("Run (top-level keys)", ""),
     ("Context (`context.*`, not policy)", "context."),
     ("Price path (`context.price.*`)", "context.price."),
+    ("Government budget (`policy.budget_constrained`, `policy.budget.*`)", "policy.budget"),
     ("Legal policy (`policy.legal.*`)", "policy.legal."),
     ("Market policy (`policy.market.*`)", "policy.market."),
     ("Official buying programme (`policy.market.official_buyer.*`)",

@@ -145,7 +145,7 @@ class ContextConfig:
     prefinance_tie_discount: float = share(0.06, "extra price discount a tied miner accepts "
                                            "(pre-finance's implicit interest)")
     prefinance_max_usd: float = usd(150.0, "most a miner can owe a trader (top-ups included)")
-    trader_credit_usd_per_1000_miners: float = usd(20000.0, "traders' credit budget: most they "
+    trader_credit_usd_per_1000_miners: float = usd(40000.0, "traders' credit budget: most they "
                                                    "lend in all, per 1,000 initial miners",
                                                    unit="USD per 1,000 miners")
     trader_ban_months: int = months(12, "months a town's traders refuse a miner who defaulted "
@@ -249,8 +249,21 @@ class ContextConfig:
     land_ha_per_t: float = param(0.0004, "ha/t", "land disturbed per tonne of ore", lo=0.0)
     restoration_share_licensed: float = share(0.3, "share of disturbed land licensed miners "
                                               "restore")
-    training_cost_usd: float = usd(60.0, "cost to the state of one training slot")
-    inspection_cost_usd: float = usd(15.0, "cost to the state of one inspection")
+    training_cost_usd: float = usd(290.0, "cost to the state of one training slot",
+                                   source="Tanzania National Skills Development Programme: "
+                                   "TSh 111.3 bn for 157,909 trainees ≈ US$290 each "
+                                   "(domain-facts-2 §D2)")
+    inspection_cost_usd: float = usd(150.0, "cost to the state of inspecting one miner in the "
+                                     "field (patrol, transport, staff days; no unit cost is "
+                                     "published: Peru's Operación Mercurio spent ≈ US$45 M a "
+                                     "year on interdiction, domain-facts-2 §D1)")
+    trader_inspection_cost_usd: float = usd(500.0, "cost to the state of inspecting one trader's "
+                                            "stock")
+    trader_risk_passthrough: float = share(0.5, "share of their expected confiscation losses "
+                                           "traders pass to miners as a lower price")
+    licence_processing_cost_usd: float = usd(150.0, "cost to the state of processing one licence "
+                                             "(survey, file, visit; unit cost a gap in "
+                                             "domain-facts-2 §D2)")
     coop_grant_usd: float = usd(50.0, "state formation grant per new cooperative member")
     buying_point_cost_usd_month: float = usd(3000.0, "running cost of one official buying point",
                                              unit="USD/month")
@@ -343,8 +356,27 @@ class FinancePolicy:
     women_credit_quota: float = share(0.0, "share of formal credit reserved for women")
 
 
+BUDGET_PROGRAMMES = ("licensing", "enforcement", "extension", "official_buying", "subsidies")
+
+
+@dataclass
+class BudgetPolicy:
+    transfer_usd_per_1000_miners_month: float = usd(
+        1700.0, "central or donor transfer to the mining budget, per 1,000 initial miners",
+        unit="USD/month per 1,000 miners",
+        source="Ghana 2024 budget: ≈ US$100 M over 5 years for small-scale gold, ≈ 1 M "
+        "workers (domain-facts-2 §D2)")
+    initial_months: float = param(6.0, "months", "budget balance at month 0, in months of "
+                                  "transfer", lo=0.0, hi=120.0)
+    priority: list[str] = param(list(BUDGET_PROGRAMMES), "-", "order in which programmes are "
+                                "funded when the budget binds", choices=BUDGET_PROGRAMMES)
+
+
 @dataclass
 class PolicyConfig:
+    budget_constrained: bool = flag(False, "programmes (licensing office, inspections, training, "
+                                    "buying points, subsidies) are limited by the budget")
+    budget: BudgetPolicy = field(default_factory=BudgetPolicy)
     legal: LegalPolicy = field(default_factory=LegalPolicy)
     market: MarketPolicy = field(default_factory=MarketPolicy)
     social: SocialPolicy = field(default_factory=SocialPolicy)

@@ -1,17 +1,19 @@
-"""Process 4b: sales channel choice and sale proceeds (spec §6.3).
+"""The sale channels as a table, and their per-gram utilities (ODD 7.4).
 
 Per-gram utilities (USD/g):
 
 - licensed buyer: ``P(1 − m_L − x)(1 − r) − a·d_town``
 - official buyer: ``P·s(1 − r) − a·d_point``
-- informal trader: ``P(1 − m_T)·c − q·P/2 − tie·P``
+- informal trader: ``p_T − tie·P``, with ``p_T = P(1 − m_T)·c − κ·q·P``
 
 with royalty ``r``, export tax ``x``, access cost ``a`` per cell of distance,
-closure factor ``c``, trader-inspection risk ``q`` (half passed to miners) and
-the pre-finance discount ``tie`` for tied miners; a licensee selling to a
-trader also bears the expected cost of breaking its reporting duty. A tied miner selling elsewhere
-bears a switching penalty (lost pre-finance and goodwill; not a cash flow).
-Choice is multinomial logit on the monthly value (per-gram utility × grams).
+closure factor ``c``, trader-inspection probability ``q`` (a share ``κ`` of the
+expected confiscation passed to miners in the trader's price) and the
+pre-finance discount ``tie`` for tied miners; a licensee selling to a trader
+also bears the expected cost of breaking its reporting duty. A tied miner
+selling elsewhere bears a switching penalty (lost pre-finance and goodwill; not
+a cash flow). Choice is multinomial logit on the monthly value (per-gram
+utility × grams; :mod:`asmsim.model.choice`).
 """
 
 from __future__ import annotations
@@ -72,7 +74,6 @@ class ChannelCosts:
     """Per-miner terms of the channel utilities (context parameters)."""
 
     access_usd_per_g_cell: float
-    trader_inspection_prob: float
     tie_discount: float
     tie_penalty: float
     licensee_trader_penalty: float
@@ -98,8 +99,8 @@ def per_gram_utilities(prices: PostedPrices, costs: ChannelCosts, dist_town, dis
             u[channel.code] = price * (1 - r) - costs.access_usd_per_g_cell \
                 * distance[channel.access] - penalty
         else:
-            u[channel.code] = price - costs.trader_inspection_prob * 0.5 * p \
-                - costs.tie_discount * p * tied - costs.licensee_trader_penalty * licensed
+            u[channel.code] = price - costs.tie_discount * p * tied \
+                - costs.licensee_trader_penalty * licensed
     return u
 
 

@@ -21,10 +21,11 @@ def inspect(model) -> None:
     """Inspectors visit informal miners: bribes or sanctions (fine, seizure, suspension, eviction)."""
     m, ctx, cfg = model.miners, model.config.context, model.config.policy
     legal_cfg = cfg.legal
-    if legal_cfg.inspection_prob <= 0:
+    probability = legal_cfg.inspection_prob * model.government.funded["enforcement"]
+    if probability <= 0:
         return
     exposed = m.active & (m.legal == Legal.INFORMAL) & (m.suspended == 0)
-    inspected = exposed & (model.stream("enforcement").random(m.n) < legal_cfg.inspection_prob
+    inspected = exposed & (model.stream("enforcement").random(m.n) < probability
                            * ctx.visibility_informal)
     rows = np.flatnonzero(inspected)
     model.now.spend("enforcement", len(rows) * ctx.inspection_cost_usd)
@@ -39,6 +40,10 @@ def inspect(model) -> None:
     model.now.ledger.debit_rows(m.cash, "fines", sanctioned, fine_paid)
     draw = model.stream("enforcement").random(len(sanctioned))
     seized = sanctioned[draw < legal_cfg.seizure_prob]
+    # Seized tools are lost: the miner replaces them out of its cash, and loses its
+    # processing equipment.
+    model.now.ledger.debit_rows(m.cash, "seizures", seized,
+                                np.minimum(m.cash[seized], ctx.equipment_value_usd))
     m.tech[seized] = np.where(m.tech[seized] == Tech.MERCURY_FREE, Tech.WHOLE_ORE,
                               m.tech[seized])
     m.retort[seized] = False
@@ -56,3 +61,20 @@ def inspect(model) -> None:
     stats["inspections"] += len(rows)
     stats["sanctions"] += len(sanctioned)
     stats["displaced"] += len(evicted)
+
+
+def inspect_traders(model) -> None:
+    """Each trader's stock is inspected with ``policy.market.trader_inspection_prob`` a month
+    (times the funded share of enforcement): an inspected trader loses the gold it buys
+    this month to the state (see :func:`asmsim.model.market.sell`)."""
+    ctx, now = model.config.context, model.now
+    probability = trader_inspection_prob(model)
+    draw = model.stream("enforcement").random(len(model.traders))
+    now.traders_inspected = draw < probability
+    now.spend("enforcement", int(now.traders_inspected.sum()) * ctx.trader_inspection_cost_usd)
+
+
+def trader_inspection_prob(model) -> float:
+    """Monthly probability (0-1) that a trader's stock is inspected, as funded."""
+    return model.config.policy.market.trader_inspection_prob \
+        * model.government.funded["enforcement"]

@@ -382,7 +382,7 @@ def earn_and_consume(model) -> None:
     m, ctx, now = model.miners, model.config.context, model.now
     flows = now.ledger.flows
     income = flows["revenue"] - flows["royalties"] - flows["operating"] - flows["access"] \
-        - flows["fines"] - flows["bribes"] - now.interest_paid
+        - flows["fines"] - flows["seizures"] - flows["bribes"] - now.interest_paid
     m.income[:] = np.where(m.active, income, 0.0)
     w = ctx.expectation_weight
     m.exp_income[:] = np.where(m.active, (1 - w) * m.exp_income + w * income, m.exp_income)

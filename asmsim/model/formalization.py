@@ -159,7 +159,9 @@ def process_queue(model) -> None:
     waited = model.month - m.applied_month[rows]
     ready = rows[waited >= legal_cfg.licence_processing_months]
     ready = ready[np.lexsort((ready, m.applied_month[ready]))]
-    granted = ready[: count_this_month(model, legal_cfg.office_capacity_per_1000_miners)]
+    capacity = count_this_month(model, legal_cfg.office_capacity_per_1000_miners)
+    granted = ready[: int(capacity * model.government.funded["licensing"])]
+    model.now.spend("licensing", len(granted) * ctx.licence_processing_cost_usd)
     m.site[granted] = m.licence_cell[granted]  # the licensed plot (its own ground if licensable)
     m.licence_cell[granted] = -1
     m.legal[granted] = Legal.LICENSED
@@ -239,7 +241,9 @@ def update_cooperatives(model) -> None:
     m.via_coop[group_members] = False
     support = cfg.social.coop_support
     if support:
-        model.now.spend("coop_grants", len(joins) * ctx.coop_grant_usd)
+        grants = len(joins) * ctx.coop_grant_usd * model.government.funded["extension"]
+        model.now.spend("extension", grants)
+        model.now.stats["coop_grants_usd"] += grants
     if support and cfg.legal.group_licences:
         newly = joins[m.legal[joins] != Legal.LICENSED]
         target, _ = licence_sites(model, newly)

@@ -1,8 +1,16 @@
-"""Submodel: government — licence office, inspections, extension, programmes (ODD 7.10, 7.11).
+"""Submodel: government — budget, licence office, inspections, extension, programmes
+(ODD 7.6, 7.10, 7.11, 7.13).
 
-The government is a Mesa agent holding the levers (``model.config.policy``).
-Each month it processes the licence queue, sends inspectors, fills training
-slots and pays for its programmes; every cost is booked in ``model.now.spending``.
+The government is a Mesa agent holding the levers (``model.config.policy``) and
+a budget (USD). Each month it first funds its programmes: at full scale, or,
+when ``policy.budget_constrained`` is set, in ``policy.budget.priority`` order
+from what the budget holds (each programme then acts in proportion to its
+funded share: licences processed, inspection probability, training slots,
+buying points open, subsidy rates). It then processes the licence queue, sends
+inspectors to miners and traders, fills training slots and pays for the
+official buying points. Every cost is booked in ``model.now.spending`` by
+category; at the end of the month (:func:`close_accounts`) revenue and the
+central or donor transfer come in and spending goes out of the budget.
 """
 
 from __future__ import annotations
@@ -10,24 +18,82 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from asmsim.config.schema import BUDGET_PROGRAMMES
 from asmsim.model import enforcement, formalization
-from asmsim.model.scale import buying_points, count_this_month
+from asmsim.model.enums import Legal
+from asmsim.model.scale import buying_points, count_this_month, per_population
+
+#: Output categories of state spending (``spending_<category>_usd``), programmes first.
+SPENDING_CATEGORIES = (*BUDGET_PROGRAMMES, "credit_losses")
 
 
 class Government(mesa.Agent):
     """Holds the levers (in ``model.config.policy``), the licence queue and the budget."""
 
+    def __init__(self, model):
+        super().__init__(model)
+        budget = model.config.policy.budget
+        self.budget_usd = budget.initial_months * self.transfer_usd()
+        self.funded = dict.fromkeys(BUDGET_PROGRAMMES, 1.0)  # share of each programme funded
+        self.last_spending: dict[str, float] = {}  # last month's spending by category (USD)
+        self.last_coop_grants_usd = 0.0
+
+    def transfer_usd(self) -> float:
+        """Central or donor transfer to the budget this month (USD)."""
+        return per_population(self.model, self.model.config.policy.budget
+                              .transfer_usd_per_1000_miners_month)
+
     def step(self) -> None:
+        self.fund_programmes()
         formalization.process_queue(self.model)
         enforcement.inspect(self.model)
+        enforcement.inspect_traders(self.model)
         self.train()
         self.run_programmes()
 
+    # ----------------------------------------------------------------- budget
+    def requested_usd(self) -> dict[str, float]:
+        """What each programme would cost this month at full scale (USD)."""
+        model, m = self.model, self.model.miners
+        cfg, ctx = model.config.policy, model.config.context
+        informal = int(np.count_nonzero(m.active & (m.legal == Legal.INFORMAL)))
+        last = self.last_spending
+        official = cfg.market.official_buyer
+        return {
+            "licensing": count_this_month(model, cfg.legal.office_capacity_per_1000_miners)
+            * ctx.licence_processing_cost_usd,
+            "enforcement": cfg.legal.inspection_prob * ctx.visibility_informal * informal
+            * ctx.inspection_cost_usd + cfg.market.trader_inspection_prob
+            * len(model.traders) * ctx.trader_inspection_cost_usd,
+            "extension": count_this_month(model, cfg.social.training_slots_per_1000_miners)
+            * ctx.training_cost_usd + self.last_coop_grants_usd,
+            "official_buying": buying_points(model) * ctx.buying_point_cost_usd_month
+            if official.enabled else 0.0,
+            "subsidies": last.get("subsidies", 0.0),
+        }
+
+    def fund_programmes(self) -> None:
+        """This month's funded share (0-1) of each programme."""
+        policy = self.model.config.policy
+        if not policy.budget_constrained:
+            self.funded = dict.fromkeys(BUDGET_PROGRAMMES, 1.0)
+            return
+        available = max(self.budget_usd + self.transfer_usd(), 0.0)
+        requested = self.requested_usd()
+        for programme in (*policy.budget.priority,
+                          *(p for p in BUDGET_PROGRAMMES if p not in policy.budget.priority)):
+            want = requested[programme]
+            share = 1.0 if want <= 0 else min(1.0, available / want)
+            self.funded[programme] = share
+            available -= share * want
+
+    # ------------------------------------------------------------- programmes
     def train(self) -> None:
-        """Fill this month's training slots, reserving ``women_priority`` of them for women."""
+        """Fill this month's funded training slots, reserving ``women_priority`` for women."""
         model, m = self.model, self.model.miners
         social, ctx = model.config.policy.social, model.config.context
-        slots = count_this_month(model, social.training_slots_per_1000_miners)
+        slots = int(count_this_month(model, social.training_slots_per_1000_miners)
+                    * self.funded["extension"])
         if slots <= 0:
             return
         candidates = np.flatnonzero(m.active & ~m.trained)
@@ -42,16 +108,41 @@ class Government(mesa.Agent):
         chosen = np.concatenate([chosen_women, rest])
         m.trained[chosen] = True
         m.trust[chosen] = np.minimum(1.0, m.trust[chosen] + ctx.trust_gain_support)
-        model.now.spend("training", len(chosen) * ctx.training_cost_usd)
+        model.now.spend("extension", len(chosen) * ctx.training_cost_usd)
+
+    def open_buying_points(self) -> int:
+        """Official buying points open this month: those the budget funds."""
+        return int(buying_points(self.model) * self.funded["official_buying"] + 1e-9)
 
     def run_programmes(self) -> None:
-        """Running costs of the official buying programme."""
-        programme = self.model.config.policy.market.official_buyer
-        if programme.enabled:
-            self.model.now.spend("official_buyer", buying_points(self.model)
-                                 * self.model.config.context.buying_point_cost_usd_month)
+        """Running costs of the official buying points open this month."""
+        model = self.model
+        if model.config.policy.market.official_buyer.enabled:
+            points = self.open_buying_points()
+            if points != model.sites.buying_points:
+                model.sites.place_buying_points(points)
+            model.now.spend("official_buying",
+                            points * model.config.context.buying_point_cost_usd_month)
 
 
 def step(model) -> None:
     """The government's month (a schedule entry)."""
     model.government.step()
+
+
+def state_revenue_usd(now) -> float:
+    """The state's revenue this month (USD): royalties and export tax, licence fees, fines
+    and confiscated gold."""
+    ledger = now.ledger
+    return ledger.total("royalties") + now.stats["export_tax_usd"] + ledger.total("fees") \
+        + ledger.total("fines") + now.stats["seized_gold_usd"]
+
+
+def close_accounts(model) -> None:
+    """End of month: revenue and the transfer come into the budget, spending goes out (USD)."""
+    gov, now = model.government, model.now
+    now.stats["state_revenue_usd"] = state_revenue_usd(now)
+    gov.last_spending = dict(now.spending)
+    gov.last_coop_grants_usd = now.stats["coop_grants_usd"]
+    gov.budget_usd += now.stats["state_revenue_usd"] + gov.transfer_usd() \
+        - sum(now.spending.values())

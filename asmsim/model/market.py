@@ -16,7 +16,8 @@ from asmsim.model import channels
 from asmsim.model.channels import PostedPrices
 from asmsim.model.choice import logit_choice
 from asmsim.model.enums import STATUS_NAMES, Channel
-from asmsim.model.scale import buying_points, per_population
+from asmsim.model.enforcement import trader_inspection_prob
+from asmsim.model.scale import per_population
 
 HOLD_CASH_MONTHS = 3  # in a market closure, miners with this many months of cash hold gold
 
@@ -53,7 +54,11 @@ class InformalTrader(mesa.Agent):
         self.defaults_usd = 0.0  # pre-finance lost to defaults and leavers (USD, cumulative)
 
     def post_price(self, world: float, closure_factor: float) -> None:
-        self.price_per_g = world * (1 - self.model.config.context.trader_margin) * closure_factor
+        """World price less the margin, times a closure's factor, less the share of its
+        expected confiscation losses it passes to miners (USD/g)."""
+        ctx = self.model.config.context
+        risk = ctx.trader_risk_passthrough * trader_inspection_prob(self.model) * world
+        self.price_per_g = world * (1 - ctx.trader_margin) * closure_factor - risk
 
 
 class OfficialBuyer(mesa.Agent):
@@ -67,7 +72,8 @@ class OfficialBuyer(mesa.Agent):
     def post_price(self, world: float, closed: bool) -> None:
         programme = self.model.config.policy.market.official_buyer
         self.price_per_g = world * programme.price_share
-        self.open = programme.enabled and buying_points(self.model) > 0 and not closed
+        self.open = programme.enabled and self.model.government.open_buying_points() > 0 \
+            and not closed
 
     def accepts(self) -> tuple[int, ...]:
         return tuple(int(STATUS_NAMES[s]) for s in
@@ -118,6 +124,11 @@ def sell(model) -> None:
     now.access_cost = ctx.access_cost_usd_per_g_cell * distance * sold_g
     now.sold_g = sold_g
     now.trader_revenue = gross * to_trader
+    # Inspected traders lose the gold they buy this month to the state.
+    trader_town = model.sites.town_of[m.site]
+    seized_g = float((sold_g * to_trader * now.traders_inspected[trader_town]).sum())
+    now.stats["seized_gold_g"] = seized_g
+    now.stats["seized_gold_usd"] = seized_g * now.prices.licensed
     # The licensed buyers' export tax, already taken off their price, goes to the state.
     to_buyers_g = float((sold_g * to_licensed).sum())
     now.stats["export_tax_usd"] = model.config.policy.market.export_tax_rate \

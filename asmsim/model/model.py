@@ -60,6 +60,7 @@ SCHEDULE = (
     population.step,       # 7.9 moves, role changes, exit
     population.entry,      # 7.9 entry
     health.step,           # 7.12 health and environment
+    government.close_accounts,  # 7.13 the budget: revenue and transfer in, spending out
 )
 
 
@@ -101,6 +102,7 @@ class ASMModel(mesa.Model):
         self.stock_carried_off_g = 0.0  # unsold gold of leavers whose rows were compacted
         self.price_base = base_price(ctx, 0, 0.0, self.stream("price"))
         self.now = self._new_month()
+        self.now.traders_inspected = np.zeros(len(self.traders), dtype=bool)
         population.add_miners(self, self.config.miners, initial=True)
         context.apply_shocks(self)
         market.post_prices(self)

@@ -39,6 +39,7 @@ class MonthRecord:
     closed: bool = False                  # a market closure shuts formal buyers
     prices: PostedPrices | None = None    # what buyers pay (USD/g)
     licensed_credit_value: float = 0.0    # USD/month a licensee gains from formal credit
+    traders_inspected: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     loan_offers: dict = field(default_factory=dict)  # purpose group -> [LoanTerms]
     # perception (what every decision reads)
     town_distance: np.ndarray = field(default_factory=_zeros)     # cells

@@ -19,10 +19,8 @@ from asmsim.model.enums import Legal, Tech
 def update(model) -> None:
     """Fill the perception fields of ``model.now`` for every miner row."""
     m, ctx, sites, now = model.miners, model.config.context, model.sites, model.now
-    costs = ChannelCosts(ctx.access_cost_usd_per_g_cell,
-                         model.config.policy.market.trader_inspection_prob,
-                         ctx.prefinance_tie_discount, ctx.tie_switch_penalty,
-                         ctx.licensee_trader_penalty_usd_per_g)
+    costs = ChannelCosts(ctx.access_cost_usd_per_g_cell, ctx.prefinance_tie_discount,
+                         ctx.tie_switch_penalty, ctx.licensee_trader_penalty_usd_per_g)
     now.town_distance = sites.dist_town[m.site]  # cells
     now.point_distance = np.minimum(sites.dist_buying_point, 1e6)[m.site]  # 1e6: no point
     now.per_gram_utility = channels.per_gram_utilities(

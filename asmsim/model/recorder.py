@@ -11,6 +11,7 @@ import mesa
 import numpy as np
 
 from asmsim.model.channels import smuggled_share
+from asmsim.model.government import SPENDING_CATEGORIES
 from asmsim.model.enums import FORMAL_LENDERS, Channel, LandStatus, Legal, Lender, Role, Tech
 
 OUTPUTS: dict[str, tuple[str, str]] = {
@@ -40,7 +41,7 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "royalty_usd": ("USD", "royalties and export tax collected this month"),
     "fees_usd": ("USD", "licence fees collected this month"),
     "fines_usd": ("USD", "fines collected this month"),
-    "state_spending_usd": ("USD", "enforcement, extension and programme spending this month"),
+    "state_spending_usd": ("USD", "state spending this month, all categories (spending_*_usd)"),
     "illicit_flow_usd": ("USD", "value of gold exported informally this month"),
     "mercury_kg": ("kg", "mercury released this month"),
     "land_disturbed_ha": ("ha", "land newly disturbed this month, net of restoration"),
@@ -51,7 +52,7 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "price_usd_per_g": ("USD/g", "world gold price this month"),
     "women_income_mean_usd": ("USD/month", "women miners' mean net income"),
     "men_income_mean_usd": ("USD/month", "men miners' mean net income"),
-    "state_revenue_usd": ("USD", "royalties + fees + fines this month"),
+    "state_revenue_usd": ("USD", "royalties + fees + fines + confiscated gold this month"),
     "state_net_revenue_usd": ("USD", "state revenue − state spending this month"),
     "gold_sold_kg": ("kg", "gold sold this month (all channels)"),
     "unsold_stock_kg": ("kg", "gold held unsold at month end, by miners or carried off by leavers"),
@@ -65,6 +66,27 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "entered_total": ("people", "miners who entered since month 0"),
     "exited_total": ("people", "miners who left since month 0"),
     "silicosis_prevalence": ("0-1", "active miners with silicosis"),
+    "applications": ("count", "licence applications filed (fee paid) this month"),
+    "applications_unaffordable": ("count", "miners who chose to apply for a licence but could "
+                                  "not pay the fee and travel, even with credit, this month"),
+    "licences_lapsed": ("count", "licences not renewed at expiry this month"),
+    "loans_usd": ("USD/month", "new loans this month, all lenders"),
+    "defaults": ("count", "loans defaulted this month (formal and trader)"),
+    "trader_credit_usd": ("USD", "pre-finance active miners owe traders at month end"),
+    "trader_defaults_usd": ("USD/month", "pre-finance traders lost this month (defaults and "
+                            "leavers' debts)"),
+    "seized_gold_kg": ("kg/month", "gold confiscated from inspected traders this month"),
+    "seized_gold_usd": ("USD/month", "value of the confiscated gold to the state this month"),
+    "state_transfer_usd": ("USD/month", "central or donor transfer to the mining budget"),
+    "state_budget_usd": ("USD", "the government's budget balance at month end"),
+    **{f"spending_{category}_usd": ("USD/month", f"state spending on {label} this month")
+       for category, label in (("licensing", "licence processing"),
+                               ("enforcement", "inspections of miners and traders"),
+                               ("extension", "extension: training slots and cooperative grants"),
+                               ("official_buying", "the official buying points"),
+                               ("subsidies", "equipment subsidies"),
+                               ("credit_losses", "credit losses: state-fund and microfinance "
+                                "losses, guaranteed bank losses"))},
 }
 
 
@@ -129,6 +151,7 @@ def record(model) -> dict[str, float]:
     formal_g = by_channel[Channel.LICENSED_BUYER] + by_channel[Channel.OFFICIAL_BUYER]
     trader_g = by_channel[Channel.TRADER]
     smuggle = _smuggled_share(model)
+    exportable_g = trader_g - float(stats["seized_gold_g"])  # traders' gold not confiscated
     income = np.sort(m.income[active.mask])
     income_total = float(income.sum())
     n_women = int(np.count_nonzero(m.woman & active.mask))
@@ -137,8 +160,9 @@ def record(model) -> dict[str, float]:
     men_income = (income_total - women_total) / (n_active - n_women) \
         if n_active > n_women else 0.0
     royalty = ledger.total("royalties") + float(stats["export_tax_usd"])
-    revenue = royalty + ledger.total("fees") + ledger.total("fines")
+    revenue = float(stats["state_revenue_usd"])
     spending = float(sum(now.spending.values()))
+    owing_trader = active.mask & (m.lender == Lender.TRADER)
     diggers = active.mask & (m.role == Role.DIGGER)
     n_diggers = int(np.count_nonzero(diggers))
     on_protected = (model.sites.land_status >= LandStatus.LSM_CONCESSION)[m.site]
@@ -151,7 +175,7 @@ def record(model) -> dict[str, float]:
         "applicants_waiting": int(np.count_nonzero(active.mask & (m.legal == Legal.APPLICANT))),
         "official_sales_share": _ratio(formal_g, sold_total),
         "trader_sales_share": _ratio(trader_g, sold_total),
-        "smuggled_share": _ratio(trader_g * smuggle, sold_total),
+        "smuggled_share": _ratio(exportable_g * smuggle, sold_total),
         "coop_share": active.share(m.coop),
         "trained_share": active.share(m.trained),
         "women_digger_share": np.count_nonzero(m.woman & diggers) / n_diggers if n_diggers
@@ -170,7 +194,7 @@ def record(model) -> dict[str, float]:
         "fees_usd": ledger.total("fees"),
         "fines_usd": ledger.total("fines"),
         "state_spending_usd": spending,
-        "illicit_flow_usd": trader_g * smuggle * now.prices.world,
+        "illicit_flow_usd": exportable_g * smuggle * now.prices.world,
         "mercury_kg": float(stats["mercury_kg"]),
         "land_disturbed_ha": float(stats["land_ha"]),
         "silicosis_new": int(stats["silicosis_new"]),
@@ -193,6 +217,19 @@ def record(model) -> dict[str, float]:
         "entered_total": model.entered_total,
         "exited_total": model.exited_total,
         "silicosis_prevalence": active.share(m.silicosis),
+        "applications": int(stats["applications"]),
+        "applications_unaffordable": int(stats["applications_unaffordable"]),
+        "licences_lapsed": int(stats["licences_lapsed"]),
+        "loans_usd": float(stats["loans_usd"]),
+        "defaults": int(stats["defaults"]),
+        "trader_credit_usd": float((m.debt * owing_trader).sum()),
+        "trader_defaults_usd": float(stats["trader_defaults_usd"]),
+        "seized_gold_kg": float(stats["seized_gold_g"]) / 1000.0,
+        "seized_gold_usd": float(stats["seized_gold_usd"]),
+        "state_transfer_usd": model.government.transfer_usd() if model.month else 0.0,
+        "state_budget_usd": model.government.budget_usd,
+        **{f"spending_{category}_usd": float(now.spending[category])
+           for category in SPENDING_CATEGORIES},
     }
 
 

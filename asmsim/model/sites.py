@@ -71,11 +71,11 @@ class Sites:
 
     def place_buying_points(self, count: int) -> None:
         """Official buying points: in towns first, then at further fixed sites."""
+        self.buying_points = max(count, 0)
         if count <= 0:
             self.dist_buying_point = np.full(self.width * self.height, np.inf)
             return
-        points = self._point_order[: max(count, 1)]
-        _, self.dist_buying_point = self._nearest(points)
+        _, self.dist_buying_point = self._nearest(self._point_order[:count])
 
     def licensable(self, open_land: bool) -> np.ndarray:
         """Cells where an ASM licence can be granted: ASM zones, and open land if ``open_land``."""

@@ -28,6 +28,9 @@ def step(model) -> None:
     trained = m.trained[considering]
     awareness = np.where(trained, 1.0, ctx.untrained_awareness)  # per considering miner
     price = model.now.prices.world * 0.9
+    funded = model.government.funded["subsidies"]  # the budget may fund only part of them
+    subsidy_mf = social.mercury_free_subsidy_share * funded
+    subsidy_ohs = social.ohs_subsidy_share * funded
     recovery = model.now.recovery_by_tech
 
     # Mercury-free processing: trained miners only; the gain is the extra recovery.
@@ -36,7 +39,7 @@ def step(model) -> None:
     if len(rows):
         gain = model.now.expected_grams[rows] * (recovery[Tech.MERCURY_FREE] / recovery[m.tech[rows]]
                                              - 1.0) * price
-        capex = ctx.mercury_free_capex_usd * (1 - social.mercury_free_subsidy_share)
+        capex = ctx.mercury_free_capex_usd * (1 - subsidy_mf)
         peers = ctx.social_weight_usd * model.now.neighbour_mercury_free[m.site[rows]]
         value = gain + peers - capex / HORIZON_MONTHS - ctx.adoption_hassle_usd
         buyers = rows[choose(value, scale, rng)]
@@ -44,7 +47,7 @@ def step(model) -> None:
         buyers = buyers[paid]
         m.tech[buyers] = Tech.MERCURY_FREE
         model.now.spend("subsidies", len(buyers) * ctx.mercury_free_capex_usd
-                    * social.mercury_free_subsidy_share)
+                    * subsidy_mf)
 
     # Concentrate amalgamation: a sluice, and the know-how to use it.
     pick = m.tech[considering] == Tech.WHOLE_ORE
@@ -52,14 +55,14 @@ def step(model) -> None:
     if len(rows):
         gain = model.now.expected_grams[rows] * (recovery[Tech.CONCENTRATE]
                                              / recovery[Tech.WHOLE_ORE] - 1.0) * price
-        capex = ctx.concentrate_capex_usd * (1 - social.mercury_free_subsidy_share)
+        capex = ctx.concentrate_capex_usd * (1 - subsidy_mf)
         value = gain * awareness[pick] - capex / HORIZON_MONTHS - ctx.adoption_hassle_usd
         buyers = rows[choose(value, scale, rng)]
         paid = pay_with_credit(model, buyers, capex, purpose="equipment")
         buyers = buyers[paid]
         m.tech[buyers] = Tech.CONCENTRATE
         model.now.spend("subsidies", len(buyers) * ctx.concentrate_capex_usd
-                    * social.mercury_free_subsidy_share)
+                    * subsidy_mf)
 
     # Retort: cheap; value is health (perceived with training) and peers.
     pick = ~m.retort[considering] & (m.tech[considering] != Tech.MERCURY_FREE)
@@ -75,7 +78,7 @@ def step(model) -> None:
     pick = ~m.dust_control[considering]
     rows = considering[pick]
     if len(rows):
-        capex = ctx.dust_control_capex_usd * (1 - social.ohs_subsidy_share)
+        capex = ctx.dust_control_capex_usd * (1 - subsidy_ohs)
         value = ctx.dust_health_value_usd * awareness[pick] - capex / HORIZON_MONTHS \
             - ctx.adoption_hassle_usd
         buyers = rows[choose(value, scale, rng)]
@@ -83,4 +86,4 @@ def step(model) -> None:
         buyers = buyers[paid]
         m.dust_control[buyers] = True
         model.now.spend("subsidies", len(buyers) * ctx.dust_control_capex_usd
-                    * social.ohs_subsidy_share)
+                    * subsidy_ohs)
