@@ -22,9 +22,7 @@ def test_a_constrained_budget_never_spends_what_it_does_not_have():
                      "policy.budget_constrained=true"])
     assert free["state_budget_usd"].min() < 0, "the unconstrained reform should run a deficit"
     assert tight["state_budget_usd"].min() >= -1e-6
-    for programme in ("licensing", "enforcement", "extension", "official_buying", "subsidies"):
-        column = f"spending_{programme}_usd"
-        assert tight[column].sum() <= free[column].sum() + 1e-6, programme
+    assert tight["state_spending_usd"].sum() < free["state_spending_usd"].sum()
     assert tight["trained_share"].iloc[-1] < free["trained_share"].iloc[-1]
 
 

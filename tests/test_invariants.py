@@ -183,7 +183,7 @@ def test_logit_choice_matches_the_logit_probabilities():
     values = np.tile([[10.0], [0.0], [5.0]], (1, rows))  # (options, miners)
     ok = np.ones((3, rows), dtype=bool)
     ok[0, rows // 2:] = False  # half the miners may not use option 0
-    chosen = logit_choice(values, np.ones(rows), ok, 0.2, np.random.default_rng(1))
+    chosen = logit_choice(values, np.ones(rows), ok, 0.2, np.random.default_rng(1).random(rows))
     for half, allowed in ((slice(0, rows // 2), [0, 1, 2]), (slice(rows // 2, rows), [1, 2])):
         weights = np.zeros(3)
         weights[allowed] = np.exp(0.2 * values[allowed, 0])

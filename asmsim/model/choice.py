@@ -40,15 +40,15 @@ def _weights(scored: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def logit_choice(per_unit: np.ndarray, units: np.ndarray, ok: np.ndarray, scale: float,
-                 rng: np.random.Generator) -> np.ndarray:
+                 uniform: np.ndarray) -> np.ndarray:
     """Multinomial-logit choice among the open options on values ``per_unit × units``.
 
     ``per_unit`` and ``ok`` have shape (options, miners); ``units`` one entry per miner.
-    Inverse-CDF draw with one uniform per miner, so a miner's draw does not depend on
+    Inverse-CDF draw with one ``uniform`` per miner, so a miner's draw does not depend on
     how many options it (or anyone else) has: common random numbers across scenarios.
     Miners with a single open option take it without any arithmetic.
     """
-    u = rng.random(per_unit.shape[1])
+    u = uniform
     choice, several = _only_and_several(ok)
     if len(several):
         scored = scale * (per_unit[:, several] * units[several])

@@ -25,7 +25,7 @@ def inspect(model) -> None:
     if probability <= 0:
         return
     exposed = m.active & (m.legal == Legal.INFORMAL) & (m.suspended == 0)
-    inspected = exposed & (model.stream("enforcement").random(m.n) < probability
+    inspected = exposed & (model.uniforms("enforcement/miners") < probability
                            * ctx.visibility_informal)
     rows = np.flatnonzero(inspected)
     model.now.spend("enforcement", len(rows) * ctx.inspection_cost_usd)

@@ -129,7 +129,7 @@ def apply_for_licences(model) -> None:
     m, ctx, legal_cfg = model.miners, model.config.context, model.config.policy.legal
     if legal_cfg.office_capacity_per_1000_miners <= 0:
         return
-    draw = model.stream("formalization").random(m.n)
+    draw = model.uniforms("apply/miners")
     reconsider = m.active & (m.legal == Legal.INFORMAL) & (draw < ctx.reconsider_prob)
     rows = np.flatnonzero(reconsider)
     if len(rows) == 0:
@@ -224,7 +224,7 @@ def update_cooperatives(model) -> None:
     """Members and non-members reconsider: join if membership is worth more than inertia, leave
     if it is worth less than nothing. Support and group licences make it worth more."""
     m, ctx, cfg = model.miners, model.config.context, model.config.policy
-    draw = model.stream("formalization").random(m.n)
+    draw = model.uniforms("coops/miners")
     rows = np.flatnonzero(m.active & (draw < ctx.reconsider_prob))
     if len(rows) == 0:
         return

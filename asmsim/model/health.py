@@ -40,14 +40,15 @@ def update_exposure(context: ContextConfig, exposure_years, role, dust_control, 
     exposure_years += dry * protection / 12.0
 
 
-def new_silicosis(context: ContextConfig, exposure_years, silicosis, active, rng) -> np.ndarray:
-    """Miners diagnosed with silicosis this month."""
+def new_silicosis(context: ContextConfig, exposure_years, silicosis, active, uniform
+                  ) -> np.ndarray:
+    """Miners diagnosed with silicosis this month (``uniform``: one draw per miner)."""
     hazard = np.minimum(context.silicosis_hazard_per_exposure_year * exposure_years, 1.0)
-    return active & ~silicosis & (rng.random(len(active)) < hazard)
+    return active & ~silicosis & (uniform < hazard)
 
 
-def accidents(context: ContextConfig, legal, trained, woman, working, rng) -> np.ndarray:
-    """Miners injured this month."""
+def accidents(context: ContextConfig, legal, trained, woman, working, uniform) -> np.ndarray:
+    """Miners injured this month (``uniform``: one draw per miner)."""
     # The monthly rate (capped at 1) for each combination informal × untrained × woman.
     rates = np.empty(8)
     for code in range(8):
@@ -58,7 +59,7 @@ def accidents(context: ContextConfig, legal, trained, woman, working, rng) -> np
                           * (context.accident_women_factor if is_woman else 1.0), 1.0)
     code = (legal != Legal.LICENSED).view(np.int8) + 2 * (~trained).view(np.int8) \
         + 4 * woman.view(np.int8)
-    return working & (rng.random(len(working)) < rates.take(code))
+    return working & (uniform < rates.take(code))
 
 
 def land_disturbed_ha(context: ContextConfig, tonnes, legal) -> np.ndarray:
@@ -73,10 +74,11 @@ def step(model) -> None:
     n = len(now.tonnes)  # miners that existed during the pass
     working = working_mask(m.active, m.suspended, m.injured)[:n] & (now.tonnes > 0)
     update_exposure(ctx, m.exposure_years[:n], m.role[:n], m.dust_control[:n], working)
-    sick = new_silicosis(ctx, m.exposure_years, m.silicosis, m.active, model.stream("health"))
+    sick = new_silicosis(ctx, m.exposure_years, m.silicosis, m.active,
+                         model.uniforms("silicosis/miners"))
     m.silicosis[sick] = True
     hurt = accidents(ctx, m.legal[:n], m.trained[:n], m.woman[:n], working,
-                     model.stream("health"))
+                     model.uniforms("accidents/miners")[:n])
     m.injured[:n][hurt] = ctx.injury_months
     mercury = mercury_released_kg(ctx, m.grams[:n], m.tech[:n], m.retort[:n])
     sites.mercury_kg += np.bincount(m.site[:n], weights=mercury, minlength=len(sites.ore_t))

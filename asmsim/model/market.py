@@ -11,6 +11,7 @@ of the month's gold (see :mod:`asmsim.model.channels`).
 from __future__ import annotations
 
 import mesa
+import numpy as np
 
 from asmsim.model import channels
 from asmsim.model.channels import PostedPrices
@@ -105,7 +106,7 @@ def sell(model) -> None:
         hold |= m.cash >= HOLD_CASH_MONTHS * ctx.subsistence_usd_month
     ok = channels.available(now.prices, m.legal)
     channel = logit_choice(now.per_gram_utility, sell_g, ok, ctx.logit_scale_per_usd,
-                           model.stream("sales"))
+                           model.uniforms("sales/miners"))
     channel[hold] = Channel.HELD
     selling = ~hold
     m.channel[:] = channel
@@ -124,6 +125,15 @@ def sell(model) -> None:
     now.access_cost = ctx.access_cost_usd_per_g_cell * distance * sold_g
     now.sold_g = sold_g
     now.trader_revenue = gross * to_trader
+    # Gold the official buyer gets from sellers it pays less (net, USD/g) than a trader would.
+    sellers = np.flatnonzero(to_official)
+    if len(sellers):
+        official_net = now.prices.official * (1 - now.prices.royalty_rate) \
+            - ctx.access_cost_usd_per_g_cell * now.point_distance[sellers]
+        trader_net = now.prices.trader - ctx.prefinance_tie_discount * now.prices.world \
+            * (m.tied_trader[sellers] >= 0)
+        now.stats["official_underpaid_g"] = float(sold_g[sellers][official_net < trader_net]
+                                                  .sum())
     # Inspected traders lose the gold they buy this month to the state.
     trader_town = model.sites.town_of[m.site]
     seized_g = float((sold_g * to_trader * now.traders_inspected[trader_town]).sum())

@@ -14,6 +14,7 @@ from asmsim.model.enums import Legal, Lender, Role, Tech
 
 #: column name -> dtype. Money in USD, mass in grams, time in months.
 COLUMNS: dict[str, type] = {
+    "uid": np.int64,            # miner id: creation order, kept for life (random numbers)
     "active": bool,
     "woman": bool,
     "role": np.int8,            # Role

@@ -87,6 +87,7 @@ class ASMModel(mesa.Model):
                            self.config.miners)
         self.sites.place_buying_points(scale.buying_points(self))
         self.miners = MinerTable(2 * self.config.miners)
+        self.created = 0  # miners created so far (the next miner id)
         self._handles: list[Miner | None] = []  # per row; created when first asked for
         self._handles_upto = 0  # rows below this have their handle (or have exited)
         self.pool = ctx.labour_pool_per_miner * self.config.miners
@@ -150,6 +151,11 @@ class ASMModel(mesa.Model):
         self.stream.new_month(self.month)
         return MonthRecord(month=self.month, ledger=Ledger(self.miners.n),
                            recovery_by_tech=production.recovery(self.config.context))
+
+    def uniforms(self, name: str) -> np.ndarray:
+        """One uniform per miner row this month from per-miner stream ``name``, keyed by
+        miner id so that common random numbers survive table compaction."""
+        return self.stream.per_miner(name, self.miners.uid, self.created)
 
     def _record(self) -> None:
         self.last_row = record(self)

@@ -32,13 +32,14 @@ def draw_roles(context: ContextConfig, woman: np.ndarray, role_access: float,
     return roles.astype(np.int8)
 
 
-def exits(context: ContextConfig, exp_income, reservation, low_months, active, rng
+def exits(context: ContextConfig, exp_income, reservation, low_months, active, uniform
           ) -> np.ndarray:
-    """Miners leaving this month (updates ``low_months`` in place)."""
+    """Miners leaving this month (updates ``low_months`` in place); ``uniform``: one draw
+    per miner."""
     low = active & (exp_income < reservation)
     low_months[:] = (low_months + 1) * low
     p = context.exit_rate * (low_months >= LOW_INCOME_MONTHS) + context.background_exit_monthly
-    return active & (rng.random(len(active)) < p)
+    return active & (uniform < p)
 
 
 def entrants(context: ContextConfig, pool: float, mean_expected_income: float,
@@ -75,6 +76,8 @@ def add_miners(model, count: int, initial: bool = False) -> np.ndarray:
     rows = model.miners.add(count)
     idx = np.arange(rows.start, rows.stop)
     m = model.miners
+    m.uid[idx] = np.arange(model.created, model.created + count)
+    model.created += count
     m.active[idx] = True
     m.woman[idx] = rng.random(count) < ctx.women_share
     m.role[idx] = draw_roles(ctx, m.woman[idx], 0.0 if initial else policy.social.women_role_access,
@@ -152,7 +155,7 @@ def leave(model) -> None:
     """Miners whose mining no longer pays (or who age or migrate out) leave."""
     m = model.miners
     leaving = np.flatnonzero(exits(model.config.context, m.exp_income, m.reservation,
-                                   m.low_months, m.active, model.stream("exit")))
+                                   m.low_months, m.active, model.uniforms("exit/miners")))
     m.active[leaving] = False
     finance.write_off(model, leaving[m.lender[leaving] != Lender.NONE])  # leavers' debts
     model.remove_handles(leaving)
@@ -187,6 +190,6 @@ def move_and_resort(model) -> None:
         m.via_coop[licensed[plot < 0]] = False
     others = stranded[m.legal[stranded] != Legal.LICENSED]
     relocate(model, others)
-    resort = np.flatnonzero(m.active & (model.stream("moves").random(m.n) < ctx.role_change_prob))
+    resort = np.flatnonzero(m.active & (model.uniforms("moves/miners") < ctx.role_change_prob))
     m.role[resort] = draw_roles(ctx, m.woman[resort], model.config.policy.social.women_role_access,
                                 model.stream("moves"))

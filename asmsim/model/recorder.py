@@ -57,6 +57,8 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "gold_sold_kg": ("kg", "gold sold this month (all channels)"),
     "unsold_stock_kg": ("kg", "gold held unsold at month end, by miners or carried off by leavers"),
     "official_buyer_kg": ("kg", "gold bought by the official buyer this month"),
+    "official_underpaid_share": ("0-1", "share of the official buyer's gold bought from sellers "
+                                 "it paid less, net of royalty and trip, than a trader would"),
     "mercury_free_share": ("0-1", "active miners processing mercury-free"),
     "retort_share": ("0-1", "active miners using a retort"),
     "displaced": ("people", "miners evicted from concession or protected land this month"),
@@ -208,6 +210,8 @@ def record(model) -> dict[str, float]:
         "gold_sold_kg": sold_total / 1000.0,
         "unsold_stock_kg": (float(m.stock_g.sum()) + model.stock_carried_off_g) / 1000.0,
         "official_buyer_kg": float(by_channel[Channel.OFFICIAL_BUYER]) / 1000.0,
+        "official_underpaid_share": _ratio(float(stats["official_underpaid_g"]),
+                                           float(by_channel[Channel.OFFICIAL_BUYER])),
         "mercury_free_share": active.share(m.tech == Tech.MERCURY_FREE),
         "retort_share": active.share(m.retort),
         "displaced": int(stats["displaced"]),

@@ -14,6 +14,12 @@ import numpy as np
 
 PROCESSES = ("sites", "population", "price", "sales", "finance", "formalization",
              "technology", "enforcement", "training", "moves", "exit", "entry", "health")
+#: Streams of one uniform per miner a month, drawn for every miner ever created and
+#: picked by miner id (``MinerTable.uid``), not by table row: a miner keeps its numbers
+#: when exited miners' rows are dropped, whatever the other scenario's compactions do.
+MINER_STREAMS = ("sales/miners", "apply/miners", "coops/miners", "technology/miners",
+                 "exit/miners", "enforcement/miners", "moves/miners", "silicosis/miners",
+                 "accidents/miners")
 
 
 MONTH_BLOCK = 2**48  # draws reserved for each process and month (far more than used)
@@ -23,9 +29,10 @@ class RandomStreams:
     """One generator per process; each month it jumps to that month's block of draws."""
 
     def __init__(self, seed: int | None):
-        children = np.random.SeedSequence(seed).spawn(len(PROCESSES))
+        names = (*PROCESSES, *MINER_STREAMS)
+        children = np.random.SeedSequence(seed).spawn(len(names))
         self._generators = {name: np.random.Generator(np.random.PCG64(child))
-                            for name, child in zip(PROCESSES, children, strict=True)}
+                            for name, child in zip(names, children, strict=True)}
         self._start = {name: g.bit_generator.state for name, g in self._generators.items()}
         self._month = 0
         self._ready: set[str] = set()
@@ -43,3 +50,8 @@ class RandomStreams:
             generator.bit_generator.advance(self._month * MONTH_BLOCK)
             self._ready.add(process)
         return generator
+
+    def per_miner(self, name: str, uid: np.ndarray, created: int) -> np.ndarray:
+        """This month's uniform of stream ``name`` (one of :data:`MINER_STREAMS`) for the
+        miners with ids ``uid``, out of one draw per miner ever ``created``."""
+        return self(name).random(created)[uid]

@@ -24,7 +24,8 @@ def step(model) -> None:
     m, ctx, social = model.miners, model.config.context, model.config.policy.social
     scale = ctx.logit_scale_per_usd
     rng = model.stream("technology")
-    considering = np.flatnonzero(m.active & (rng.random(m.n) < ctx.adoption_prob))
+    considering = np.flatnonzero(m.active & (model.uniforms("technology/miners")
+                                             < ctx.adoption_prob))
     trained = m.trained[considering]
     awareness = np.where(trained, 1.0, ctx.untrained_awareness)  # per considering miner
     price = model.now.prices.world * 0.9
