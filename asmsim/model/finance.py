@@ -34,14 +34,19 @@ class LoanTerms:
     kind: Lender
     rate_monthly: float
     max_loan_usd: float
-    funds_usd: float               # lending capital left (inf if unconstrained)
+    funds_usd: float | np.ndarray  # lending capital left (inf: unconstrained); traders: by town
     approval: float                # approval probability for an eligible miner
     women_factor: float = 1.0      # women's approval relative to men
     needs_licence: bool = True     # licensed miners or cooperative members only
     accepts_applicants: bool = False
     collateral_usd: float = 0.0    # cash a miner must show
     women_first: bool = False      # women served first from limited funds (credit quota)
-    town: int = -1                 # a trader lends to miners of its town only (-1: anywhere)
+
+    def has_funds(self) -> bool:
+        return bool(np.any(np.asarray(self.funds_usd) > 0))
+
+    def limited(self) -> bool:
+        return not np.all(np.isinf(self.funds_usd))
 
 
 class _Borrowers:
@@ -62,9 +67,8 @@ class _Borrowers:
 
     def eligible(self, terms: LoanTerms) -> np.ndarray:
         """Miners this lender would consider: status, no other lender, no ban, collateral."""
-        if terms.kind == Lender.TRADER:  # its own town; it tops up its own ties
-            ok = (self.unattached | self.with_trader) & self.no_trader_ban \
-                & (self.town == terms.town)
+        if terms.kind == Lender.TRADER:  # its town's trader; it tops up its own ties
+            ok = (self.unattached | self.with_trader) & self.no_trader_ban
         else:
             ok = self.unattached & self.no_ban
         if terms.needs_licence:
@@ -98,7 +102,7 @@ def grant_loans(rows: np.ndarray, need: np.ndarray, offers: list[LoanTerms], min
     open_need = need > 0
     borrowers = _Borrowers(rows, miners, town)
     for terms in sorted(offers, key=lambda t: t.rate_monthly):
-        if terms.funds_usd <= 0 or not open_need.any():
+        if not terms.has_funds() or not open_need.any():
             continue
         draw = rng.random(n)
         approval = terms.approval if terms.women_factor == 1.0 else \
@@ -107,23 +111,32 @@ def grant_loans(rows: np.ndarray, need: np.ndarray, offers: list[LoanTerms], min
         if len(approved) == 0:
             continue
         want = np.minimum(need[approved], borrowers.headroom(terms, approved))
-        if np.isfinite(terms.funds_usd):
-            approved, want = _ration(approved, want, terms, borrowers.woman, rng)
+        if terms.limited():
+            approved, want = _ration(approved, want, terms, borrowers, rng)
         approved, want = approved[want > 0], want[want > 0]
         amount[approved], kind[approved], rate[approved] = want, terms.kind, terms.rate_monthly
         open_need[approved] = False
     return amount, kind, rate
 
 
-def _ration(approved: np.ndarray, want: np.ndarray, terms: LoanTerms, woman: np.ndarray,
+def _ration(approved: np.ndarray, want: np.ndarray, terms: LoanTerms, borrowers: _Borrowers,
             rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Serve requests from the lender's funds in random order (women first under a quota).
+    """Serve requests from the lender's funds in random order (women first under a quota);
+    a trader's funds are by town, each town's requests served from its own.
 
     Returns the served subset of ``approved`` and their amounts (USD).
     """
-    key = rng.random(len(approved)) - (woman[approved] if terms.women_first else 0)
-    order = np.argsort(key, kind="stable")
-    served = order[np.cumsum(want[order]) <= terms.funds_usd]
+    key = rng.random(len(approved)) - (borrowers.woman[approved] if terms.women_first else 0)
+    if np.ndim(terms.funds_usd) == 0:
+        order = np.argsort(key, kind="stable")
+        served = order[np.cumsum(want[order]) <= terms.funds_usd]
+        return approved[served], want[served]
+    town = borrowers.town[approved]
+    order = np.lexsort((key, town))
+    spent = np.cumsum(want[order])
+    first = np.searchsorted(town[order], town[order])  # first position of each one's town
+    before = np.where(first > 0, spent[np.maximum(first - 1, 0)], 0.0)
+    served = order[spent - before <= terms.funds_usd[town[order]]]
     return approved[served], want[served]
 
 
@@ -181,17 +194,17 @@ class LenderAgent(mesa.Agent):
         return self.terms
 
 
-def trader_offers(model) -> list[LoanTerms]:
-    """Pre-finance offered by each town's trader: anyone in its town, up to
-    ``prefinance_max_usd`` owed per miner (top-ups included), from what is left of the
-    trader's credit budget; its interest is the price discount a tied miner accepts."""
+def trader_offers(model) -> LoanTerms:
+    """Pre-finance offered by the traders: to anyone, by its town's trader, up to
+    ``prefinance_max_usd`` owed per miner (top-ups included), from what is left of that
+    trader's credit budget (USD, by town); its interest is the price discount a tied miner
+    accepts."""
     ctx, m = model.config.context, model.miners
     owing = m.active & (m.lender == Lender.TRADER)
     lent = np.bincount(m.tied_trader[owing], weights=m.debt[owing], minlength=len(model.traders))
-    return [LoanTerms(Lender.TRADER, TRADER_EQUIVALENT_RATE, ctx.prefinance_max_usd,
-                      max(0.0, trader.credit_budget_usd - float(lent[j])), 0.9,
-                      needs_licence=False, town=j)
-            for j, trader in enumerate(model.traders)]
+    budgets = np.array([trader.credit_budget_usd for trader in model.traders])
+    return LoanTerms(Lender.TRADER, TRADER_EQUIVALENT_RATE, ctx.prefinance_max_usd,
+                     np.maximum(budgets - lent, 0.0), 0.9, needs_licence=False)
 
 
 def licensed_credit_value(offers: list[LoanTerms]) -> float:
@@ -213,7 +226,7 @@ def post_terms(model) -> None:
     formal = [o for o in offers if o is not None]
     now.licensed_credit_value = licensed_credit_value(formal)
     # Traders pre-finance needs for cash (consumption, fees), not equipment.
-    now.loan_offers = {"equipment": formal, "cash": [*formal, *trader_offers(model)]}
+    now.loan_offers = {"equipment": formal, "cash": [*formal, trader_offers(model)]}
 
 
 def loan_offers(model, purpose: str) -> list[LoanTerms]:
@@ -251,12 +264,17 @@ def book_loans(model, rows: np.ndarray, amount: np.ndarray, kind: np.ndarray,
 
 
 def draw_down(offers: dict, kind: np.ndarray, town: np.ndarray, amount: np.ndarray) -> None:
-    """Take loans just made (USD, by lender ``kind`` and trader ``town``) off the funds the
+    """Take loans just made (USD, by lender ``kind``; a trader's by ``town``) off the funds the
     month's offers have left, so that later loans this month see what remains."""
     posted = {id(t): t for group in offers.values() for t in group}.values()
     for terms in posted:
-        if np.isfinite(terms.funds_usd):
-            mine = (kind == terms.kind) & (town == terms.town)
+        if not terms.limited():
+            continue
+        mine = kind == terms.kind
+        if np.ndim(terms.funds_usd):
+            used = np.bincount(town[mine], weights=amount[mine], minlength=len(terms.funds_usd))
+            terms.funds_usd = np.maximum(terms.funds_usd - used, 0.0)
+        else:
             terms.funds_usd = max(0.0, terms.funds_usd - float(amount[mine].sum()))
 
 

@@ -109,11 +109,8 @@ def licence_sites(model, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     own = m.site[rows]
     target, distance = own.copy(), np.zeros(len(rows), dtype=np.int64)
     away = np.flatnonzero(~licensable[own])
+    target[away], distance[away] = best_plots(model, own[away])
     grade = sites.grade()
-    if len(away):
-        score = np.where(licensable & ~sites.exhausted(), grade, -np.inf)
-        target[away], distance[away] = sites.best_within(own[away],
-                                                         ctx.licence_search_radius_cells, score)
     reach = target >= 0
     grams_gained = (grade[np.where(reach, target, own)] - grade[own]) * now.potential_t[rows] \
         * now.recovery_by_tech[m.tech[rows]]
@@ -121,6 +118,25 @@ def licence_sites(model, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     value = grams_gained * net_price - ctx.move_cost_usd_per_cell * distance \
         / legal_cfg.licence_duration_months
     return target, np.where(reach, value, -np.inf)
+
+
+def best_plots(model, origins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For miners on cells ``origins``: the richest licensable plot not worked out within
+    ``context.licence_search_radius_cells`` (−1 if none) and its distance (cells)."""
+    sites = model.sites
+    near, distance = sites.plots_near(model.config.context.licence_search_radius_cells,
+                                      model.config.policy.legal.open_land_licensable)
+    if len(origins) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    candidates = near[origins]
+    valid = candidates >= 0
+    cell = np.where(valid, candidates, 0)
+    score = np.where(valid & ~sites.exhausted()[cell], sites.grade()[cell], -np.inf)
+    pick = score.argmax(axis=1)
+    rows = np.arange(len(origins))
+    found = np.isfinite(score[rows, pick])
+    return (np.where(found, candidates[rows, pick], -1),
+            np.where(found, distance[origins, pick], 0))
 
 
 def apply_for_licences(model) -> None:

@@ -14,7 +14,7 @@ import numpy as np
 from scipy.special import ndtr, ndtri
 
 from asmsim.config.schema import ContextConfig
-from asmsim.model import finance
+from asmsim.model import finance, formalization
 from asmsim.model.enums import Channel, Legal, Lender, Role, Tech
 
 LOW_INCOME_MONTHS = 3
@@ -182,9 +182,7 @@ def move_and_resort(model) -> None:
     stranded = np.flatnonzero(m.active & sites.exhausted()[m.site])
     licensed = stranded[m.legal[stranded] == Legal.LICENSED]
     if len(licensed):  # a licence moves to the richest licensable plot nearby, or lapses
-        licensable = sites.licensable(model.config.policy.legal.open_land_licensable)
-        score = np.where(licensable & ~sites.exhausted(), sites.grade(), -np.inf)
-        plot, _ = sites.best_within(m.site[licensed], ctx.licence_search_radius_cells, score)
+        plot, _ = formalization.best_plots(model, m.site[licensed])
         m.site[licensed[plot >= 0]] = plot[plot >= 0]
         m.legal[licensed[plot < 0]] = Legal.INFORMAL
         m.via_coop[licensed[plot < 0]] = False

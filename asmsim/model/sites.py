@@ -47,6 +47,7 @@ class Sites:
         self.base_status[order[n_lsm:n_lsm + n_protected]] = LandStatus.PROTECTED
         self._zoning_order = order[n_lsm + n_protected:]
         self.land_status = self.base_status.copy()
+        self._plots_near_key: tuple | None = None
         self.apply_zoning(asm_zone_share)
         self._point_order = rng.permutation(cells)
         self.towns = self._point_order[:towns]
@@ -68,6 +69,7 @@ class Sites:
         self.land_status = self.base_status.copy()
         self.land_status[self._zoning_order[:n_zone]] = LandStatus.ASM_ZONE
         self.zone_cells = self._zoning_order[:n_zone]
+        self.zoning_version = getattr(self, "zoning_version", -1) + 1
 
     def place_buying_points(self, count: int) -> None:
         """Official buying points: in towns first, then at further fixed sites."""
@@ -82,22 +84,23 @@ class Sites:
         ok = self.land_status == LandStatus.ASM_ZONE
         return ok | (self.land_status == LandStatus.OPEN) if open_land else ok
 
-    def best_within(self, origins: np.ndarray, radius: int, score: np.ndarray
-                    ) -> tuple[np.ndarray, np.ndarray]:
-        """For each origin cell, the cell within Chebyshev distance ``radius`` (cells) with the
-        highest ``score`` (−inf: not eligible), and its distance (cells); −1 where none is."""
-        offsets = np.arange(-radius, radius + 1)
-        dy, dx = (a.ravel() for a in np.meshgrid(offsets, offsets, indexing="ij"))
-        oy, ox = np.divmod(origins, self.width)
-        y, x = oy[:, None] + dy, ox[:, None] + dx
-        inside = (y >= 0) & (y < self.height) & (x >= 0) & (x < self.width)
-        cells = np.where(inside, y * self.width + x, 0)
-        scored = np.where(inside, score[cells], -np.inf)
-        pick = scored.argmax(axis=1)
-        rows = np.arange(len(origins))
-        best = np.where(np.isfinite(scored[rows, pick]), cells[rows, pick], -1)
-        distance = np.maximum(np.abs(dy[pick]), np.abs(dx[pick]))
-        return best, distance
+    def plots_near(self, radius: int, open_land: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Per cell, the licensable cells within Chebyshev distance ``radius`` (cells) and
+        their distances: two (cells, k) arrays, padded with −1. Rebuilt when zoning changes."""
+        key = (radius, open_land, self.zoning_version)
+        if self._plots_near_key != key:
+            offsets = np.arange(-radius, radius + 1)
+            dy, dx = (a.ravel() for a in np.meshgrid(offsets, offsets, indexing="ij"))
+            y, x = self.ys[:, None] + dy, self.xs[:, None] + dx
+            inside = (y >= 0) & (y < self.height) & (x >= 0) & (x < self.width)
+            cells = np.where(inside, y * self.width + x, 0)
+            ok = inside & self.licensable(open_land)[cells]
+            order = np.argsort(~ok, axis=1, kind="stable")[:, : max(int(ok.sum(1).max()), 1)]
+            near = np.where(np.take_along_axis(ok, order, 1),
+                            np.take_along_axis(cells, order, 1), -1)
+            distance = np.maximum(np.abs(dy), np.abs(dx))[order]
+            self._plots_near, self._plots_near_key = (near, distance), key
+        return self._plots_near
 
     def grade(self) -> np.ndarray:
         """Current grade (g/t): falls with the square root of the ore left."""

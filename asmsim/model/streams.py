@@ -54,4 +54,4 @@ class RandomStreams:
     def per_miner(self, name: str, uid: np.ndarray, created: int) -> np.ndarray:
         """This month's uniform of stream ``name`` (one of :data:`MINER_STREAMS`) for the
         miners with ids ``uid``, out of one draw per miner ever ``created``."""
-        return self(name).random(created)[uid]
+        return self(name).random(created, dtype=np.float32)[uid]
