@@ -121,6 +121,9 @@ class ContextConfig:
                                      "amalgamation", lo=0.0)
     retort_capture: float = share(0.75, "share of mercury vapour a retort captures")
     concentrate_share_initial: float = share(0.3, "miners amalgamating concentrates at start")
+    retort_share_initial: float = share(0.04, "miners using a retort at the start of the warm-up "
+                                        "(near the status quo's own steady state, so the "
+                                        "warm-up settles sooner)")
     operating_cost_usd_per_t: float = usd(10.0, "fuel, tools, mercury, water per tonne",
                                           unit="USD/t")
     subsistence_usd_month: float = usd(65.0, "household consumption floor per miner (≈ 2 people "
@@ -218,6 +221,21 @@ class ContextConfig:
     expectation_weight: float = share(0.2, "weight of this month in the income expectation (EMA)")
     exit_rate: float = share(0.08, "monthly exit rate of a miner whose expected income has been "
                              "below its reservation wage for 3 months", source=SRC_RUSH)
+    silicosis_exit_multiplier: float = param(3.0, "×", "a miner with silicosis leaves at this "
+                                             "multiple of the background exit rate", lo=1.0,
+                                             hi=50.0)
+    trust_memory_months: float = param(60.0, "months", "trust returns to each miner's own "
+                                       "baseline over this many months (memory of events)",
+                                       lo=1.0, hi=1200.0)
+    discovery_prob_monthly: float = share(0.015, "monthly chance a new deposit is found on a "
+                                          "site (its ore and grade start again)")
+    initial_tenure_mean_months: float = param(60.0, "months", "mean time the initial miners have "
+                                              "mined (a geometric draw; sets their exposure "
+                                              "and silicosis at the start of the warm-up)",
+                                              lo=1.0, hi=600.0)
+    warmup_months: int = param(240, "months", "unrecorded months under the status-quo policy, "
+                               "at the initial price and without shocks, before month 0 (so "
+                               "the status quo starts in its own steady state)", lo=0, hi=600)
     background_exit_monthly: float = share(0.004, "monthly chance any miner leaves (migration, "
                                            "ageing, other jobs)")
     labour_pool_per_miner: float = param(3.0, "people/miner", "rural labour pool per initial "

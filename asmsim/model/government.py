@@ -32,7 +32,11 @@ class Government(mesa.Agent):
 
     def __init__(self, model):
         super().__init__(model)
-        budget = model.config.policy.budget
+        self.reset_budget()
+
+    def reset_budget(self) -> None:
+        """The budget at month 0: ``policy.budget.initial_months`` of transfer (USD)."""
+        budget = self.model.config.policy.budget
         self.budget_usd = budget.initial_months * self.transfer_usd()
         self.funded = dict.fromkeys(BUDGET_PROGRAMMES, 1.0)  # share of each programme funded
         self.last_spending: dict[str, float] = {}  # last month's spending by category (USD)

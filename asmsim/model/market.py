@@ -16,8 +16,8 @@ import numpy as np
 from asmsim.model import channels
 from asmsim.model.channels import PostedPrices
 from asmsim.model.choice import logit_choice
-from asmsim.model.enums import STATUS_NAMES, Channel
 from asmsim.model.enforcement import trader_inspection_prob
+from asmsim.model.enums import STATUS_NAMES, Channel
 from asmsim.model.scale import per_population
 
 HOLD_CASH_MONTHS = 3  # in a market closure, miners with this many months of cash hold gold

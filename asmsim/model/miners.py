@@ -48,6 +48,7 @@ COLUMNS: dict[str, type] = {
     "exp_income": np.float64,   # expected net income, USD/month (EMA)
     "low_months": np.int16,     # consecutive months expected income < reservation
     "trust": np.float64,        # trust in government, 0-1
+    "trust_baseline": np.float64,  # the miner's own trust without events (memory returns it)
     "income": np.float64,       # this month's net income, USD
     "grams": np.float64,        # this month's production, g
     "channel": np.int8,         # Channel of this month's sale
@@ -67,6 +68,14 @@ class MinerTable:
         """Expose each column's used rows as a plain attribute (a view, so writes go through)."""
         for name, column in self._data.items():
             self.__dict__[name] = column[: self.n]
+
+    def __deepcopy__(self, memo) -> MinerTable:
+        """A copy whose column attributes are views of its own arrays (as in the original)."""
+        twin = MinerTable.__new__(MinerTable)
+        twin.n = self.n
+        twin._data = {name: column.copy() for name, column in self._data.items()}
+        twin._refresh_views()
+        return twin
 
     def add(self, count: int) -> slice:
         """Append ``count`` zeroed rows (growing capacity geometrically); return their slice."""

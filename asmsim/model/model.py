@@ -30,6 +30,7 @@ from asmsim.model import (
     production,
     scale,
     technology,
+    warmup,
 )
 from asmsim.model.context import base_price
 from asmsim.model.enums import Lender
@@ -102,27 +103,56 @@ class ASMModel(mesa.Model):
         self.exited_total = 0
         self.stock_carried_off_g = 0.0  # unsold gold of leavers whose rows were compacted
         self.price_base = base_price(ctx, 0, 0.0, self.stream("price"))
-        self.now = self._new_month()
-        self.now.traders_inspected = np.zeros(len(self.traders), dtype=bool)
+        self.month = -max(ctx.warmup_months - 1, 0)  # the initial miners start the warm-up
+        self._open_month()
         population.add_miners(self, self.config.miners, initial=True)
-        context.apply_shocks(self)
-        market.post_prices(self)
-        finance.post_terms(self)
-        perception.update(self)
+        self._post_and_perceive()
+        warmup.long_run_stocks(self)
+        self._post_and_perceive()
         population.estimate_initial_income(self)
+        warmup.run(self)  # the status quo's own steady state, unrecorded
         self.datacollector = OutputCollector()
         self.last_row: dict[str, float] = {}
         self._record()
 
+    def _open_month(self) -> None:
+        """A fresh month record, before any submodel acts."""
+        self.now = self._new_month()
+        self.now.traders_inspected = np.zeros(len(self.traders), dtype=bool)
+
+    def _post_and_perceive(self) -> None:
+        """Shocks, posted prices and terms, and what miners know: the state recorded as a
+        month without flows (month 0)."""
+        context.apply_shocks(self)
+        market.post_prices(self)
+        finance.post_terms(self)
+        perception.update(self)
+
+    def start_month_zero(self) -> None:
+        """After the warm-up: month 0 begins (counters at zero, no flows)."""
+        self.month = 0
+        self.entered_total = self.exited_total = 0
+        self.stock_carried_off_g = 0.0
+        self._open_month()
+        self._post_and_perceive()
+
     # ------------------------------------------------------------------ month
     def step(self) -> None:
         """Advance one month: every submodel of :data:`SCHEDULE` in turn, then record."""
-        self.month += 1
-        self.now = self._new_month()
-        for submodel in SCHEDULE:
-            submodel(self)
+        self._simulate_month()
         self._record()
         self._compact_if_sparse()
+
+    def step_unrecorded(self) -> None:
+        """Advance one month without recording it (the warm-up's months)."""
+        self._simulate_month()
+        self._compact_if_sparse()
+
+    def _simulate_month(self) -> None:
+        self.month += 1
+        self._open_month()
+        for submodel in SCHEDULE:
+            submodel(self)
 
     def run(self, months: int | None = None) -> pd.DataFrame:
         """Run ``months`` more months (default: the configured horizon); return the table."""
@@ -208,6 +238,11 @@ class ASMModel(mesa.Model):
         self._handles_upto = int(np.searchsorted(keep, self._handles_upto))
         for row, handle in enumerate(self._handles[: self._handles_upto]):
             handle.row = row
+
+    def reset_handles(self) -> None:
+        """No Mesa miner handle yet for any row of a (replaced) miner table."""
+        self._handles = [None] * self.miners.n
+        self._handles_upto = 0
 
     def register_rows(self, count: int) -> None:
         """Reserve handle slots for ``count`` new table rows (handles are made lazily)."""

@@ -32,13 +32,15 @@ def draw_roles(context: ContextConfig, woman: np.ndarray, role_access: float,
     return roles.astype(np.int8)
 
 
-def exits(context: ContextConfig, exp_income, reservation, low_months, active, uniform
-          ) -> np.ndarray:
+def exits(context: ContextConfig, exp_income, reservation, low_months, silicosis, active,
+          uniform) -> np.ndarray:
     """Miners leaving this month (updates ``low_months`` in place); ``uniform``: one draw
-    per miner."""
+    per miner. Silicosis multiplies the background rate (``silicosis_exit_multiplier``)."""
     low = active & (exp_income < reservation)
     low_months[:] = (low_months + 1) * low
-    p = context.exit_rate * (low_months >= LOW_INCOME_MONTHS) + context.background_exit_monthly
+    background = context.background_exit_monthly \
+        * np.where(silicosis, context.silicosis_exit_multiplier, 1.0)
+    p = context.exit_rate * (low_months >= LOW_INCOME_MONTHS) + background
     return active & (uniform < p)
 
 
@@ -91,7 +93,9 @@ def add_miners(model, count: int, initial: bool = False) -> np.ndarray:
     m.legal[idx] = Legal.INFORMAL
     m.tech[idx] = np.where(rng.random(count) < (ctx.concentrate_share_initial if initial
                                                 else 0.0), Tech.CONCENTRATE, Tech.WHOLE_ORE)
+    m.retort[idx] = rng.random(count) < (ctx.retort_share_initial if initial else 0.0)
     m.trust[idx] = np.clip(rng.beta(4.0, 4.0, count) + ctx.initial_trust - 0.5, 0.0, 1.0)
+    m.trust_baseline[idx] = m.trust[idx]
     m.entered_month[idx] = model.month
     m.channel[idx] = Channel.HELD
     if initial:
@@ -145,17 +149,19 @@ def entry(model) -> None:
 
 
 def step(model) -> None:
-    """After the month's decisions: moves from worked-out sites, role changes, exit, countdowns."""
+    """After the month's decisions: moves from worked-out sites, role changes, exit, and the
+    passing of a month (suspensions, injuries, memory)."""
     move_and_resort(model)
     leave(model)
-    count_down(model.miners)
+    pass_month(model)
 
 
 def leave(model) -> None:
     """Miners whose mining no longer pays (or who age or migrate out) leave."""
     m = model.miners
     leaving = np.flatnonzero(exits(model.config.context, m.exp_income, m.reservation,
-                                   m.low_months, m.active, model.uniforms("exit/miners")))
+                                   m.low_months, m.silicosis, m.active,
+                                   model.uniforms("exit/miners")))
     m.active[leaving] = False
     finance.write_off(model, leaving[m.lender[leaving] != Lender.NONE])  # leavers' debts
     model.remove_handles(leaving)
@@ -163,10 +169,13 @@ def leave(model) -> None:
     model.exited_total += len(leaving)
 
 
-def count_down(m) -> None:
-    """A month of suspension and of injury passes."""
+def pass_month(model) -> None:
+    """A month of suspension and of injury passes; trust drifts back towards each miner's
+    own baseline over ``context.trust_memory_months`` (events are slowly forgotten)."""
+    m = model.miners
     np.subtract(m.suspended, 1, out=m.suspended, where=m.suspended > 0)
     np.subtract(m.injured, 1, out=m.injured, where=m.injured > 0)
+    m.trust += (m.trust_baseline - m.trust) / model.config.context.trust_memory_months
 
 
 def relocate(model, rows: np.ndarray) -> None:

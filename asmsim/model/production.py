@@ -59,3 +59,4 @@ def step(model) -> None:
     m.grams[:] = grams_produced(now.tonnes, now.grade_at_site, now.recovery_by_tech[m.tech],
                                 now.output_factor)
     deplete(model.sites.ore_t, m.site, now.tonnes)
+    model.sites.rediscover(model.config.context.discovery_prob_monthly, model.stream("discovery"))

@@ -11,8 +11,8 @@ import mesa
 import numpy as np
 
 from asmsim.model.channels import smuggled_share
-from asmsim.model.government import SPENDING_CATEGORIES
 from asmsim.model.enums import FORMAL_LENDERS, Channel, LandStatus, Legal, Lender, Role, Tech
+from asmsim.model.government import SPENDING_CATEGORIES
 
 OUTPUTS: dict[str, tuple[str, str]] = {
     "month": ("month", "month index, 0 = initial state"),

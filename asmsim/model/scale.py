@@ -21,7 +21,7 @@ def count_this_month(model, per_1000_miners: float) -> int:
     ⌊c·t⌋ − ⌊c·(t − 1)⌋ for c per month, so fractions add up over the months, without drift
     or randomness."""
     c = per_population(model, per_1000_miners)
-    t = max(model.month, 1)
+    t = model.month
     return int(np.floor(c * t + 1e-9) - np.floor(c * (t - 1) + 1e-9))
 
 

@@ -107,6 +107,13 @@ class Sites:
         left = np.clip(self.ore_t / self.ore_initial, 0.0, 1.0)
         return self.grade0 * np.sqrt(left)
 
+    def rediscover(self, probability: float, rng: np.random.Generator) -> None:
+        """A new deposit is found on a site with ``probability`` a month: its ore (and so its
+        grade) starts again from the site's initial deposit. Depletion and discovery
+        balance, so the region's ore has a steady state."""
+        found = rng.random(len(self.ore_t)) < probability
+        self.ore_t[found] = self.ore_initial[found]
+
     def exhausted(self) -> np.ndarray:
         """Cells whose ore is worked out."""
         return self.ore_t <= EXHAUSTED_FRACTION * self.ore_initial

@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 PROCESSES = ("sites", "population", "price", "sales", "finance", "formalization",
-             "technology", "enforcement", "training", "moves", "exit", "entry", "health")
+             "technology", "enforcement", "training", "moves", "exit", "entry", "health",
+             "discovery")
 #: Streams of one uniform per miner a month, drawn for every miner ever created and
 #: picked by miner id (``MinerTable.uid``), not by table row: a miner keeps its numbers
 #: when exited miners' rows are dropped, whatever the other scenario's compactions do.
@@ -23,6 +24,7 @@ MINER_STREAMS = ("sales/miners", "apply/miners", "coops/miners", "technology/min
 
 
 MONTH_BLOCK = 2**48  # draws reserved for each process and month (far more than used)
+FIRST_MONTH = -1200  # the earliest month with a block: warm-up months are negative
 
 
 class RandomStreams:
@@ -47,7 +49,7 @@ class RandomStreams:
         generator = self._generators[process]
         if process not in self._ready:
             generator.bit_generator.state = self._start[process]
-            generator.bit_generator.advance(self._month * MONTH_BLOCK)
+            generator.bit_generator.advance((self._month - FIRST_MONTH) * MONTH_BLOCK)
             self._ready.add(process)
         return generator
 
