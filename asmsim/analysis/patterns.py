@@ -29,11 +29,10 @@ def tied_minus_untied_trader_share(seeds: list[int], miners: int, months: int = 
         model = ASMModel(load_config(overrides), seed=seed)
         to_trader, sold = np.zeros(2), np.zeros(2)
         for _ in range(months):
-            was_tied = model.miners.lender == Lender.TRADER
+            was_tied = model.miners.uid[model.miners.lender == Lender.TRADER]
             model.step()
             m = model.miners
-            tied = np.zeros(m.n, dtype=bool)
-            tied[:len(was_tied)] = was_tied
+            tied = np.isin(m.uid, was_tied)  # by miner id: rows move when the table is compacted
             selling = m.active & (m.channel != Channel.HELD)
             for k, group in enumerate((tied, ~tied)):
                 to_trader[k] += np.count_nonzero(selling & group & (m.channel == Channel.TRADER))

@@ -28,6 +28,7 @@ def inspect(model) -> None:
     inspected = exposed & (model.uniforms("enforcement/miners") < probability
                            * ctx.visibility_informal)
     rows = np.flatnonzero(inspected)
+    rows = rows[: model.government.grant("enforcement", ctx.inspection_cost_usd, len(rows))]
     model.now.spend("enforcement", len(rows) * ctx.inspection_cost_usd)
     if len(rows) == 0:
         return
@@ -70,8 +71,12 @@ def inspect_traders(model) -> None:
     ctx, now = model.config.context, model.now
     probability = trader_inspection_prob(model)
     draw = model.stream("enforcement").random(len(model.traders))
-    now.traders_inspected = draw < probability
-    now.spend("enforcement", int(now.traders_inspected.sum()) * ctx.trader_inspection_cost_usd)
+    inspected = np.flatnonzero(draw < probability)
+    inspected = inspected[: model.government.grant("enforcement", ctx.trader_inspection_cost_usd,
+                                                   len(inspected))]
+    now.traders_inspected = np.zeros(len(model.traders), dtype=bool)
+    now.traders_inspected[inspected] = True
+    now.spend("enforcement", len(inspected) * ctx.trader_inspection_cost_usd)
 
 
 def trader_inspection_prob(model) -> float:

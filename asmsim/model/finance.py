@@ -298,9 +298,8 @@ def pay_with_credit(model, rows: np.ndarray, cost, purpose: str, *, travel: floa
         amount, kind, rate = grant_loans(borrowers, short[lacking], loan_offers(model, purpose),
                                          m, model.sites.town_of[m.site[borrowers]],
                                          model.stream("finance"))
-        covered = amount >= short[lacking] - 1e-9
-        book_loans(model, rows[lacking[covered]], amount[covered], kind[covered],
-                   rate[covered])
+        take = (amount >= short[lacking] - 1e-9) & (amount > 0)  # it covers the shortfall
+        book_loans(model, rows[lacking[take]], amount[take], kind[take], rate[take])
     cash = m.cash[rows]
     paid = cash >= total - 1e-9
     ledger = model.now.ledger

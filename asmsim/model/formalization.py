@@ -176,7 +176,8 @@ def process_queue(model) -> None:
     ready = rows[waited >= legal_cfg.licence_processing_months]
     ready = ready[np.lexsort((ready, m.applied_month[ready]))]
     capacity = count_this_month(model, legal_cfg.office_capacity_per_1000_miners)
-    granted = ready[: int(capacity * model.government.funded["licensing"])]
+    granted = ready[: model.government.grant("licensing", ctx.licence_processing_cost_usd,
+                                             capacity)]
     model.now.spend("licensing", len(granted) * ctx.licence_processing_cost_usd)
     m.site[granted] = m.licence_cell[granted]  # the licensed plot (its own ground if licensable)
     m.licence_cell[granted] = -1
@@ -257,7 +258,8 @@ def update_cooperatives(model) -> None:
     m.via_coop[group_members] = False
     support = cfg.social.coop_support
     if support:
-        grants = len(joins) * ctx.coop_grant_usd * model.government.funded["extension"]
+        grants = model.government.grant("extension", ctx.coop_grant_usd, len(joins)) \
+            * ctx.coop_grant_usd
         model.now.spend("extension", grants)
         model.now.stats["coop_grants_usd"] += grants
     if support and cfg.legal.group_licences:

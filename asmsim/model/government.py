@@ -39,6 +39,8 @@ class Government(mesa.Agent):
         budget = self.model.config.policy.budget
         self.budget_usd = budget.initial_months * self.transfer_usd()
         self.funded = dict.fromkeys(BUDGET_PROGRAMMES, 1.0)  # share of each programme funded
+        self.envelope: dict[str, float] = {}  # USD each programme may still spend this month
+        self.constrained = False
         self.last_spending: dict[str, float] = {}  # last month's spending by category (USD)
         self.last_coop_grants_usd = 0.0
 
@@ -77,27 +79,49 @@ class Government(mesa.Agent):
         }
 
     def fund_programmes(self) -> None:
-        """This month's funded share (0-1) of each programme."""
+        """This month's funded share (0-1) and envelope (USD) of each programme.
+
+        Unconstrained, every programme is funded in full. Under ``budget_constrained``,
+        programmes are served in ``policy.budget.priority`` order from the balance plus
+        this month's transfer, each up to its expected cost (subsidies and cooperative
+        grants: last month's); what is left is a spare any programme may draw on. A
+        programme spends only what :meth:`grant` lets it.
+        """
         policy = self.model.config.policy
-        if not policy.budget_constrained:
-            self.funded = dict.fromkeys(BUDGET_PROGRAMMES, 1.0)
+        self.constrained = policy.budget_constrained
+        self.funded = dict.fromkeys(BUDGET_PROGRAMMES, 1.0)
+        if not self.constrained:
             return
         available = max(self.budget_usd + self.transfer_usd(), 0.0)
         requested = self.requested_usd()
+        self.envelope = {}
         for programme in (*policy.budget.priority,
                           *(p for p in BUDGET_PROGRAMMES if p not in policy.budget.priority)):
             want = requested[programme]
             share = 1.0 if want <= 0 else min(1.0, available / want)
             self.funded[programme] = share
+            self.envelope[programme] = share * want
             available -= share * want
+        self.envelope["spare"] = available
+
+    def grant(self, programme: str, unit_usd: float, count: int) -> int:
+        """How many of ``count`` units (``unit_usd`` each) of ``programme`` the budget pays
+        for this month (all of them when the budget does not bind); spends the envelope."""
+        if not self.constrained or unit_usd <= 0 or count <= 0:
+            return count
+        own = min(count, int(self.envelope[programme] / unit_usd + 1e-9))
+        spare = min(count - own, int(self.envelope["spare"] / unit_usd + 1e-9))
+        self.envelope[programme] -= own * unit_usd
+        self.envelope["spare"] -= spare * unit_usd
+        return own + spare
 
     # ------------------------------------------------------------- programmes
     def train(self) -> None:
         """Fill this month's funded training slots, reserving ``women_priority`` for women."""
         model, m = self.model, self.model.miners
         social, ctx = model.config.policy.social, model.config.context
-        slots = int(count_this_month(model, social.training_slots_per_1000_miners)
-                    * self.funded["extension"])
+        slots = self.grant("extension", ctx.training_cost_usd,
+                           count_this_month(model, social.training_slots_per_1000_miners))
         if slots <= 0:
             return
         candidates = np.flatnonzero(m.active & ~m.trained)

@@ -103,14 +103,14 @@ class ASMModel(mesa.Model):
         self.exited_total = 0
         self.stock_carried_off_g = 0.0  # unsold gold of leavers whose rows were compacted
         self.price_base = base_price(ctx, 0, 0.0, self.stream("price"))
-        self.month = -max(ctx.warmup_months - 1, 0)  # the initial miners start the warm-up
+        scenario = warmup.begin(self)  # the status quo, from the initial miners on
         self._open_month()
         population.add_miners(self, self.config.miners, initial=True)
         self._post_and_perceive()
         warmup.long_run_stocks(self)
         self._post_and_perceive()
         population.estimate_initial_income(self)
-        warmup.run(self)  # the status quo's own steady state, unrecorded
+        warmup.run(self, scenario)  # the status quo's own steady state, unrecorded
         self.datacollector = OutputCollector()
         self.last_row: dict[str, float] = {}
         self._record()

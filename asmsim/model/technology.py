@@ -29,9 +29,7 @@ def step(model) -> None:
     trained = m.trained[considering]
     awareness = np.where(trained, 1.0, ctx.untrained_awareness)  # per considering miner
     price = model.now.prices.world * 0.9
-    funded = model.government.funded["subsidies"]  # the budget may fund only part of them
-    subsidy_mf = social.mercury_free_subsidy_share * funded
-    subsidy_ohs = social.ohs_subsidy_share * funded
+    subsidy_mf, subsidy_ohs = social.mercury_free_subsidy_share, social.ohs_subsidy_share
     recovery = model.now.recovery_by_tech
 
     # Mercury-free processing: trained miners only; the gain is the extra recovery.
@@ -43,7 +41,8 @@ def step(model) -> None:
         capex = ctx.mercury_free_capex_usd * (1 - subsidy_mf)
         peers = ctx.social_weight_usd * model.now.neighbour_mercury_free[m.site[rows]]
         value = gain + peers - capex / HORIZON_MONTHS - ctx.adoption_hassle_usd
-        buyers = rows[choose(value, scale, rng)]
+        chosen = rows[choose(value, scale, rng)]
+        buyers = subsidised(model, chosen, ctx.mercury_free_capex_usd * subsidy_mf)
         paid = pay_with_credit(model, buyers, capex, purpose="equipment")
         buyers = buyers[paid]
         m.tech[buyers] = Tech.MERCURY_FREE
@@ -58,7 +57,8 @@ def step(model) -> None:
                                              / recovery[Tech.WHOLE_ORE] - 1.0) * price
         capex = ctx.concentrate_capex_usd * (1 - subsidy_mf)
         value = gain * awareness[pick] - capex / HORIZON_MONTHS - ctx.adoption_hassle_usd
-        buyers = rows[choose(value, scale, rng)]
+        chosen = rows[choose(value, scale, rng)]
+        buyers = subsidised(model, chosen, ctx.concentrate_capex_usd * subsidy_mf)
         paid = pay_with_credit(model, buyers, capex, purpose="equipment")
         buyers = buyers[paid]
         m.tech[buyers] = Tech.CONCENTRATE
@@ -82,9 +82,15 @@ def step(model) -> None:
         capex = ctx.dust_control_capex_usd * (1 - subsidy_ohs)
         value = ctx.dust_health_value_usd * awareness[pick] - capex / HORIZON_MONTHS \
             - ctx.adoption_hassle_usd
-        buyers = rows[choose(value, scale, rng)]
+        chosen = rows[choose(value, scale, rng)]
+        buyers = subsidised(model, chosen, ctx.dust_control_capex_usd * subsidy_ohs)
         paid = pay_with_credit(model, buyers, capex, purpose="equipment")
         buyers = buyers[paid]
         m.dust_control[buyers] = True
         model.now.spend("subsidies", len(buyers) * ctx.dust_control_capex_usd
                     * subsidy_ohs)
+
+
+def subsidised(model, buyers: np.ndarray, subsidy_usd: float) -> np.ndarray:
+    """The buyers whose subsidy (USD each) the budget still pays this month; the others wait."""
+    return buyers[: model.government.grant("subsidies", subsidy_usd, len(buyers))]

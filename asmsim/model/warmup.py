@@ -1,7 +1,7 @@
 """Initialization: the warm-up that puts the status quo in its own steady state (ODD 5).
 
-The initial miners are drawn at month −W (``context.warmup_months`` = W) and the
-region runs W − 1 unrecorded months under the status-quo policy (the schema's
+The initial miners are drawn at month −W + 1 (``context.warmup_months`` = W) and the
+region runs W − 2 unrecorded months under the status-quo policy (the schema's
 default policy: no reform, no schedule), the scenario's context, the initial
 world price held constant and no shocks. At month 0 the scenario's own policy
 takes over (zoning and buying points included), the state's budget and the
@@ -42,19 +42,30 @@ CACHE_SIZE = 32  # warmed-up states kept per process (a comparison's scenarios s
 _CACHE: OrderedDict[tuple, dict] = OrderedDict()
 
 
-def run(model) -> None:
-    """Step the model through the warm-up months (or take the state a model with the same
-    seed, size and context reached), then hand it the scenario at month 0."""
-    if model.month >= 0:
-        return
+def begin(model):
+    """Before the initial miners are drawn: switch ``model`` to the warm-up's config (its
+    land policy too) and to month −W + 1; return the scenario's config (None without a
+    warm-up). The initial state then depends only on the seed and the warm-up config."""
+    months = model.config.context.warmup_months
+    if months <= 1:
+        return None
     scenario = model.config
     model.config = status_quo(scenario, model.price_base)
+    _apply_land_policy(model)
+    model.month = -(months - 1)
+    return scenario
+
+
+def run(model, scenario) -> None:
+    """Step the model through the warm-up months (or take the state a model with the same
+    seed and warm-up config reached), then hand it the ``scenario`` at month 0."""
+    if scenario is None:
+        return
     key = (model.seed, repr(dataclasses.asdict(model.config)))
     if key in _CACHE:
         _restore(model, _CACHE[key])
         _CACHE.move_to_end(key)
     else:
-        _apply_land_policy(model)
         while model.month < -1:
             model.step_unrecorded()
         _CACHE[key] = _snapshot(model)
