@@ -52,7 +52,8 @@ class Lever:
         return f"{value:,.0f}" if float(value) >= 100 else f"{value:g}"
 
 
-# key -> (dimension, open upper end for the slider or None, step in control units)
+# key -> (dimension, the slider's upper end when the allowed range is wider, or None; step in
+# control units)
 _LAYOUT: dict[str, tuple[str, float | None, float]] = {
     "policy.legal.licence_fee_usd": ("legal", 5000.0, 50.0),
     "policy.legal.licence_processing_months": ("legal", 60.0, 1.0),
@@ -86,11 +87,11 @@ def levers() -> tuple[Lever, ...]:
         kind = _kind(get_value(Config(), key))
         percent = meta.get("unit") == "0-1"
         lo = float(meta["lo"]) if meta.get("lo") is not None else 0.0
-        hi = float(meta["hi"]) if meta.get("hi") is not None else open_hi
+        hi = open_hi if open_hi is not None else meta.get("hi")
         if kind != "bool" and hi is None:
             raise ValueError(f"lever {key} needs an upper end for its slider")
         scale = 100.0 if percent else 1.0
-        out.append(Lever(key, dimension, kind, lo * scale, (hi or 1.0) * scale, step, percent))
+        out.append(Lever(key, dimension, kind, lo * scale, float(hi or 1.0) * scale, step, percent))
     return tuple(out)
 
 
