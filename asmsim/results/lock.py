@@ -69,23 +69,37 @@ def _acquire(path: Path, label: str, folder: Path) -> int:
         os.close(fd)
 
 
+#: Lock files this process holds, with how many nested ``folder_lock`` blocks hold each.
+_HELD: dict[Path, int] = {}
+
+
 @contextlib.contextmanager
 def folder_lock(folder: str | os.PathLike, label: str = "out") -> Iterator[Path]:
     """Hold the exclusive lock of ``folder``; a ConfigError (one line) if another process has it.
 
-    ``label`` names the argument in the message (``out=...``).
+    ``label`` names the argument in the message (``out=...``). Re-entrant: a
+    block nested in one that holds the lock holds it too.
     """
     folder = Path(folder)
-    path = lock_path(folder)
+    path = lock_path(folder.absolute())
+    if path in _HELD:
+        _HELD[path] += 1
+        try:
+            yield path
+        finally:
+            _HELD[path] -= 1
+        return
     try:
         fd = _acquire(path, label, folder)
     except OSError as exc:
         raise ConfigError(f"{label}={folder}: cannot create the lock file {path} "
                           f"({exc.strerror or exc})") from None
+    _HELD[path] = 1
     try:
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()} {socket.gethostname()}\n".encode(), 0)
         yield path
     finally:
+        del _HELD[path]
         path.unlink(missing_ok=True)
         os.close(fd)
