@@ -202,15 +202,13 @@ def check_entry(where: str, entry: Any, cls: type) -> None:
 
 def _check_horizon(config: Config) -> None:
     """Shocks and scheduled changes must start within the run (``months``)."""
-    for i, shock in enumerate(config.context.shocks):
-        if shock.month > config.months:
-            raise ConfigError(f"context.shocks[{i}] (kind={shock.kind}, month={shock.month}) "
-                              f"starts after the last month (months={config.months}); "
-                              f"expected month <= {config.months}")
-    for i, change in enumerate(config.policy_schedule):
-        if change.month > config.months:
-            raise ConfigError(f"policy_schedule[{i}] (month={change.month}, key={change.key}) "
-                              f"comes after the last month (months={config.months}); "
+    events = [(f"context.shocks[{i}] (kind={s.kind}, month={s.month}) starts", s.month)
+              for i, s in enumerate(config.context.shocks)]
+    events += [(f"policy_schedule[{i}] (month={c.month}, key={c.key}) comes", c.month)
+               for i, c in enumerate(config.policy_schedule)]
+    for what, month in events:
+        if month > config.months:
+            raise ConfigError(f"{what} after the last month (months={config.months}); "
                               f"expected month <= {config.months}")
 
 
@@ -220,7 +218,7 @@ def validate(config: Config) -> None:
         if key not in ENTRY_TYPES:
             coerce_value(key, value, f)
     for key in ENTRY_TYPES:
-        check_entries(key, [dataclasses.asdict(e) for e in _get(config, key)])
+        check_entries(key, [dataclasses.asdict(e) for e in get_value(config, key)])
     _check_horizon(config)
     land = (config.context.lsm_concession_share + config.context.protected_share
             + config.policy.legal.asm_zone_share)
@@ -230,7 +228,8 @@ def validate(config: Config) -> None:
                           "at most 1")
 
 
-def _get(config: Config, key: str) -> Any:
+def get_value(config: Config, key: str) -> Any:
+    """The value of dotted ``key`` in ``config``."""
     node: Any = config
     for part in key.split("."):
         node = getattr(node, part)
@@ -262,5 +261,5 @@ def set_key(config: Config, key: str, value: Any, *, where: str = "") -> Any:
     f = settable_field(key, where)
     value = coerce_value(f"{where}: {key}" if where else key, value, f)
     *path, last = key.split(".")
-    setattr(_get(config, ".".join(path)) if path else config, last, value)
+    setattr(get_value(config, ".".join(path)) if path else config, last, value)
     return value

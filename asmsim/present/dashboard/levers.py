@@ -1,8 +1,9 @@
 """The policy levers shown on the page and how each maps to a control.
 
 Ranges and units come from the config schema (``leaf_fields()`` metadata); the
-only dashboard-specific numbers are upper ends for keys whose schema range is
-open (a fee has no maximum, but a slider needs one) and the slider step.
+only dashboard-specific numbers are upper ends for keys whose allowed range is
+far wider than a workshop needs (a fee may be up to 1e6 USD, a slider stops at
+5,000) and the slider step.
 Shares are shown in percent: the control value is ``100 × config value``.
 """
 
@@ -13,6 +14,9 @@ from functools import cache
 from typing import Any
 
 from asmsim.config import Config, leaf_fields
+from asmsim.config.validate import get_value
+
+__all__ = ["DIMENSIONS", "Lever", "get_value", "lever", "levers"]
 
 
 @dataclass(frozen=True)
@@ -100,9 +104,3 @@ def lever(key: str) -> Lever:
     return next(item for item in levers() if item.key == key)
 
 
-def get_value(config: Config, key: str) -> Any:
-    """The value of dotted ``key`` in ``config``."""
-    node: Any = config
-    for part in key.split("."):
-        node = getattr(node, part)
-    return node
