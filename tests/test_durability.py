@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from asmsim.analysis.sensitivity import load_study, run_study
+from asmsim.analysis.sensitivity import load_study
 from asmsim.cli.main import main as cli_main
 from asmsim.config import ConfigError
 from asmsim.results import atomic
 from asmsim.results.atomic import OutputError, host, temp_prefix, write_text
 from asmsim.results.lock import folder_lock, lock_path
 from asmsim.results.output import staged_folder
+from asmsim.workflows.sensitivity import run_study
 from tests.conftest import REPO
 from tests.test_sensitivity_pipeline import write_study
 
@@ -88,13 +89,29 @@ def test_stale_locks_and_staging_folders_of_dead_processes_are_cleared(tmp_path)
 
 
 def test_a_locked_folder_is_refused_in_one_line(tmp_path, monkeypatch, capsys):
-    monkeypatch.chdir(tmp_path)
-    with folder_lock(tmp_path / "run"):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\n"
+         "from asmsim.results.lock import folder_lock\n"
+         f"with folder_lock({str(tmp_path / 'run')!r}):\n"
+         "    print('held', flush=True)\n"
+         "    time.sleep(60)\n"], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        monkeypatch.chdir(tmp_path)
         code = cli_main(["run", "miners=50", "months=3", "out=run"])
+    finally:
+        holder.kill()
+        holder.wait()
     err = capsys.readouterr().err
-    assert code == 2 and err.count("\n") == 1
-    assert f"out={tmp_path / 'run'} is in use by another asmsim process (PID {os.getpid()}" in err
+    assert code == 2 and err.count("\n") == 1, err
+    assert f"out={tmp_path / 'run'} is in use by another asmsim process (PID {holder.pid}" in err
     assert not (tmp_path / "run").exists()
+
+
+def test_the_lock_is_reentrant_within_one_process(tmp_path):
+    with folder_lock(tmp_path / "study"), folder_lock(tmp_path / "study") as path:
+        assert path.exists()
+    assert not path.exists()
 
 
 def _limit_file_size() -> None:
