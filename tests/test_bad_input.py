@@ -61,11 +61,11 @@ CASES = [
     ("schedule-late", ["run", "months=24",
                        "policy_schedule=[{month: 300, key: policy.market.royalty_rate, value: 0}]"],
      {}, ["policy_schedule[0]", "month=300", "months=24"]),
-    ("schedule-key", ["run", "policy_schedule=[{month: 2, key: policy.market.royalty_rat, "
-                      "value: 0}]"], {},
+    ("schedule-key", ["run", ("policy_schedule=[{month: 2, key: policy.market.royalty_rat, "
+                      "value: 0}]")], {},
      ["policy_schedule[0]", "policy.market.royalty_rat", "did you mean policy.market.royalty_rate"]),
-    ("schedule-value", ["run", "policy_schedule=[{month: 2, key: policy.market.royalty_rate, "
-                        "value: 7}]"], {},
+    ("schedule-value", ["run", ("policy_schedule=[{month: 2, key: policy.market.royalty_rate, "
+                        "value: 7}]")], {},
      ["policy_schedule[0]: policy.market.royalty_rate=7", "[0, 1]"]),
     ("scenario-typo", ["run", "scenario=basline"], {}, ["scenario='basline'", "did you mean baseline"]),
     ("key-typo", ["run", "policy.legal.licence_fe_usd=3"], {},

@@ -128,6 +128,6 @@ def test_environment_interpolation_is_never_resolved(monkeypatch):
 
 def test_shocks_and_changes_inside_the_run_are_accepted():
     config = load_config(["months=24", "context.shocks=[{kind: flood, month: 24}]",
-                          "policy_schedule=[{month: 24, key: policy.market.royalty_rate, "
-                          "value: 0.02}]"])
+                          ("policy_schedule=[{month: 24, key: policy.market.royalty_rate, "
+                          "value: 0.02}]")])
     assert config.context.shocks[0].month == 24 and config.policy_schedule[0].value == 0.02
