@@ -75,6 +75,8 @@ CASES = [
      ["out=taken/run", "is a file"]),
     ("out-foreign", ["run", "out=mine"], {"mine/notes.txt": "mine\n"},
      ["out=mine", "holding other files"]),
+    ("out-study", ["run", "out=study"], {"study/manifest.json": '{"digest": "0f"}\n'},
+     ["out=study", "holding other files"]),
     ("out-unwritable", ["run", "out=/proc/asmsim-run"], {}, ["out=/proc/asmsim-run", "cannot write"]),
     ("compare-out-file", ["compare", "scenarios=[legal]", "replicates=2", "out=taken"],
      {"taken": "a file\n"}, ["out=taken", "is a file"]),

@@ -69,7 +69,7 @@ def test_a_run_folder_appears_complete_and_replaces_an_earlier_output(tmp_path):
     final = tmp_path / "run"
     for text in ("first", "second"):
         with staged_folder(final) as stage:
-            write_text(stage / "manifest.json", "{}")
+            write_text(stage / "manifest.json", '{"command": "asmsim run"}')
             write_text(stage / "summary.csv", text)
             assert not final.exists() or (final / "summary.csv").read_text() == "first"
     assert (final / "summary.csv").read_text() == "second"

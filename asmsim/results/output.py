@@ -12,13 +12,15 @@ and removed) and locked, so a bad ``out=`` fails in one line before anything
 runs, and a second process writing the same folder is refused. The files go
 to a hidden folder beside the final one, which is renamed onto the final name
 only when everything is written and flushed: a kill, a full disk or an error
-leaves no half-written folder. An earlier asmsim output folder at that name
-(it holds a ``manifest.json``) is replaced as a whole.
+leaves no half-written folder. An earlier run or comparison folder at that
+name (its ``manifest.json`` names the command that wrote it) is replaced as a
+whole; any other non-empty folder (a study folder included) is refused.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import tempfile
@@ -38,6 +40,15 @@ from asmsim.results.lock import folder_lock
 
 #: The file that marks a folder as an earlier asmsim output (which may be replaced).
 MANIFEST = "manifest.json"
+
+
+def earlier_output(folder: Path) -> bool:
+    """Whether ``folder`` holds an earlier run or comparison (its manifest names a command)."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and "command" in manifest
 
 
 def _cannot(shown: str, folder: Path, exc: OSError) -> ConfigError:
@@ -76,9 +87,9 @@ def check_output(final: str | os.PathLike, label: str = "out") -> Path:
     given, final = final, Path(final).absolute()
     if final.exists() and not final.is_dir():
         raise ConfigError(f"{label}={given} is a file, not a folder; choose a folder")
-    if final.is_dir() and any(final.iterdir()) and not (final / MANIFEST).is_file():
-        raise ConfigError(f"{label}={given} is a folder holding other files (no {MANIFEST}); "
-                          "choose a new or empty folder")
+    if final.is_dir() and any(final.iterdir()) and not earlier_output(final):
+        raise ConfigError(f"{label}={given} is a folder holding other files (not an earlier "
+                          "run or comparison); choose a new or empty folder")
     probe_folder(final.parent, label, given)
     return final
 
