@@ -93,3 +93,41 @@ def test_cli_multirun_validates_every_job_before_running(tmp_path):
     assert result.returncode == 2
     assert "atlantis" in result.stderr
     assert not (tmp_path / "results").exists()
+
+
+def test_every_number_has_a_finite_range():
+    """Every numeric key, in the config and in shock and schedule entries, has both bounds."""
+    import math
+
+    from asmsim.config.params import iter_params
+    from asmsim.config.schema import ScheduledChange, Shock
+
+    for node in (Config(), Shock(), ScheduledChange()):
+        for key, field, value in iter_params(node):
+            if isinstance(value, (int, float)) and not isinstance(value, bool) \
+                    and key != "value":
+                lo, hi = field.metadata.get("lo"), field.metadata.get("hi")
+                assert lo is not None and hi is not None, key
+                assert math.isfinite(lo) and math.isfinite(hi) and lo <= value <= hi, key
+
+
+def test_text_values_with_any_characters_reach_the_config():
+    """Hydra cannot read ``out=résultats/étude`` unquoted; asmsim quotes it for Hydra."""
+    config = load_config(["out=résultats/étude", "description=une étude, deux scénarios"])
+    assert config.out == "résultats/étude"
+    assert config.description == "une étude, deux scénarios"
+
+
+def test_environment_interpolation_is_never_resolved(monkeypatch):
+    monkeypatch.setenv("ASMSIM_SECRET", "hunter2")
+    for text in ("description=${oc.env:ASMSIM_SECRET}", "out='${oc.env:ASMSIM_SECRET}'"):
+        with pytest.raises(ConfigError, match="interpolation") as info:
+            load_config([text])
+        assert "hunter2" not in str(info.value)
+
+
+def test_shocks_and_changes_inside_the_run_are_accepted():
+    config = load_config(["months=24", "context.shocks=[{kind: flood, month: 24}]",
+                          ("policy_schedule=[{month: 24, key: policy.market.royalty_rate, "
+                          "value: 0.02}]")])
+    assert config.context.shocks[0].month == 24 and config.policy_schedule[0].value == 0.02

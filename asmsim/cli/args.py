@@ -22,13 +22,9 @@ def split_flags(args: list[str], flags: tuple[str, ...]) -> tuple[set[str], list
 
 def expand_sweeps(overrides: list[str]) -> list[list[str]]:
     """Cartesian product of sweep overrides (``scenario=a,b``, ``seed=range(3)``)."""
-    from hydra.core.override_parser.overrides_parser import OverridesParser
-    from hydra.errors import HydraException
+    from asmsim.config.load import parse_override
 
-    try:
-        parsed = OverridesParser.create().parse_overrides(overrides)
-    except HydraException as exc:
-        raise ConfigError(str(exc).splitlines()[0]) from None
+    parsed = [parse_override(text)[1] for text in overrides]
     choices = []
     for override in parsed:
         key = override.get_key_element()

@@ -13,6 +13,7 @@ from asmsim.config import ConfigError, group_options
 from asmsim.present.dashboard.assets import AssetsError, ensure_assets
 from asmsim.present.dashboard.i18n import LANGS
 from asmsim.present.dashboard.server import server_command, server_env, url
+from asmsim.run.executor import end_with_parent
 
 DEFAULTS = {"scenario": "baseline", "lang": "en", "port": "8765"}
 
@@ -50,4 +51,5 @@ def main(args: list[str]) -> int:
         return 1
     env = server_env(cache, scenario=str(options["scenario"]), lang=str(options["lang"]))
     print(f"asmsim dashboard: open {url(int(options['port']))}  (Ctrl+C to stop)", flush=True)
-    return subprocess.run(server_command(int(options["port"])), env=env, check=False).returncode
+    return subprocess.run(server_command(int(options["port"])), env=env, check=False,
+                          preexec_fn=end_with_parent).returncode  # ends with us, even on kill -9

@@ -1,7 +1,9 @@
 """The ``asmsim`` command: ``asmsim run | compare | sensitivity | scenarios | dashboard``.
 
 Each subcommand lives in its own module with ``main(args) -> int``; this file
-only dispatches and turns a configuration error into one line and exit code 2.
+only dispatches and turns a configuration error into one line and exit code 2,
+a failed write (a full disk) into one line and exit code 1, and Ctrl-C or
+SIGTERM into one line and exit code 130 or 143 once everything is cleaned up.
 """
 
 from __future__ import annotations
@@ -64,14 +66,24 @@ def main(argv: list[str] | None = None) -> int:
     if any(arg in ("-h", "--help") for arg in args):
         print(command_help(module))
         return 0
+    from asmsim.results.atomic import OutputError
+    from asmsim.run.executor import Terminated, sigterm_raises
+
     try:
-        return module.main(args)
+        with sigterm_raises():
+            return module.main(args)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OutputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Terminated as exc:
+        print("terminated", file=sys.stderr)
+        return int(exc.code)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@ import sys
 
 from asmsim.cli.args import expand_sweeps, split_flags
 from asmsim.config import load_config
-from asmsim.workflows.run import RunResult, run_config
+from asmsim.results.output import check_output
+from asmsim.workflows.run import RunResult, run_config, run_folder
 
 HEADLINE = ("licensed_share", "official_sales_share", "coop_share", "income_mean_usd",
             "women_men_income_ratio", "mercury_kg", "state_net_revenue_usd", "illicit_flow_usd",
@@ -24,6 +25,8 @@ def main(args: list[str]) -> int:
         outs = [c.out for c in configs]
         if any(outs) and len(set(outs)) < len(outs):
             raise_same_out()
+    for config in configs:  # every output folder is checked before any run
+        check_output(run_folder(config))
     for config in configs:
         print_summary(run_config(config))
     return 0

@@ -20,9 +20,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from asmsim.analysis.sensitivity.study import LIMITS, whole
 from asmsim.config import ConfigError
+from asmsim.config.validate import unknown_key
 
 KEYS = ("experiment", "n", "jobs", "cluster", "out", "chunk", "progress")
+#: (lowest, highest) whole number of each numeric argument.
+ARG_LIMITS = {"n": LIMITS["n"], "jobs": (0, 1024), "chunk": (0, 1_000_000)}
 
 
 def _parse(args: list[str]) -> dict[str, str]:
@@ -33,23 +37,24 @@ def _parse(args: list[str]) -> dict[str, str]:
             raise ConfigError(f"argument '{arg}' is not key=value; allowed keys: "
                               + ", ".join(KEYS))
         if key not in KEYS:
-            raise ConfigError(f"unknown argument '{key}'; allowed: {', '.join(KEYS)}")
+            raise unknown_key(key, KEYS)
         opts[key] = value
     if "experiment" not in opts:
         raise ConfigError("missing experiment=NAME (a name under experiments/ or a path)")
     return opts
 
 
-def _whole(opts: dict[str, str], key: str, lo: int) -> int | None:
-    if key not in opts:
-        return None
-    try:
-        value = int(opts[key])
-    except ValueError:
-        value = None
-    if value is None or value < lo:
-        raise ConfigError(f"{key}={opts[key]!r} is not allowed; expected a whole number >= {lo}")
-    return value
+def _whole(opts: dict[str, str], key: str) -> int | None:
+    """A numeric argument checked against :data:`ARG_LIMITS`; None if not given."""
+    return whole(key, opts[key], *ARG_LIMITS[key]) if key in opts else None
+
+
+def _flag(opts: dict[str, str], key: str) -> bool:
+    """A true/false argument (default true)."""
+    text = opts.get(key, "true").lower()
+    if text not in ("true", "false", "1", "0", "on", "off", "yes", "no"):
+        raise ConfigError(f"{key}={opts[key]!r} is not allowed; expected true or false")
+    return text in ("true", "1", "on", "yes")
 
 
 def main(args: list[str]) -> int:
@@ -58,13 +63,13 @@ def main(args: list[str]) -> int:
     from asmsim.workflows.sensitivity import run_study
 
     opts = _parse(args)
-    study = load_study(opts["experiment"], n=_whole(opts, "n", 1))
+    study = load_study(opts["experiment"], n=_whole(opts, "n"))
     out = Path(opts.get("out") or Path("results") / "studies" / study.name)
-    progress = opts.get("progress", "true").lower() not in ("false", "0", "off", "no")
+    progress = _flag(opts, "progress")
     print(f"{study.name}: {study.method}, N = {study.n}, D = {study.dimension}, "
           f"{study.n_runs} runs -> {out}", flush=True)
-    result = run_study(study, out, jobs=_whole(opts, "jobs", 0) or 0,
-                       cluster=opts.get("cluster") or None, chunk=_whole(opts, "chunk", 0) or 0,
+    result = run_study(study, out, jobs=_whole(opts, "jobs") or 0,
+                       cluster=opts.get("cluster") or None, chunk=_whole(opts, "chunk") or 0,
                        progress=progress)
     key = "ST" if study.method == "sobol" else "mu_star"
     top = (result.indices[result.indices["index"] == key]

@@ -8,13 +8,25 @@ key, the bad value and what is allowed.
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from asmsim.config.schema import Config
-from asmsim.config.validate import ConfigError, coerce_value, leaf_fields, validate
+from asmsim.config.validate import (
+    ENTRY_TYPES,
+    ConfigError,
+    check_entries,
+    check_text,
+    coerce_value,
+    did_you_mean,
+    leaf_fields,
+    unknown_key,
+    validate,
+)
 
 GROUPS = ("scenario", "context", "policy/legal", "policy/market", "policy/social",
           "policy/finance")
@@ -35,11 +47,54 @@ def group_options(group: str) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.yaml"))
 
 
-def _check_override(text: str) -> None:
-    """Refuse, before Hydra sees it, an override naming no known key or option."""
+def _is_text_key(key: str) -> bool:
+    """A key whose value is free text (``out``, ``description``): any characters allowed."""
+    f = leaf_fields().get(key)
+    return f is not None and isinstance(f.default, str) and not f.metadata.get("choices")
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """Hydra's reading of one ``key=value``: ``(text to give Hydra, parsed override)``.
+
+    A text value Hydra's grammar cannot read unquoted (``out=résultats/étude``,
+    spaces) is quoted for it; any other unreadable value is a ConfigError
+    saying how to quote it.
+    """
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.errors import HydraException
+
+    parser = OverridesParser.create()
+    key, value = split_override(text)
+    try:
+        return text, parser.parse_override(text)
+    except HydraException as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if _is_text_key(key) and "'" not in value:
+        quoted = f"{key}='{value}'"
+        try:
+            return quoted, parser.parse_override(quoted)
+        except HydraException:
+            pass
+    raise ConfigError(f"{key}={value!r} cannot be read ({reason}); put the value in quotes, "
+                      f"e.g. {key}='{value}' (with the shell's quotes around the whole "
+                      "argument)")
+
+
+def split_override(text: str) -> tuple[str, str]:
+    """``key=value`` -> ``(key, value)``; a ConfigError if there is no ``=``."""
     if "=" not in text:
         raise ConfigError(f"argument '{text}' is not key=value (e.g. scenario=integrated)")
-    key, value = text.split("=", 1)
+    key, _, value = text.partition("=")
+    return key, value
+
+
+def _check_override(text: str) -> str:
+    """Refuse, before Hydra sees it, an override naming no known key, option or value.
+
+    Returns the override as Hydra should read it (see :func:`parse_override`).
+    """
+    key, value = split_override(text)
+    check_text(key, value)
     if key.startswith(("+", "~")):
         raise ConfigError(f"override '{text}': adding or deleting keys is not allowed; "
                           "set an existing key (see docs/parameters.md)")
@@ -47,19 +102,19 @@ def _check_override(text: str) -> None:
         options = group_options(key)
         for choice in value.split(","):
             if choice not in options:
-                raise ConfigError(f"{key}={choice!r} is unknown; available: "
-                                  f"{', '.join(options)}")
-        return
+                raise ConfigError(f"{key}={choice!r} is unknown{did_you_mean(choice, options)}; "
+                                  f"available: {', '.join(options)}")
+        return text
     known = leaf_fields()
-    if key in known:
-        if key not in ("context.shocks", "policy_schedule"):
-            coerce_value(key, value, known[key])
-        return
-    if any(k.startswith(key + ".") for k in known):
-        return
-    guess = difflib.get_close_matches(key, [*known, *GROUPS], n=1)
-    hint = f" (did you mean {guess[0]}?)" if guess else ""
-    raise ConfigError(f"unknown config key '{key}'{hint}; see docs/parameters.md for the keys")
+    if key not in known and not any(k.startswith(key + ".") for k in known):
+        raise unknown_key(key, [*known, *GROUPS])
+    text, override = parse_override(text)
+    if key in known and not override.is_sweep_override():
+        if key in ENTRY_TYPES:
+            check_entries(key, override.value())
+        else:
+            coerce_value(key, override.value(), known[key])
+    return text
 
 
 def _register_schema() -> None:
@@ -77,14 +132,21 @@ def load_config(overrides: Sequence[str] = ()) -> Config:
     from omegaconf import OmegaConf
     from omegaconf.errors import OmegaConfBaseException
 
-    for text in overrides:
-        _check_override(text)
+    from asmsim.config.files import check_files, yaml_error_line
+
+    overrides = [_check_override(text) for text in overrides]
+    folder = config_dir()
     _register_schema()
     GlobalHydra.instance().clear()
     try:
-        with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
-            cfg = compose(config_name="config", overrides=list(overrides))
+        with initialize_config_dir(config_dir=str(folder), version_base="1.3"):
+            check_files(folder, overrides)
+            cfg = compose(config_name="config", overrides=overrides)
         config = OmegaConf.to_object(cfg)
+    except ConfigError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        raise ConfigError(yaml_error_line(exc)) from None
     except (HydraException, OmegaConfBaseException, ValueError) as exc:
         raise ConfigError(_one_line(exc)) from None
     finally:

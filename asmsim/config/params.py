@@ -23,14 +23,18 @@ def param(
     hi: float | None = None,
     source: str = ASSUMPTION,
     choices: tuple[str, ...] | None = None,
+    pattern: tuple[str, str] | None = None,
 ) -> Any:
     """A dataclass field carrying the parameter's documentation.
 
     ``lo``/``hi`` are inclusive bounds checked by validation; ``choices`` lists
-    the allowed strings (or, for list fields, the allowed items); ``source``
-    is a citation from the domain facts or ``"assumption"``.
+    the allowed strings (or, for list fields, the allowed items); ``pattern``
+    is ``(regular expression, what it allows in words)`` for a text that must
+    match it whole; ``source`` is a citation from the domain facts or
+    ``"assumption"``.
     """
-    meta = {"unit": unit, "doc": doc, "lo": lo, "hi": hi, "source": source, "choices": choices}
+    meta = {"unit": unit, "doc": doc, "lo": lo, "hi": hi, "source": source, "choices": choices,
+            "pattern": pattern}
     if isinstance(default, (list, dict)):
         return field(default_factory=lambda: type(default)(default), metadata=meta)
     return field(default=default, metadata=meta)
@@ -41,14 +45,35 @@ def share(default: float, doc: str, *, source: str = ASSUMPTION) -> Any:
     return param(default, "0-1", doc, lo=0.0, hi=1.0, source=source)
 
 
-def usd(default: float, doc: str, *, unit: str = "USD", source: str = ASSUMPTION) -> Any:
-    """A non-negative amount of money."""
-    return param(default, unit, doc, lo=0.0, source=source)
+#: Upper bound of an amount of money per miner, unit or month (a plausibility
+#: limit, far above any real value, that keeps every computation finite).
+MAX_USD = 1e6
+#: Upper bound of any number of months: a century.
+MAX_MONTHS = 1200
+#: Upper bound of a seed (it is stored as a 64-bit integer).
+MAX_SEED = 2**63 - 1
+
+
+#: A name that becomes part of a folder name: no '/', no leading '.', so it
+#: can never point outside the folder it is written in.
+NAME = (r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}",
+        "a name of 1-64 letters, digits, '_', '.' or '-' starting with a letter or digit")
+
+
+def name(default: str, doc: str) -> Any:
+    """A text that names a folder (see :data:`NAME`)."""
+    return param(default, "-", doc, pattern=NAME)
+
+
+def usd(default: float, doc: str, *, unit: str = "USD", hi: float = MAX_USD,
+        source: str = ASSUMPTION) -> Any:
+    """A non-negative amount of money, at most ``hi``."""
+    return param(default, unit, doc, lo=0.0, hi=hi, source=source)
 
 
 def months(default: int, doc: str, *, lo: int = 1, source: str = ASSUMPTION) -> Any:
-    """A whole number of months (at least ``lo``)."""
-    return param(default, "months", doc, lo=lo, source=source)
+    """A whole number of months (at least ``lo``, at most :data:`MAX_MONTHS`)."""
+    return param(default, "months", doc, lo=lo, hi=MAX_MONTHS, source=source)
 
 
 def flag(default: bool, doc: str, *, source: str = ASSUMPTION) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from asmsim.config.params import flag, months, param, share, usd
+from asmsim.config.params import MAX_SEED, flag, months, name, param, share, usd
 
 SRC_GENDER = "Delve State of Sector 2023 via Pact (domain-facts §2k): women ≈ 30 % of ASM workforce"
 SRC_GENDER_GAP = "land-links gender brief (domain-facts §2k): women earn ≈ ¼ of men; roles (§6.2)"
@@ -70,7 +70,7 @@ class PriceConfig:
     path: str = param("constant", "-", "constant | gbm | series (shipped annual averages)",
                       choices=PRICE_PATHS)
     initial_usd_per_g: float = param(70.0, "USD/g", "world gold price at month 0", lo=1.0,
-                                     source=SRC_PRICE)
+                                     hi=1000.0, source=SRC_PRICE)
     drift_annual: float = param(0.0, "1/year", "GBM drift", lo=-1.0, hi=1.0)
     volatility_annual: float = param(0.15, "1/sqrt(year)", "GBM volatility", lo=0.0, hi=2.0)
     series_start_year: int = param(2005, "year", "first year of the shipped series", lo=1960,
@@ -103,22 +103,25 @@ class ContextConfig:
     women_role_bias: float = share(0.85, "relative reduction of women's chance to dig "
                                    "(0 = same roles as men)", source=SRC_GENDER_GAP)
     processor_share_nondiggers: float = share(0.5, "non-diggers who process (rest haul)")
-    tonnes_digger: float = param(4.0, "t/month", "ore handled by a digger", lo=0.0)
+    tonnes_digger: float = param(4.0, "t/month", "ore handled by a digger", lo=0.0, hi=100.0)
     tonnes_processor: float = param(1.0, "t/month", "ore-equivalent credited to a processor",
-                                    lo=0.0, source=SRC_KAMITUGA)
+                                    lo=0.0, hi=100.0, source=SRC_KAMITUGA)
     tonnes_hauler: float = param(0.8, "t/month", "ore-equivalent credited to a hauler", lo=0.0,
-                                 source=SRC_KAMITUGA)
-    grade_median_g_per_t: float = param(3.0, "g/t", "median ore grade of a site", lo=0.01)
+                                 hi=100.0, source=SRC_KAMITUGA)
+    grade_median_g_per_t: float = param(3.0, "g/t", "median ore grade of a site", lo=0.01,
+                                        hi=1000.0)
     grade_sigma: float = param(0.6, "log", "lognormal spread of site grades", lo=0.0, hi=3.0)
-    ore_per_site_t: float = param(6000.0, "t", "mean ore in a site at month 0", lo=1.0)
+    ore_per_site_t: float = param(6000.0, "t", "mean ore in a site at month 0", lo=1.0,
+                                  hi=1e8)
     skill_sigma: float = param(0.3, "log", "lognormal spread of miners' skill", lo=0.0, hi=2.0)
     recovery_whole_ore: float = share(0.35, "gold recovered by whole-ore amalgamation")
     recovery_concentrate: float = share(0.40, "gold recovered by concentrate amalgamation")
     recovery_mercury_free: float = share(0.42, "gold recovered mercury-free", source=SRC_HG_FREE)
     hg_au_whole_ore: float = param(3.0, "kg Hg/kg Au", "mercury lost per gold, whole-ore "
-                                   "amalgamation (UNEP toolkit ratios not retrieved)", lo=0.0)
+                                   "amalgamation (UNEP toolkit ratios not retrieved)", lo=0.0,
+                                   hi=50.0)
     hg_au_concentrate: float = param(1.3, "kg Hg/kg Au", "mercury lost per gold, concentrate "
-                                     "amalgamation", lo=0.0)
+                                     "amalgamation", lo=0.0, hi=50.0)
     retort_capture: float = share(0.75, "share of mercury vapour a retort captures")
     concentrate_share_initial: float = share(0.3, "miners amalgamating concentrates at start")
     retort_share_initial: float = share(0.04, "miners using a retort at the start of the warm-up "
@@ -144,7 +147,7 @@ class ContextConfig:
                                             "are level", source="Tanzania 2019; Burkina 2018 "
                                             "(domain-facts §2b, §2c): ≈ 90 % smuggled")
     smuggling_sensitivity: float = param(6.0, "1/rate", "rise of the smuggled share per unit "
-                                         "royalty gap to the neighbour", lo=0.0)
+                                         "royalty gap to the neighbour", lo=0.0, hi=1000.0)
     prefinance_tie_discount: float = share(0.06, "extra price discount a tied miner accepts "
                                            "(pre-finance's implicit interest)")
     prefinance_max_usd: float = usd(150.0, "most a miner can owe a trader (top-ups included)")
@@ -239,7 +242,7 @@ class ContextConfig:
     background_exit_monthly: float = share(0.004, "monthly chance any miner leaves (migration, "
                                            "ageing, other jobs)")
     labour_pool_per_miner: float = param(3.0, "people/miner", "rural labour pool per initial "
-                                         "miner", lo=0.0)
+                                         "miner", lo=0.0, hi=100.0)
     entry_rate: float = share(0.01, "monthly entry rate of the pool when mining pays "
                               "entry_income_multiple × w_out (half the maximum rate)",
                               source=SRC_RUSH)
@@ -264,7 +267,8 @@ class ContextConfig:
                                                       source=SRC_SILICOSIS)
     dust_control_effect: float = share(0.7, "exposure avoided with dust control")
     silicosis_productivity: float = share(0.6, "productivity kept with silicosis")
-    land_ha_per_t: float = param(0.0004, "ha/t", "land disturbed per tonne of ore", lo=0.0)
+    land_ha_per_t: float = param(0.0004, "ha/t", "land disturbed per tonne of ore", lo=0.0,
+                                 hi=1.0)
     restoration_share_licensed: float = share(0.3, "share of disturbed land licensed miners "
                                               "restore")
     training_cost_usd: float = usd(290.0, "cost to the state of one training slot",
@@ -405,9 +409,9 @@ class PolicyConfig:
 class Config:
     """A whole run: size, seed, context, policy and schedule."""
 
-    scenario_name: str = param("baseline", "-", "name of the scenario preset")
+    scenario_name: str = name("baseline", "name of the scenario preset (names the run folder)")
     description: str = param("", "-", "what the scenario represents")
-    seed: int = param(0, "-", "master seed", lo=0)
+    seed: int = param(0, "-", "master seed", lo=0, hi=MAX_SEED)
     months: int = months(120, "months simulated")
     miners: int = param(2000, "people", "miners at month 0", lo=1, hi=5_000_000)
     replicates: int = param(1, "runs", "replicates (independent seeds)", lo=1, hi=10_000)

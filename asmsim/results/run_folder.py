@@ -23,14 +23,15 @@ import yaml
 
 from asmsim.config import Config
 from asmsim.results import atomic
+from asmsim.results.lock import lock_path
 
 
 def default_folder(kind: str, name: str, base: str | Path = "results") -> Path:
-    """``results/<kind>/<name>/<timestamp>``, made unique if it already exists."""
+    """``results/<kind>/<name>/<timestamp>``, made unique if it exists or is being written."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     folder = Path(base) / kind / name / stamp
     suffix = 1
-    while folder.exists():
+    while folder.exists() or lock_path(folder).exists():
         folder = Path(base) / kind / name / f"{stamp}-{suffix}"
         suffix += 1
     return folder

@@ -22,14 +22,16 @@ def run_tasks(tasks: Sequence[tuple[Config, int]], jobs: int = 0, cluster: str |
     """Run every ``(config, seed)`` task; tables in task order."""
     results: list[pd.DataFrame | None] = [None] * len(tasks)
     with make_executor(min(jobs or len(tasks), len(tasks)) if not cluster else jobs,
-                       cluster) as pool:
-        futures = {pool.submit(run_table, config, seed): i for i, (config, seed) in
-                   enumerate(tasks)}
-        with tqdm(total=len(tasks), desc=desc, unit="run", disable=not progress,
-                  dynamic_ncols=True) as bar:
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                bar.update()
+                       cluster) as pool, \
+            tqdm(total=len(tasks), desc=desc, unit="run", disable=not progress,
+                 dynamic_ncols=True) as bar:
+        futures = {}
+        for i, (config, seed) in enumerate(tasks):  # jobs=1 runs each task as it is submitted
+            future = pool.submit(run_table, config, seed)
+            future.add_done_callback(lambda _: bar.update())
+            futures[future] = i
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
     return results  # type: ignore[return-value]
 
 

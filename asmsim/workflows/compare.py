@@ -10,6 +10,7 @@ the tables are written through :mod:`asmsim.results` with the figures of
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import time
@@ -22,6 +23,7 @@ from asmsim.analysis.compare import compare as compare_table
 from asmsim.config import Config, ConfigError, group_options, load_config
 from asmsim.present.compare_report import findings, report_markdown
 from asmsim.results.manifest import build_manifest
+from asmsim.results.output import staged_folder
 from asmsim.results.run_folder import configs_yaml, default_folder, write_folder
 from asmsim.run.api import replicate_seeds
 from asmsim.run.replicates import run_tasks
@@ -205,12 +207,15 @@ def compare(scenarios: Sequence[str] | str | None = None, overrides: Sequence[st
                                              shorthands.items() if value is not None)])
     if p.added_baseline and notify is not None:
         notify(f"baseline '{p.baseline}' added to the compared scenarios")
-    started = time.perf_counter()
-    timeseries = run_all(p, progress)
-    wall = time.perf_counter() - started
-    table = compare_table(timeseries, p.baseline)
-    result = Comparison(table, timeseries, p.baseline, p.configs, manifest_of(p, wall),
-                        output_folder(out, p.first), wall, p.added_baseline)
-    if result.folder is not None:
-        write_comparison(result.folder, result)
+    folder = output_folder(out, p.first)
+    # the folder is checked and locked before any run, and appears only once complete
+    with staged_folder(folder) if folder is not None else contextlib.nullcontext() as stage:
+        started = time.perf_counter()
+        timeseries = run_all(p, progress)
+        wall = time.perf_counter() - started
+        table = compare_table(timeseries, p.baseline)
+        result = Comparison(table, timeseries, p.baseline, p.configs, manifest_of(p, wall),
+                            folder, wall, p.added_baseline)
+        if stage is not None:
+            write_comparison(stage, result)
     return result

@@ -2,7 +2,8 @@
 
 The folder (:mod:`asmsim.results.run_folder`) holds the configuration, the
 monthly table, the summary, the overview plot (drawn by
-:mod:`asmsim.present.plots`) and the manifest.
+:mod:`asmsim.present.plots`) and the manifest. It is checked and locked before
+the runs and appears only once complete (:func:`asmsim.results.output.staged_folder`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pandas as pd
 from asmsim.config import Config
 from asmsim.present import plots
 from asmsim.results.manifest import build_manifest
+from asmsim.results.output import staged_folder
 from asmsim.results.run_folder import default_folder, write_run
 from asmsim.results.summary import summarise
 from asmsim.run.api import replicate_seeds
@@ -40,17 +42,18 @@ def run_folder(config: Config) -> Path:
 
 def run_config(config: Config) -> RunResult:
     """Run the replicates of ``config`` (progress bar when more than one), write its folder."""
-    started = time.perf_counter()
-    timeseries = run_replicates(config, progress=config.replicates > 1)
-    wall = time.perf_counter() - started
-    summary = summarise(timeseries)
     folder = run_folder(config)
-    manifest = build_manifest(scenario=config.scenario_name, seed=config.seed,
-                              replicate_seeds=replicate_seeds(config.seed, config.replicates),
-                              replicates=config.replicates, months=config.months,
-                              miners=config.miners, wall_time_s=round(wall, 3))
-    figure = plots.overview_figure(timeseries,
-                                   title=f"asmsim — scenario '{config.scenario_name}'")
-    write_run(folder, config, timeseries, summary, manifest, {"plots/overview.png": figure})
-    plots.close([figure])
+    with staged_folder(folder) as stage:
+        started = time.perf_counter()
+        timeseries = run_replicates(config, progress=config.replicates > 1)
+        wall = time.perf_counter() - started
+        summary = summarise(timeseries)
+        manifest = build_manifest(scenario=config.scenario_name, seed=config.seed,
+                                  replicate_seeds=replicate_seeds(config.seed, config.replicates),
+                                  replicates=config.replicates, months=config.months,
+                                  miners=config.miners, wall_time_s=round(wall, 3))
+        figure = plots.overview_figure(timeseries,
+                                       title=f"asmsim — scenario '{config.scenario_name}'")
+        write_run(stage, config, timeseries, summary, manifest, {"plots/overview.png": figure})
+        plots.close([figure])
     return RunResult(config, timeseries, summary, folder, wall)

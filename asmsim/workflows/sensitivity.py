@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from asmsim.analysis.sensitivity import Study, StudyResult, run_and_analyse
+from asmsim.analysis.sensitivity.evaluate import study_folder
 from asmsim.present import plots
 from asmsim.present.sensitivity_plots import study_figures
 from asmsim.present.sensitivity_report import report_text
@@ -25,9 +26,10 @@ def run_study(study: Study, out: str | Path, *, jobs: int = 0, cluster: str | No
     (``jobs``: local processes, 0 = all cores; ``cluster``: a Dask scheduler
     address instead; ``model``: replaces the study's model).
     """
-    result = run_and_analyse(study, out, jobs=jobs, cluster=cluster, chunk=chunk, model=model,
-                             progress=progress)
-    write_report(study, result)
+    with study_folder(Path(out), cluster):  # one writer, also while the report is written
+        result = run_and_analyse(study, out, jobs=jobs, cluster=cluster, chunk=chunk,
+                                 model=model, progress=progress)
+        write_report(study, result)
     return result
 
 

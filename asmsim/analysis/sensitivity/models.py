@@ -73,6 +73,16 @@ def format_value(value: float | bool) -> str:
     return repr(float(value))
 
 
+def _compose(what: str, overrides: list[str]) -> None:
+    """Compose and validate a config; a ConfigError says which part of the study made it."""
+    from asmsim.config import load_config
+
+    try:
+        load_config(overrides)
+    except ConfigError as exc:
+        raise ConfigError(f"{what}: {exc}") from None
+
+
 class AsmModel:
     """The asmsim model through ``asmsim.run.api.simulate`` (monthly table, reduced here)."""
 
@@ -106,7 +116,7 @@ class AsmModel:
         return [f"scenario={study.scenario}", *study.overrides]
 
     def check(self, study: Study) -> Study:
-        from asmsim.config import leaf_fields, load_config
+        from asmsim.config import leaf_fields
 
         fields = leaf_fields()
         typed = []
@@ -145,10 +155,11 @@ class AsmModel:
         study = dataclasses.replace(study, parameters=tuple(typed))
         # The base and both corners of the box must make valid configs (e.g. land shares).
         base = self.base_overrides(study)
-        load_config(base)
+        _compose("scenario, overrides", base)
         for corner in ("low", "high"):
-            load_config(base + [f"{p.key}={format_value(p.to_value(getattr(p, corner)))}"
-                                for p in study.parameters])
+            _compose(f"parameters (all at {corner})",
+                     base + [f"{p.key}={format_value(p.to_value(getattr(p, corner)))}"
+                             for p in study.parameters])
         return study
 
     def run(self, values: Mapping[str, object], seed: int, study: Study) -> dict[str, float]:

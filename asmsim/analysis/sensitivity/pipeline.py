@@ -15,7 +15,7 @@ import pandas as pd
 from asmsim.results.run_folder import write_folder
 from asmsim.run.executor import default_jobs, make_executor
 
-from .evaluate import evaluate, load_runs, prepare_folder
+from .evaluate import evaluate, load_runs, prepare_folder, study_folder
 from .indices import analyse, convergence, point_means
 from .models import model_for
 from .study import Study
@@ -47,16 +47,20 @@ def run_and_analyse(study: Study, out: str | Path, *, jobs: int = 0, cluster: st
     ``jobs``: local processes (0 = all cores); ``cluster``: a Dask scheduler
     address instead. ``model`` replaces the study's model (any object with the
     interface of :mod:`asmsim.analysis.sensitivity.models`).
+
+    Before any run the folder is checked and locked (see
+    :func:`~asmsim.analysis.sensitivity.evaluate.study_folder`).
     """
     out = Path(out)
     model = model if model is not None else model_for(study.model)
     workers = 8 if cluster else (jobs or default_jobs())
-    with make_executor(jobs=jobs, cluster=cluster) as executor:
-        runs_now = evaluate(study, out, model, executor, chunk=chunk, workers=workers,
-                            progress=progress)
-    x = prepare_folder(study, out)
-    y = point_means(study, load_runs(out))
-    indices = analyse(study, x, y)
-    conv = convergence(study, x, y)
-    write_folder(out, {"indices.csv": indices, "convergence.csv": conv})
+    with study_folder(out, cluster):
+        with make_executor(jobs=jobs, cluster=cluster) as executor:
+            runs_now = evaluate(study, out, model, executor, chunk=chunk, workers=workers,
+                                progress=progress)
+        x = prepare_folder(study, out)
+        y = point_means(study, load_runs(out))
+        indices = analyse(study, x, y)
+        conv = convergence(study, x, y)
+        write_folder(out, {"indices.csv": indices, "convergence.csv": conv})
     return StudyResult(out, indices, runs_now, study.n_runs, conv, y, model.units())

@@ -22,11 +22,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from asmsim.config import ConfigError
+from asmsim.config.params import MAX_SEED
+from asmsim.config.validate import unknown_key
 
 METHODS = ("sobol", "morris")
 REDUCERS = ("final", "last12", "cumulative")
@@ -34,6 +37,9 @@ DISTS = ("unif", "triang", "logunif")
 TOP_KEYS = ("method", "n", "seed", "scenario", "overrides", "replicates", "parameters",
             "outputs", "model", "second_order", "num_levels", "num_resamples", "conf_level")
 PARAM_KEYS = ("low", "high", "dist", "peak")
+#: (lowest, highest) allowed whole number of each numeric top-level key.
+LIMITS = {"n": (1, 2**20), "seed": (0, MAX_SEED), "replicates": (1, 10_000),
+          "num_levels": (2, 100), "num_resamples": (10, 100_000)}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -134,10 +140,21 @@ def _fail(message: str) -> None:
     raise ConfigError(message)
 
 
-def _whole(key: str, value: Any, lo: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < lo:
-        _fail(f"{key}={value!r} is not allowed; expected a whole number >= {lo}")
+def whole(key: str, value: Any, lo: int, hi: int) -> int:
+    """``value`` (a whole number, or its text) checked to lie in ``[lo, hi]``."""
+    if isinstance(value, str):
+        try:
+            value = int(value)
+        except ValueError:
+            pass
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        _fail(f"{key}={value!r} is not allowed; expected a whole number in [{lo}, {hi}]")
     return int(value)
+
+
+def _limited(key: str, value: Any) -> int:
+    """A numeric top-level key checked against :data:`LIMITS`."""
+    return whole(key, value, *LIMITS[key])
 
 
 def _parse_parameter(key: str, spec: Any) -> Parameter:
@@ -146,7 +163,7 @@ def _parse_parameter(key: str, spec: Any) -> Parameter:
     if isinstance(spec, Mapping):
         extra = sorted(set(spec) - set(PARAM_KEYS))
         if extra:
-            _fail(f"{where}: unknown key '{extra[0]}'; allowed: {', '.join(PARAM_KEYS)}")
+            raise unknown_key(str(extra[0]), PARAM_KEYS, where=where)
         if "low" not in spec or "high" not in spec:
             _fail(f"{where}={dict(spec)!r} needs both low and high")
         low, high = spec["low"], spec["high"]
@@ -160,8 +177,8 @@ def _parse_parameter(key: str, spec: Any) -> Parameter:
     for b in (low, high):
         if isinstance(b, bool):
             b = int(b)
-        if not isinstance(b, (int, float)) or b != b:
-            _fail(f"{where}={[low, high]!r}: bounds must be numbers")
+        if not isinstance(b, (int, float)) or not math.isfinite(b):
+            _fail(f"{where}={[low, high]!r}: bounds must be finite numbers")
         bounds.append(float(b))
     if bounds[0] >= bounds[1]:
         _fail(f"{where}={[low, high]!r}: low must be below high")
@@ -186,20 +203,20 @@ def parse_study(data: Any, name: str = "study", *, n: int | None = None,
         _fail(f"study {name}: expected a mapping of keys ({', '.join(TOP_KEYS)})")
     unknown = [k for k in data if k not in TOP_KEYS]
     if unknown:
-        _fail(f"study {name}: unknown key '{unknown[0]}'; allowed: {', '.join(TOP_KEYS)}")
+        raise unknown_key(str(unknown[0]), TOP_KEYS, where=f"study {name}")
     for required in ("method", "n", "parameters", "outputs"):
         if required not in data:
             _fail(f"study {name}: missing key '{required}'")
     method = data["method"]
     if method not in METHODS:
         _fail(f"method={method!r} is unknown; available: {', '.join(METHODS)}")
-    size = _whole("n", data["n"] if n is None else n, 1)
+    size = _limited("n", data["n"] if n is None else n)
     if method == "sobol" and size & (size - 1):
         _fail(f"n={size} is not allowed for sobol; expected a power of 2 (e.g. 64, 256, 1024)")
-    seed = _whole("seed", data.get("seed", 0), 0)
-    replicates = _whole("replicates", data.get("replicates", 1), 1)
-    num_levels = _whole("num_levels", data.get("num_levels", 4), 2)
-    num_resamples = _whole("num_resamples", data.get("num_resamples", 100), 10)
+    seed = _limited("seed", data.get("seed", 0))
+    replicates = _limited("replicates", data.get("replicates", 1))
+    num_levels = _limited("num_levels", data.get("num_levels", 4))
+    num_resamples = _limited("num_resamples", data.get("num_resamples", 100))
     conf = data.get("conf_level", 0.95)
     if not isinstance(conf, float) or not 0.5 <= conf < 1.0:
         _fail(f"conf_level={conf!r} is not allowed; expected a number in [0.5, 1)")
@@ -260,10 +277,15 @@ def load_study(ref: str, *, n: int | None = None) -> Study:
     """Read, parse and validate a study file (name under ``experiments/`` or path)."""
     import yaml
 
+    from asmsim.config.files import yaml_error_line
+
     path = resolve_experiment(ref)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
+        with path.open(encoding="utf-8") as stream:
+            data = yaml.safe_load(stream)
+    except yaml.MarkedYAMLError as exc:
+        raise ConfigError(f"study {yaml_error_line(exc)}") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ConfigError(f"study {path}: not valid YAML ({first})") from None
     return parse_study(data, name=path.stem, n=n)

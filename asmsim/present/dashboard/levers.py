@@ -1,8 +1,9 @@
 """The policy levers shown on the page and how each maps to a control.
 
 Ranges and units come from the config schema (``leaf_fields()`` metadata); the
-only dashboard-specific numbers are upper ends for keys whose schema range is
-open (a fee has no maximum, but a slider needs one) and the slider step.
+only dashboard-specific numbers are upper ends for keys whose allowed range is
+far wider than a workshop needs (a fee may be up to 1e6 USD, a slider stops at
+5,000) and the slider step.
 Shares are shown in percent: the control value is ``100 × config value``.
 """
 
@@ -13,6 +14,9 @@ from functools import cache
 from typing import Any
 
 from asmsim.config import Config, leaf_fields
+from asmsim.config.validate import get_value
+
+__all__ = ["DIMENSIONS", "Lever", "get_value", "lever", "levers"]
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,8 @@ class Lever:
         return f"{value:,.0f}" if float(value) >= 100 else f"{value:g}"
 
 
-# key -> (dimension, open upper end for the slider or None, step in control units)
+# key -> (dimension, the slider's upper end when the allowed range is wider, or None; step in
+# control units)
 _LAYOUT: dict[str, tuple[str, float | None, float]] = {
     "policy.legal.licence_fee_usd": ("legal", 5000.0, 50.0),
     "policy.legal.licence_processing_months": ("legal", 60.0, 1.0),
@@ -86,11 +91,11 @@ def levers() -> tuple[Lever, ...]:
         kind = _kind(get_value(Config(), key))
         percent = meta.get("unit") == "0-1"
         lo = float(meta["lo"]) if meta.get("lo") is not None else 0.0
-        hi = float(meta["hi"]) if meta.get("hi") is not None else open_hi
+        hi = open_hi if open_hi is not None else meta.get("hi")
         if kind != "bool" and hi is None:
             raise ValueError(f"lever {key} needs an upper end for its slider")
         scale = 100.0 if percent else 1.0
-        out.append(Lever(key, dimension, kind, lo * scale, (hi or 1.0) * scale, step, percent))
+        out.append(Lever(key, dimension, kind, lo * scale, float(hi or 1.0) * scale, step, percent))
     return tuple(out)
 
 
@@ -99,9 +104,3 @@ def lever(key: str) -> Lever:
     return next(item for item in levers() if item.key == key)
 
 
-def get_value(config: Config, key: str) -> Any:
-    """The value of dotted ``key`` in ``config``."""
-    node: Any = config
-    for part in key.split("."):
-        node = getattr(node, part)
-    return node
