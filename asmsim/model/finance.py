@@ -132,7 +132,7 @@ def _ration(approved: np.ndarray, want: np.ndarray, terms: LoanTerms, borrowers:
         served = order[np.cumsum(want[order]) <= terms.funds_usd]
         return approved[served], want[served]
     town = borrowers.town[approved]
-    order = np.lexsort((key, town))
+    order = np.argsort(town * 4.0 + key)  # by town, then in random order (key in [−1, 1))
     spent = np.cumsum(want[order])
     first = np.searchsorted(town[order], town[order])  # first position of each one's town
     before = np.where(first > 0, spent[np.maximum(first - 1, 0)], 0.0)
