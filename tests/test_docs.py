@@ -289,3 +289,21 @@ def test_hard_coded_constants_are_listed_in_the_odd():
     table = _section(_odd(), "### 7.15")
     missing = sorted(n for n in names if n not in table)
     assert not missing, f"module constants missing from ODD §7.15: {missing}"
+
+
+def test_odd_section_numbers_in_the_code_are_current():
+    """"(ODD 7.N)" in a model module's text, and the section number beside each SCHEDULE
+    entry, point to a §7 subsection headed with that module."""
+    from asmsim.model.model import SCHEDULE
+
+    heads = {number: modules for number, modules in _submodel_headings()}
+    wrong = []
+    for path in sorted((ROOT / "asmsim" / "model").glob("*.py")):
+        for reference in re.findall(r"\(ODD ([^)]*)\)", path.read_text(encoding="utf-8")):
+            wrong += [(path.name, n) for n in re.findall(r"\b7\.\d+\b", reference)
+                      if path.stem not in heads.get(n, [])]
+    source = (ROOT / "asmsim" / "model" / "model.py").read_text(encoding="utf-8")
+    entries = re.findall(r"^\s+(\w+)\.\w+,\s+#\s+(7\.\d+)\b", source, re.MULTILINE)
+    assert len(entries) == len(SCHEDULE), "every SCHEDULE entry carries its ODD section"
+    wrong += [(f"SCHEDULE {module}", n) for module, n in entries if module not in heads.get(n, [])]
+    assert not wrong, f"ODD section numbers in the code that head another module: {wrong}"
