@@ -1,4 +1,4 @@
-"""The sale channels as a table, and their per-gram utilities (ODD 7.4).
+"""The sale channels as a table, and their per-gram utilities (ODD 7.2).
 
 Per-gram utilities (USD/g):
 

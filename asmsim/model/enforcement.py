@@ -1,4 +1,4 @@
-"""Submodel: enforcement — inspections, sanctions, displacement and trust (ODD 7.10).
+"""Submodel: enforcement — inspections, sanctions, displacement and trust (ODD 7.5).
 
 An informal miner is inspected with probability ``inspection_prob · visibility``;
 a share ``corruption`` of inspections end in a bribe instead of a sanction.

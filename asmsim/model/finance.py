@@ -1,4 +1,4 @@
-"""Submodel: finance — lenders, loans, debt service, miners' accounts (ODD 7.5, 7.8).
+"""Submodel: finance — lenders, loans, debt service, miners' accounts (ODD 7.3).
 
 Each month lenders post terms (:func:`post_terms`); after the sale, miners pay
 their operating and access costs, service their debts, earn and consume

@@ -1,4 +1,4 @@
-"""Submodel: formalization — licences and cooperatives, the legal and social dimensions (ODD 7.6, 7.7).
+"""Submodel: formalization — licences and cooperatives, the legal and social dimensions (ODD 7.8).
 
 The monthly value of holding a licence (USD/month) is a sum of named terms,
 one per mechanism, so every lever acts through a visible term::

@@ -1,5 +1,5 @@
 """Submodel: government — budget, licence office, inspections, extension, programmes
-(ODD 7.6, 7.10, 7.11, 7.13).
+(ODD 7.4).
 
 The government is a Mesa agent holding the levers (``model.config.policy``) and
 a budget (USD). Each month it first funds its programmes: at full scale, or,

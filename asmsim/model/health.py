@@ -1,4 +1,4 @@
-"""Submodel: health and environment (ODD 7.12).
+"""Submodel: health and environment (ODD 7.11).
 
 - Exposure (years of unprotected dry work) grows for working diggers and
   processors, less with dust control; silicosis hazard per month is

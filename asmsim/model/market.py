@@ -1,4 +1,4 @@
-"""Submodel: the gold market — buyers post prices, miners choose a sale channel (ODD 7.2, 7.4).
+"""Submodel: the gold market — buyers post prices, miners choose a sale channel (ODD 7.2).
 
 Buyers are Mesa agents: licensed buyers in towns (buy from licensees and
 withhold the royalty), informal traders (buy from anyone at the pit) and the

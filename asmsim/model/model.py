@@ -50,18 +50,18 @@ COMPACT_AT_INACTIVE_SHARE = 0.25  # table compaction threshold (speed only, no b
 SCHEDULE = (
     context.step,          # 7.1 scheduled reforms, world price, shocks
     market.post_prices,    # 7.2 buyers post prices
-    finance.post_terms,    # 7.8 lenders post terms
-    government.step,       # 7.6, 7.10, 7.11 licence queue, inspections, training, programmes
-    perception.update,     # 4   what each miner knows this month
-    production.step,       # 7.3 ore and gold
-    market.sell,           # 7.4 sale channel choice
-    finance.settle_accounts,  # 7.5 costs, debt service, income, consumption
-    formalization.step,    # 7.6, 7.7 renewals, applications, cooperatives
-    technology.step,       # 7.11 technology and safety
-    population.step,       # 7.9 moves, role changes, exit
-    population.entry,      # 7.9 entry
-    health.step,           # 7.12 health and environment
-    government.close_accounts,  # 7.13 the budget: revenue and transfer in, spending out
+    finance.post_terms,    # 7.3 lenders post terms
+    government.step,       # 7.4 budget, licence queue (7.8), inspections (7.5), training
+    perception.update,     # 7.6 what each miner knows this month
+    production.step,       # 7.7 ore and gold
+    market.sell,           # 7.2 sale channel choice
+    finance.settle_accounts,  # 7.3 costs, debt service, income, consumption
+    formalization.step,    # 7.8 renewals, applications, cooperatives
+    technology.step,       # 7.9 technology and safety
+    population.step,       # 7.10 moves, role changes, exit
+    population.entry,      # 7.10 entry
+    health.step,           # 7.11 health and environment
+    government.close_accounts,  # 7.4 the budget: revenue and transfer in, spending out
 )
 
 

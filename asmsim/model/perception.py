@@ -1,4 +1,4 @@
-"""Sensing: what every miner knows this month before it acts (ODD 4, Sensing; 7.4).
+"""Sensing: what every miner knows this month before it acts (ODD 4, Sensing; 7.6).
 
 Computed once a month, after the government has acted and before production:
 the per-gram utility of each sale channel, the ore a full month of work would

@@ -1,4 +1,4 @@
-"""Submodel: population — the initial miners, entry, exit, moves and role changes (ODD 5, 7.9).
+"""Submodel: population — the initial miners, entry, exit, moves and role changes (ODD 5, 7.10).
 
 Exit: a miner whose expected income has stayed below its reservation wage for
 three months leaves with probability ``exit_rate`` a month; a small

@@ -1,4 +1,4 @@
-"""Submodel: production — ore worked and gold recovered (ODD 7.3).
+"""Submodel: production — ore worked and gold recovered (ODD 7.7).
 
 grams_i = grade(site_i) · tonnes(role_i) · skill_i · recovery(tech_i) · health_i · flood
 """

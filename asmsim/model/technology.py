@@ -1,4 +1,4 @@
-"""Submodel: technology — adoption of processing technology and safety practice (ODD 7.11).
+"""Submodel: technology — adoption of processing technology and safety practice (ODD 7.9).
 
 Each option is a binary logit on its value over a 24-month horizon (USD/month
 equivalent): the output or health gain, minus the capital cost net of subsidy
