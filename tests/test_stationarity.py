@@ -25,7 +25,7 @@ SMALL_SHARE, SMALL_SHARE_TOLERANCE, RELATIVE_TOLERANCE = 0.02, 0.005, 0.10
 @pytest.fixture(scope="module")
 def baseline_240():
     return [simulate(["scenario=baseline", "miners=3000", "months=240"], seed=s)
-            for s in range(4)]
+            for s in range(6)]
 
 
 def drift(tables, column: str) -> tuple[float, float]:

@@ -124,7 +124,7 @@ class ContextConfig:
                                      "amalgamation", lo=0.0, hi=50.0)
     retort_capture: float = share(0.75, "share of mercury vapour a retort captures")
     concentrate_share_initial: float = share(0.3, "miners amalgamating concentrates at start")
-    retort_share_initial: float = share(0.04, "miners using a retort at the start of the warm-up "
+    retort_share_initial: float = share(0.045, "miners using a retort at the start of the warm-up "
                                         "(near the status quo's own steady state, so the "
                                         "warm-up settles sooner)")
     operating_cost_usd_per_t: float = usd(10.0, "fuel, tools, mercury, water per tonne",
@@ -234,11 +234,11 @@ class ContextConfig:
                                        lo=1.0, hi=1200.0)
     discovery_prob_monthly: float = share(0.015, "monthly chance a new deposit is found on a "
                                           "site (its ore and grade start again)")
-    initial_tenure_mean_months: float = param(60.0, "months", "mean time the initial miners have "
+    initial_tenure_mean_months: float = param(90.0, "months", "mean time the initial miners have "
                                               "mined (a geometric draw; sets their exposure "
                                               "and silicosis at the start of the warm-up)",
                                               lo=1.0, hi=600.0)
-    warmup_months: int = param(240, "months", "unrecorded months under the status-quo policy, "
+    warmup_months: int = param(360, "months", "unrecorded months under the status-quo policy, "
                                "at the initial price and without shocks, before month 0 (so "
                                "the status quo starts in its own steady state)", lo=0, hi=600)
     background_exit_monthly: float = share(0.004, "monthly chance any miner leaves (migration, "

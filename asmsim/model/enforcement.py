@@ -70,7 +70,7 @@ def inspect_traders(model) -> None:
     this month to the state (see :func:`asmsim.model.market.sell`)."""
     ctx, now = model.config.context, model.now
     probability = trader_inspection_prob(model)
-    draw = model.stream("enforcement").random(len(model.traders))
+    draw = model.stream("trader_inspections").random(len(model.traders))
     inspected = np.flatnonzero(draw < probability)
     inspected = inspected[: model.government.grant("enforcement", ctx.trader_inspection_cost_usd,
                                                    len(inspected))]

@@ -132,7 +132,7 @@ def _ration(approved: np.ndarray, want: np.ndarray, terms: LoanTerms, borrowers:
         served = order[np.cumsum(want[order]) <= terms.funds_usd]
         return approved[served], want[served]
     town = borrowers.town[approved]
-    order = np.argsort(town * 4.0 + key)  # by town, then in random order (key in [−1, 1))
+    order = np.lexsort((key, town))  # by town, then in random order
     spent = np.cumsum(want[order])
     first = np.searchsorted(town[order], town[order])  # first position of each one's town
     before = np.where(first > 0, spent[np.maximum(first - 1, 0)], 0.0)
@@ -350,7 +350,9 @@ def service_debt(model) -> None:
     now.ledger.debit_rows(m.cash, "debt_service", rows, repay + pay_formal)
     now.interest_paid[rows] = np.where(formal, np.minimum(interest, pay_formal), 0.0)
     debt = np.where(formal, debt + interest - pay_formal, debt - repay)
-    behind = np.where(formal, pay_formal < due - 1e-9, (repay <= 0) & (debt > 0.01))
+    # A tied miner is behind when it produced but repaid nothing (it sold elsewhere or held).
+    produced = m.grams[rows] > 0
+    behind = np.where(formal, pay_formal < due - 1e-9, (repay <= 0) & (debt > 0.01) & produced)
     arrears = np.where(behind, m.arrears[rows] + 1, 0)
     defaulted = behind & (arrears >= ctx.default_after_months)
     m.debt[rows], m.arrears[rows] = debt, arrears

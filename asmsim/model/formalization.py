@@ -58,7 +58,7 @@ def licence_terms(model, rows: np.ndarray, fee_usd: float, *, renewal: bool = Fa
 
     credit = model.now.licensed_credit_value
     tenure = ctx.tenure_value_usd_month
-    travel = 0.0 if legal_cfg.decentralised_offices else ctx.office_travel_cost_usd
+    travel = 0.0 if legal_cfg.decentralised_offices or renewal else ctx.office_travel_cost_usd
     fee = -(fee_usd + travel) / legal_cfg.licence_duration_months
     compliance = -ctx.compliance_cost_usd_month
     gains = np.maximum(market_access + avoided_sanctions + tenure, 0.0)

@@ -50,7 +50,6 @@ class Government(mesa.Agent):
                               .transfer_usd_per_1000_miners_month)
 
     def step(self) -> None:
-        self.fund_programmes()
         formalization.process_queue(self.model)
         enforcement.inspect(self.model)
         enforcement.inspect_traders(self.model)
@@ -58,28 +57,29 @@ class Government(mesa.Agent):
         self.run_programmes()
 
     # ----------------------------------------------------------------- budget
-    def requested_usd(self) -> dict[str, float]:
-        """What each programme would cost this month at full scale (USD)."""
+    def requested_usd(self, month: int) -> dict[str, float]:
+        """What each programme would cost in ``month`` at full scale (USD)."""
         model, m = self.model, self.model.miners
         cfg, ctx = model.config.policy, model.config.context
         informal = int(np.count_nonzero(m.active & (m.legal == Legal.INFORMAL)))
         last = self.last_spending
         official = cfg.market.official_buyer
         return {
-            "licensing": count_this_month(model, cfg.legal.office_capacity_per_1000_miners)
+            "licensing": count_this_month(model, cfg.legal.office_capacity_per_1000_miners, month)
             * ctx.licence_processing_cost_usd,
             "enforcement": cfg.legal.inspection_prob * ctx.visibility_informal * informal
             * ctx.inspection_cost_usd + cfg.market.trader_inspection_prob
             * len(model.traders) * ctx.trader_inspection_cost_usd,
-            "extension": count_this_month(model, cfg.social.training_slots_per_1000_miners)
+            "extension": count_this_month(model, cfg.social.training_slots_per_1000_miners, month)
             * ctx.training_cost_usd + self.last_coop_grants_usd,
             "official_buying": buying_points(model) * ctx.buying_point_cost_usd_month
             if official.enabled else 0.0,
             "subsidies": last.get("subsidies", 0.0),
         }
 
-    def fund_programmes(self) -> None:
-        """This month's funded share (0-1) and envelope (USD) of each programme.
+    def fund_programmes(self, month: int) -> None:
+        """The funded share (0-1) and envelope (USD) of each programme in ``month``, set at
+        the end of the month before (so prices and programmes of a month see the same).
 
         Unconstrained, every programme is funded in full. Under ``budget_constrained``,
         programmes are served in ``policy.budget.priority`` order from the balance plus
@@ -93,7 +93,7 @@ class Government(mesa.Agent):
         if not self.constrained:
             return
         available = max(self.budget_usd + self.transfer_usd(), 0.0)
-        requested = self.requested_usd()
+        requested = self.requested_usd(month)
         self.envelope = {}
         for programme in (*policy.budget.priority,
                           *(p for p in BUDGET_PROGRAMMES if p not in policy.budget.priority)):
@@ -174,3 +174,4 @@ def close_accounts(model) -> None:
     gov.last_coop_grants_usd = now.stats["coop_grants_usd"]
     gov.budget_usd += now.stats["state_revenue_usd"] + gov.transfer_usd() \
         - sum(now.spending.values())
+    gov.fund_programmes(model.month + 1)  # next month's programmes, before prices are posted

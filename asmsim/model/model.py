@@ -111,6 +111,7 @@ class ASMModel(mesa.Model):
         self._post_and_perceive()
         population.estimate_initial_income(self)
         warmup.run(self, scenario)  # the status quo's own steady state, unrecorded
+        self.government.fund_programmes(1)  # the budget for month 1
         self.datacollector = OutputCollector()
         self.last_row: dict[str, float] = {}
         self._record()

@@ -113,8 +113,8 @@ def initial_formal_status(model, idx: np.ndarray) -> None:
     if len(zones):
         m.legal[licensed] = Legal.LICENSED
         m.site[licensed] = rng.choice(zones, size=len(licensed))
-        m.licence_expiry[licensed] = rng.integers(1, legal.licence_duration_months + 1,
-                                                  size=len(licensed))
+        m.licence_expiry[licensed] = model.month + rng.integers(
+            1, legal.licence_duration_months + 1, size=len(licensed))
     m.coop[idx[rng.random(len(idx)) < ctx.initial_coop_share]] = True
 
 

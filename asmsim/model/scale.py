@@ -16,12 +16,13 @@ def per_population(model, per_1000_miners: float) -> float:
     return per_1000_miners * model.config.miners / 1000.0
 
 
-def count_this_month(model, per_1000_miners: float) -> int:
-    """A monthly count (slots, licences) set per 1,000 initial miners, as a whole number:
+def count_this_month(model, per_1000_miners: float, month: int | None = None) -> int:
+    """A monthly count (slots, licences) set per 1,000 initial miners, as a whole number for
+    ``month`` (default: the current one):
     ⌊c·t⌋ − ⌊c·(t − 1)⌋ for c per month, so fractions add up over the months, without drift
     or randomness."""
     c = per_population(model, per_1000_miners)
-    t = model.month
+    t = model.month if month is None else month
     return int(np.floor(c * t + 1e-9) - np.floor(c * (t - 1) + 1e-9))
 
 

@@ -61,7 +61,7 @@ def run(model, scenario) -> None:
     seed and warm-up config reached), then hand it the ``scenario`` at month 0."""
     if scenario is None:
         return
-    key = (model.seed, repr(dataclasses.asdict(model.config)))
+    key = (model.seed, model.config.miners, repr(dataclasses.asdict(model.config.context)))
     if key in _CACHE:
         _restore(model, _CACHE[key])
         _CACHE.move_to_end(key)
