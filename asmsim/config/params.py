@@ -23,32 +23,39 @@ def param(
     hi: float | None = None,
     source: str = ASSUMPTION,
     choices: tuple[str, ...] | None = None,
+    policy_range: tuple[float, float] | None = None,
 ) -> Any:
     """A dataclass field carrying the parameter's documentation.
 
     ``lo``/``hi`` are inclusive bounds checked by validation; ``choices`` lists
     the allowed strings (or, for list fields, the allowed items); ``source``
-    is a citation from the domain facts or ``"assumption"``.
+    is a citation from the domain facts or ``"assumption"``. ``policy_range``
+    (optional, not checked) is the span a policy discussion usually covers, e.g.
+    0-15 % for a royalty: the dashboard's sliders run over it.
     """
-    meta = {"unit": unit, "doc": doc, "lo": lo, "hi": hi, "source": source, "choices": choices}
+    meta = {"unit": unit, "doc": doc, "lo": lo, "hi": hi, "source": source, "choices": choices,
+            "policy_range": policy_range}
     if isinstance(default, (list, dict)):
         return field(default_factory=lambda: type(default)(default), metadata=meta)
     return field(default=default, metadata=meta)
 
 
-def share(default: float, doc: str, *, source: str = ASSUMPTION) -> Any:
+def share(default: float, doc: str, *, source: str = ASSUMPTION,
+          policy_range: tuple[float, float] | None = None) -> Any:
     """A share or probability in [0, 1]."""
-    return param(default, "0-1", doc, lo=0.0, hi=1.0, source=source)
+    return param(default, "0-1", doc, lo=0.0, hi=1.0, source=source, policy_range=policy_range)
 
 
-def usd(default: float, doc: str, *, unit: str = "USD", source: str = ASSUMPTION) -> Any:
+def usd(default: float, doc: str, *, unit: str = "USD", source: str = ASSUMPTION,
+        policy_range: tuple[float, float] | None = None) -> Any:
     """A non-negative amount of money."""
-    return param(default, unit, doc, lo=0.0, source=source)
+    return param(default, unit, doc, lo=0.0, source=source, policy_range=policy_range)
 
 
-def months(default: int, doc: str, *, lo: int = 1, source: str = ASSUMPTION) -> Any:
+def months(default: int, doc: str, *, lo: int = 1, source: str = ASSUMPTION,
+           policy_range: tuple[float, float] | None = None) -> Any:
     """A whole number of months (at least ``lo``)."""
-    return param(default, "months", doc, lo=lo, source=source)
+    return param(default, "months", doc, lo=lo, source=source, policy_range=policy_range)
 
 
 def flag(default: bool, doc: str, *, source: str = ASSUMPTION) -> Any:
