@@ -299,6 +299,11 @@ def test_server_runs_offline_in_production_on_loopback(tmp_path):
     assert env["SOLARA_ASSETS_PROXY_CACHE_DIR"] == str(tmp_path)
     assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
     assert env["SOLARA_ASSETS_CDN"].startswith("http://127.0.0.1")
+    assert env["SOLARA_THEME_SHOW_BANNER"] == "False"  # no corner banner over the page
+    assert env["PYTHONWARNINGS"] == server.NO_COOKIE_WARNING  # no cookie warning per page load
+    kept = server.server_env(tmp_path, scenario="legal", lang="es",
+                             base={"PYTHONWARNINGS": "error"})["PYTHONWARNINGS"]
+    assert kept == f"error,{server.NO_COOKIE_WARNING}"
     command = server.server_command(8765)
     assert "--production" in command and command[command.index("--host") + 1] == "127.0.0.1"
     assert assets.missing(tmp_path) == list(assets.PACKAGES)

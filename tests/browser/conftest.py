@@ -31,41 +31,61 @@ def _unavailable(reason: str) -> None:
     pytest.skip(f"browser tests skipped: {reason} (apt-get install -y chromium)")
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback port nobody listens on now."""
     with socket.socket() as sock:
         sock.bind((server.HOST, 0))
         return sock.getsockname()[1]
 
 
+def answers(url: str) -> bool:
+    """Whether a server answers ``url`` with 200."""
+    try:
+        with urllib.request.urlopen(url, timeout=2) as reply:
+            return reply.status == 200
+    except OSError:
+        return False
+
+
+def wait_until_served(proc: subprocess.Popen, url: str, log: Path, seconds: float = 60) -> None:
+    """Wait for ``url`` to answer; fail with the end of ``log`` if ``proc`` exits first."""
+    deadline = time.monotonic() + seconds
+    while not answers(url):
+        if proc.poll() is not None:
+            pytest.fail(f"dashboard server exited: {log.read_text()[-2000:]}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"dashboard server did not answer within {seconds:g} s")
+        time.sleep(0.3)
+
+
 @pytest.fixture(scope="session")
-def dashboard_url():
+def assets_dir() -> Path:
+    """The offline front-end files (fetched once if missing)."""
+    try:
+        return assets.ensure_assets()
+    except assets.AssetsError as exc:
+        _unavailable(str(exc))
+
+
+@pytest.fixture(scope="session")
+def server_log(tmp_path_factory) -> Path:
+    """Where the dashboard server writes its output (a file: a pipe nobody reads fills up)."""
+    return tmp_path_factory.mktemp("dashboard") / "server.log"
+
+
+@pytest.fixture(scope="session")
+def dashboard_url(assets_dir, server_log):
     """Start ``asmsim``'s dashboard server on a free loopback port; always stop it."""
     if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
         _unavailable(f"Chromium at {CHROMIUM}")
-    try:
-        cache = assets.ensure_assets()
-    except assets.AssetsError as exc:
-        _unavailable(str(exc))
-    port = _free_port()
-    env = server.server_env(cache, scenario="baseline", lang="en")
-    proc = subprocess.Popen(server.server_command(port), env=env, cwd=REPO,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    port = free_port()
+    env = server.server_env(assets_dir, scenario="baseline", lang="en")
+    with server_log.open("w") as log:
+        proc = subprocess.Popen(server.server_command(port), env=env, cwd=REPO, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
     url = server.url(port)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"dashboard server exited: {proc.stderr.read().decode()[-2000:]}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("dashboard server did not answer within 60 s")
-            time.sleep(0.3)
+        wait_until_served(proc, url, server_log)
         yield url
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
