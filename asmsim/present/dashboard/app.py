@@ -1,12 +1,21 @@
 """The dashboard page: ``solara run asmsim.present.dashboard.app`` serves ``Page``.
 
-State per browser tab: the language, the scenario, the model and a lock around
-it, whether it is playing, and what is shown: after every month or lever change
-the model's state is copied under the lock into a :class:`~.session.View` (the
-model is mutated in place; a new View is what tells Solara to redraw) and its
-:class:`~.session.Controls`. Start-up scenario and language come from
+One screen for a room (``page.css``): a bar of run buttons, the lever panel
+(hidden in presentation mode) and the main area — the run's title and month,
+headline figures with the counterfactual's beside them, and the map and five
+charts in a grid filling the rest. ``Layout`` replaces Solara's app bar and
+sidebar with nothing: the page draws its own.
+
+State per browser tab: the language, presentation mode, the :class:`~.session.Run`
+(the run shown and its counterfactual, and a lock around them), whether it is
+playing and at what speed, and what is shown: after every month or lever
+change the runs' state is copied under the lock into a
+:class:`~.session.View` (the models are mutated in place; a new View is what
+tells Solara to redraw) and its :class:`~.session.Controls`. The state is kept
+in the page's address (:mod:`.state`, :class:`~.widgets.UrlState`), so a reload
+opens the same session. Start-up scenario and language come from
 ``$ASMSIM_DASHBOARD_SCENARIO`` and ``$ASMSIM_DASHBOARD_LANG`` (set by
-``asmsim dashboard``).
+``asmsim dashboard``), unless the address says otherwise.
 
 Playing is a chain, one month at a time (:func:`Player`): a month is stepped on
 a timer thread, which then redraws the page; only once that redraw is done (an
@@ -28,24 +37,25 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 
 import reacton.core
 import solara
 
 from asmsim.config import ConfigError, group_options
-from asmsim.present.dashboard.components import (
-    ChartGrid,
-    Headlines,
-    LanguageSwitch,
-    LeverPanel,
-    MapCard,
-    RunControls,
-)
+from asmsim.present.dashboard import labels
+from asmsim.present.dashboard.components import FigureGrid, Headlines, PageLegend, RunTitle
+from asmsim.present.dashboard.controls import ControlPanel, PanelActions, RunActions, TopBar
 from asmsim.present.dashboard.i18n import DEFAULT_LANG, LANGS, translator
-from asmsim.present.dashboard.session import new_model, scenario_config, view
+from asmsim.present.dashboard.levers import override_text
+from asmsim.present.dashboard.session import Run, Settings, View, check_setting
+from asmsim.present.dashboard.state import PageState, decode, encode
+from asmsim.present.dashboard.widgets import UrlState
 
-PLAY_INTERVAL_S = 0.5  # at least this long from one month's start to the next, to follow it
+PLAY_INTERVAL_S = 0.5  # at normal speed, at least this long from one month's start to the next
 PAUSE_MIN_S = 0.15  # idle time after each drawn month: clicks are handled then
+SPEED_FACTORS = {"slow": 0.5, "normal": 1.0, "fast": 2.0}  # months per PLAY_INTERVAL_S
+CSS = Path(__file__).with_name("page.css")
 
 
 def initial_scenario() -> str:
@@ -76,13 +86,15 @@ def page_open() -> bool:
     return not statuses or kernel_context.PageStatus.CONNECTED in statuses
 
 
-def next_delay(last_start: float, now: float) -> float:
+def next_delay(last_start: float, now: float, speed: str = "normal") -> float:
     """Seconds to wait before the next month, given when the last one started."""
-    return max(PAUSE_MIN_S, PLAY_INTERVAL_S - (now - last_start))
+    interval = PLAY_INTERVAL_S / SPEED_FACTORS.get(speed, 1.0)
+    return max(PAUSE_MIN_S, interval - (now - last_start))
 
 
 @solara.component
-def Player(playing: solara.Reactive[bool], view: solara.Reactive, play_month: Callable[[], None]):
+def Player(playing: solara.Reactive[bool], view: solara.Reactive, play_month: Callable[[], None],
+           speed: str):
     """Plays the months: after each month has been drawn, starts the timer of the next one.
 
     Shows nothing. Its effect runs when a render that changed ``view`` (a new
@@ -100,7 +112,7 @@ def Player(playing: solara.Reactive[bool], view: solara.Reactive, play_month: Ca
             started.current = time.perf_counter()
             play_month()
 
-        timer = threading.Timer(next_delay(started.current, time.perf_counter()), month)
+        timer = threading.Timer(next_delay(started.current, time.perf_counter(), speed), month)
         timer.daemon = True
         timer.start()
         return timer.cancel
@@ -109,39 +121,53 @@ def Player(playing: solara.Reactive[bool], view: solara.Reactive, play_month: Ca
 
 
 @solara.component
+def UrlKeeper(view: solara.Reactive[View], run: Run, lang: str, presenting: bool,
+              restored: bool, on_restore: Callable[[str], None]):
+    """Keeps the page's state in its address (once the address it was opened with is read)."""
+    state = PageState(settings=run.settings, month=view.value.month, lang=lang,
+                      presenting=presenting,
+                      log=tuple((m, key, override_text(value)) for m, key, value in run.log))
+    UrlState.element(query=encode(state) if restored else None, on_restore=on_restore)
+
+
+@solara.component
+def Layout(children=[]):  # noqa: B006 - Solara's signature for a module's Layout
+    """No app bar, no sidebar: the page draws its own bar and panel."""
+    return solara.Div(children=children)
+
+
+@solara.component
 def Page():
     """The whole dashboard."""
     lang = solara.use_reactive(initial_lang())
     t = translator(lang.value)
-    scenario = solara.use_reactive(initial_scenario())
-    lock = solara.use_memo(threading.RLock, [])  # steps, lever changes and reads of the model
-    first = solara.use_memo(lambda: new_model(scenario_config(scenario.value)), [])
-    model = solara.use_reactive(first)
-    first_view = solara.use_memo(lambda: view(first), [])
+    presenting = solara.use_reactive(False)
+    first = solara.use_memo(lambda: Run(Settings(scenario=initial_scenario())), [])
+    run = solara.use_reactive(first)
+    first_view = solara.use_memo(first.view, [])
     shown = solara.use_reactive(first_view)  # read by the parts that change every month
-    controls = solara.use_reactive(first_view.controls)  # changes only with a lever
+    controls = solara.use_reactive(first_view.controls)  # changes only with a lever or a run
     playing = solara.use_reactive(False)
+    speed = solara.use_reactive("normal")
     layer = solara.use_reactive("land")
-    error = solara.use_reactive("")
+    errors = solara.use_reactive({})  # lever or setting key -> the refusal's message
+    restored = solara.use_reactive(False)
+    marks = solara.use_memo(lambda: labels.chart_marks(controls.value, t), [controls.value, t])
     # Held to batch updates: a dozen components read `shown`, and outside a batch each one's
     # update would be drawn by a render of its own (a click is not batched, nor a timer).
     render_context = solara.use_memo(reacton.core.get_render_context, [])
 
     def publish():
-        """Copy the model's state (under the lock) to what the page shows: one redraw."""
-        with lock:
-            new = view(model.value)
+        """Copy the runs' state (under their lock) to what the page shows: one redraw."""
+        new = run.value.view()
         with render_context:
             controls.value = new.controls
             shown.value = new
 
-    def advance():
-        with lock:
-            current = model.value
-            current.step()
-            done = current.month >= current.config.months
+    def advance(step: Callable[[Run], int]):
         with render_context:
-            if done:
+            step(run.value)
+            if run.value.done:
                 playing.value = False
             publish()
 
@@ -153,51 +179,78 @@ def Page():
             playing.value = False
             return
         try:
-            advance()
+            advance(Run.step)
         except Exception as exc:  # noqa: BLE001 - a failing month stops play, says why
             traceback.print_exc()
             with render_context:
                 playing.value = False
-                error.value = translator(lang.peek())("lever_error",
-                                                      error=f"{type(exc).__name__}: {exc}")
+                errors.value = {"": f"{type(exc).__name__}: {exc}"}
 
-    def load(name: str):
+    def start(settings: Settings, log=(), month: int = 0):
+        """A new run (a preset, a comparison, a setting, Reset, or the address's state)."""
         with render_context:
             playing.value = False
             try:
-                config = scenario_config(name)
+                new = Run(settings)
+                new.replay(log, month)
             except ConfigError as exc:
-                error.value = t("lever_error", error=str(exc))
+                errors.value = {"": str(exc)}
                 return
-            scenario.value = name
-            model.value = new_model(config)
-            error.value = ""
+            run.value = new
+            errors.value = {}
             publish()
 
-    def change_lever(key: str, value):
+    def change_lever(key: str, text: str):
         with render_context:
             try:
-                with lock:
-                    model.value.set_policy(key, value)
-                error.value = ""
-            except (ConfigError, ValueError) as exc:
-                error.value = t("lever_error", error=str(exc))
+                run.value.change(key, text)
+                errors.value = {k: v for k, v in errors.value.items() if k != key}
+            except ConfigError as exc:
+                errors.value = {**errors.value, key: str(exc)}
             publish()
 
+    def change_setting(key: str, text: str):
+        try:
+            settings = check_setting(run.value.settings, key, text)
+        except ConfigError as exc:
+            errors.value = {**errors.value, key: str(exc)}
+            return
+        start(settings)
+
+    def restore(query: str):
+        """The address the page was opened with: its state, if it holds one."""
+        try:
+            state = decode(query)
+            if state is not None:
+                with render_context:
+                    lang.value, presenting.value = state.lang, state.presenting
+                    start(state.settings, state.log, state.month)
+        except (ValueError, ConfigError) as exc:
+            errors.value = {"": str(exc)}
+        restored.value = True
+
+    def toggle_play():
+        playing.set(not playing.value and not run.value.done)
+
+    actions = RunActions(play_pause=toggle_play, step=lambda: advance(Run.step),
+                         end_of_year=lambda: advance(Run.to_end_of_year),
+                         reset=lambda: start(run.value.settings))
+    panel = PanelActions(settings=start, setting=change_setting, lever=change_lever)
     solara.Title(t("title"))
-    Player(playing, shown, play_month)
-    with solara.AppBar():
-        solara.AppBarTitle(t("title"))
-        LanguageSwitch(lang.value, lang.set)
-    with solara.Sidebar():
-        RunControls(t, group_options("scenario"), scenario.value, shown, playing.value, load,
-                    lambda: playing.set(not playing.value), advance,
-                    lambda: load(scenario.value))
-        LeverPanel(t, controls, change_lever, error.value)
-        with solara.Details(t("help_title")):
-            solara.Text(t("help_text"), style={"font-size": "0.85em"})
-    with solara.Column(gap="12px"):
-        Headlines(t, shown)
-        with solara.Row(gap="12px", style={"flex-wrap": "wrap"}):
-            MapCard(t, shown, layer.value, layer.set)
-            ChartGrid(t, shown, controls)
+    solara.Style(CSS)
+    Player(playing, shown, play_month, speed.value)
+    UrlKeeper(shown, run.value, lang.value, presenting.value, restored.value, restore)
+    with solara.Div(classes=["asmsim-root", *(["presenting"] if presenting.value else [])]):
+        TopBar(t, controls, playing.value, actions, speed.value, speed.set, lang.value, lang.set,
+               presenting.value, presenting.set)
+        with solara.Div(classes=["asmsim-body"]):
+            if not presenting.value:
+                ControlPanel(t, group_options("scenario"), controls, shown, panel, errors.value)
+            with solara.Div(classes=["asmsim-main"]):
+                if errors.value.get(""):
+                    solara.Error(t("lever_error", error=errors.value[""]), dense=True)
+                RunTitle(t, shown)
+                Headlines(t, shown)
+                FigureGrid(t, shown, marks, layer.value, layer.set)
+                PageLegend(t, marks)
+
