@@ -132,13 +132,31 @@ def browser():
 
 
 @pytest.fixture
-def dashboard(browser, dashboard_url):
-    """The dashboard freshly loaded in an offline page (a new browser tab = a new model)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000},
-                                  accept_downloads=True)
-    context.set_default_timeout(20_000)
-    offline = OfflinePage(context.new_page())
-    offline.page.goto(dashboard_url)
-    offline.page.get_by_text("Month 0").wait_for(timeout=30_000)
-    yield offline
-    context.close()
+def open_dashboard(browser, dashboard_url):
+    """Opens the dashboard in a fresh offline tab (a new tab = new runs), 1280 × 720 by default.
+
+    ``open_dashboard(query, month_text)`` loads ``dashboard_url + query`` and waits
+    for the month counter to read ``month_text``.
+    """
+    contexts = []
+
+    def open_page(query: str = "", month_text: str = "Month 0 of 120",
+                  viewport=(1280, 720)) -> OfflinePage:
+        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
+                                      accept_downloads=True)
+        contexts.append(context)
+        context.set_default_timeout(20_000)
+        offline = OfflinePage(context.new_page())
+        offline.page.goto(dashboard_url + query)
+        offline.page.locator(".month-counter", has_text=month_text).wait_for(timeout=30_000)
+        return offline
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def dashboard(open_dashboard):
+    """The dashboard freshly loaded at 1280 × 720, the size of a workshop projector."""
+    return open_dashboard()

@@ -282,8 +282,9 @@ class LiveChart:
     def _set_marks(self, marks: Marks, month: int) -> None:
         """Draw the policy changes and the shocks begun by ``month`` (again only when they change).
 
-        Labels run along their line (rotated) and shrink to fit the axes' height; a
-        shock's name is written across its band if the band shows wide enough.
+        Labels run along their line (rotated, on its left unless it is near the left
+        edge) and shrink to fit the axes' height; a shock's name is written across its
+        band if the band shows wide enough.
         """
         for artist in self._mark_artists:
             artist.remove()
@@ -304,9 +305,11 @@ class LiveChart:
                         fontsize=size if flat else fitted(label, size, 0.6 * height))]
         for when, label in marks.events:
             self.markers[when] = ax.axvline(when, **MARKER_STYLE)
+            right = when - low < 0.15 * (high - low)  # no room on its left
             self._mark_artists += [self.markers[when], ax.text(
-                when - 0.3, 0.97, label, transform=across, rotation=90, ha="right", va="top",
-                color=MARK_COLOUR_TEXT, clip_on=True, fontsize=fitted(label, size, 0.92 * height),
+                when + (0.3 if right else -0.3), 0.97, label, transform=across, rotation=90,
+                ha="left" if right else "right", va="top", color=MARK_COLOUR_TEXT, clip_on=True,
+                fontsize=fitted(label, size, 0.92 * height),
                 bbox={"facecolor": "white", "alpha": 0.75, "linewidth": 0, "pad": 1.0})]
         self._marked = (marks, month, self.fig.get_size_inches().tolist())
 
