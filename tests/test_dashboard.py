@@ -505,6 +505,12 @@ def test_play_stops_at_the_horizon_with_a_message(monkeypatch):
     rc.close()
 
 
+def test_speed_sets_the_pace_of_play():
+    paces = [app.next_delay(0.0, 0.0, speed) for speed in ("slow", "normal", "fast")]
+    assert paces == [2 * app.PLAY_INTERVAL_S, app.PLAY_INTERVAL_S, app.PLAY_INTERVAL_S / 2]
+    assert app.next_delay(0.0, 10.0, "fast") == app.PAUSE_MIN_S  # a slow month: a short pause
+
+
 def test_play_stops_when_the_page_is_gone(monkeypatch):
     monkeypatch.setattr(app, "PAUSE_MIN_S", 0.01)
     monkeypatch.setattr(app, "page_open", lambda: False)

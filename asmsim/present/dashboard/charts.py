@@ -36,7 +36,7 @@ from asmsim.present.dashboard import numbers
 
 DPI = 80
 LIVE_PX = (440, 240)  # the live view's size until the page reports the box it is shown in
-SAVED_SIZE, SAVED_BOX = (6.0, 3.6), (0.1, 0.1, 0.87, 0.72)  # fixed: layout engines are slow
+SAVED_SIZE, SAVED_BOX = (6.0, 4.0), (0.09, 0.25, 0.88, 0.65)  # fixed: layout engines are slow
 TICK_SIZES = (14, 18)  # points (= CSS px on screen): in a small box, in a box ≥ 500 px wide
 YEAR = 12  # the month axis shows whole years
 SERIES_COLOURS = ("#1f77b4", "#d95f02", "#2ca02c")
@@ -205,6 +205,7 @@ class LiveChart:
 
     def __init__(self, chart: Chart, *, framed: bool = False, ax=None):
         self.chart, self.framed = chart, framed
+        self._own_figure = ax is None  # False: drawn in the summary page's figure
         if ax is None:
             self.fig = Figure(figsize=SAVED_SIZE, dpi=DPI)
             ax = self.fig.add_axes(SAVED_BOX)
@@ -323,21 +324,29 @@ class LiveChart:
         self._texts_lang = lang
 
     def _set_legend(self, t, marks: Marks) -> None:
-        handles, labels = [], []
-        for column, line in self.lines.items():
-            if line.get_visible():
-                handles.append(line)
-                labels.append(t(f"series.{column}"))
-        if marks.twin:
-            handles.append(Line2D([], [], color="#555555", alpha=TWIN_ALPHA,
-                                  linewidth=TWIN_WIDTH))
-            labels.append(marks.twin)
-        if marks.events:
-            handles.append(Line2D([], [], **MARKER_STYLE))
-            labels.append(t("policy_change"))
+        """The legend under the axes; in the summary's axes, the series only (a key says the rest)."""
+        shared = not self._own_figure
+        handles = [line for line in self.lines.values() if line.get_visible()]
+        labels = [t(f"series.{c}") for c, line in self.lines.items() if line.get_visible()]
+        if shared:  # under the axes, instead of the month label
+            self.ax.set_xlabel("")
+            if len(handles) > 1:
+                self.ax.legend(handles, labels, fontsize=8, loc="upper center", ncol=len(handles),
+                               bbox_to_anchor=(0.5, -0.1), frameon=False, handlelength=1.5,
+                               columnspacing=1.0)
+            return
+        for handle, label, shown in (
+                (Line2D([], [], color="#555555", alpha=TWIN_ALPHA, linewidth=TWIN_WIDTH),
+                 marks.twin, bool(marks.twin)),
+                (Line2D([], [], **MARKER_STYLE), t("policy_change"), bool(marks.events))):
+            if shown:
+                handles.append(handle)
+                labels.append(label)
         if handles:
-            self.ax.legend(handles, labels, fontsize=9, loc="upper center", ncol=len(handles),
-                           bbox_to_anchor=(0.5, -0.14), frameon=False)
+            self.ax.legend(handles, labels, fontsize=9, loc="upper center",
+                           ncol=min(len(handles), 3), bbox_to_anchor=(0.5, -0.17), frameon=False,
+                           handlelength=1.8,
+                           columnspacing=1.2)
 
     def svg(self) -> bytes:
         """The chart as it is now, as SVG (the live view)."""

@@ -56,9 +56,16 @@ def _summary_text(view: View, t) -> str:
               for e in controls.events] or [t("no_changes")]
     if controls.shocks:
         lines += ["", t("summary_shocks") + ":"]
-        lines += [f"{labels.shock_label(b, t)}: {b.month}–{b.month + b.duration}"
-                  for b in controls.shocks]
+        lines += [t("shock_item", start=b.month, end=b.month + b.duration,
+                    shock=labels.shock_label(b, t)) for b in controls.shocks]
     return "\n".join(lines)
+
+
+def _key(marks, t) -> str:
+    """What the charts' marks mean, in one line under them."""
+    parts = [t("legend_twin", name=marks.twin)] if marks.twin else []
+    return "\n".join([*parts, f"- - - {t('policy_change')}", f"▒ {t('legend_shock')}",
+                      f"x: {t('axis.month')}"])
 
 
 def summary_png(view: View, t) -> bytes:
@@ -73,9 +80,10 @@ def summary_png(view: View, t) -> bytes:
         fig.text(x, 0.79, versus, fontsize=12, va="top")
     marks = labels.chart_marks(view.controls, t)
     for i, chart in enumerate(CHARTS):
-        ax = fig.add_axes((0.05 + 0.33 * (i % 3), 0.42 - 0.37 * (i // 3), 0.27, 0.26))
+        ax = fig.add_axes((0.05 + 0.33 * (i % 3), 0.45 - 0.36 * (i // 3), 0.27, 0.25))
         LiveChart(chart, framed=True, ax=ax).update(view.table, view.twin, marks, t, view.months)
     fig.text(0.71, 0.33, _summary_text(view, t), fontsize=11, va="top", wrap=True)
+    fig.text(0.71, 0.05, _key(marks, t), fontsize=10, color="#333333", wrap=True)
     out = io.BytesIO()
     fig.savefig(out, format="png", dpi=SUMMARY_DPI)
     return out.getvalue()
