@@ -94,6 +94,8 @@ def test_numbers_are_written_as_each_language_writes_them():
     assert numbers.percent(0.46, "fr") == numbers.percent(0.46, "es") == "46\u00a0%"
     assert numbers.compact(2_500_000, "fr") == "2,5M" and numbers.compact(12_000, "en") == "12k"
     assert numbers.plain(2.5, "fr") == "2,5" and numbers.plain(600.0, "en") == "600"
+    assert [numbers.significant(x, "fr") for x in (0.2934, 0.001, 1e-6, 0.0)] == [
+        "0,29", "0,001", "<0,001", "0"]
     for text, value in (("2,5", 2.5), ("2.5", 2.5), ("1 500", 1500), ("1,500.5", 1500.5),
                         ("1.500,5", 1500.5), ("−3", -3)):
         assert numbers.parse(text) == value, text

@@ -35,6 +35,7 @@ from asmsim.present.dashboard.charts import (
 )
 from asmsim.present.dashboard.mapview import (
     LAYERS,
+    LEGAL_NAMES,
     LiveMap,
     cell_at,
     cell_state,
@@ -107,9 +108,10 @@ def swatch(kind: str, colour: str = "", extra: str = "") -> None:
                 style=style if colour else {})
 
 
-def legend_entry(label: str, kind: str, colour: str = "", extra: str = "") -> None:
-    """One legend entry: swatch and dark text (readable on a projector)."""
-    with solara.Div(classes=["legend-entry"], style={"white-space": "nowrap"}):
+def legend_entry(label: str, kind: str, colour: str = "", extra: str = "",
+                 wrap: bool = False) -> None:
+    """One legend entry: swatch and dark text (readable on a projector), on one line unless ``wrap``."""
+    with solara.Div(classes=["legend-entry"], style={"white-space": "normal" if wrap else "nowrap"}):
         swatch(kind, colour, extra)
         solara.Text(label)
 
@@ -167,8 +169,9 @@ def MercuryScale(t, view: solara.Reactive[View]):
     """The mercury layer's colour range as text: redrawn every month."""
     limits = mercury_limits(view.value.sites.mercury)
     low, high = limits if limits else (0.0, 0.0)
-    legend_entry(t("mercury_scale", low=numbers.smart(low, t.lang), high=numbers.smart(high, t.lang)),
-                 "cell", "linear-gradient(90deg, #f0f0f0, #252525)")
+    legend_entry(t("mercury_scale", low=numbers.significant(low, t.lang),
+                   high=numbers.significant(high, t.lang)),
+                 "cell", "linear-gradient(90deg, #f0f0f0, #252525)", wrap=True)
 
 
 @solara.component
@@ -188,12 +191,13 @@ def CellInfo(t, view: solara.Reactive[View], cell: tuple[int, int] | None):
         solara.Text(t("map_click"), classes=["map-cell"])
         return
     state = cell_state(view.value.sites, *cell)
-    informal, applicant, licensed = state.miners
+    miners = ", ".join(f"{t(f'legal.{name}')} {count}"
+                       for name, count in zip(LEGAL_NAMES, state.miners, strict=True) if count)
     parts = [t("cell_title", x=state.x, y=state.y, land=t(f"land.{state.land}"))]
     parts += [t("cell_town")] if state.town else []
     parts += [t("cell_point")] if state.buying_point else []
-    parts += [t("cell_miners", informal=informal, applicant=applicant, licensed=licensed),
-              t("cell_mercury", kg=numbers.smart(state.mercury_kg, t.lang),
+    parts += [t("cell_miners", miners=miners or "0"),
+              t("cell_mercury", kg=numbers.significant(state.mercury_kg, t.lang),
                 ore=numbers.percent(state.ore_left, t.lang))]
     solara.Text(" · ".join(parts), classes=["map-cell"])
 

@@ -61,6 +61,18 @@ def smart(value: float, lang: str) -> str:
     return number(value, lang, 2)
 
 
+def significant(value: float, lang: str, digits: int = 2) -> str:
+    """``value`` to ``digits`` significant digits, for small amounts: ``0.001``, ``0.29``, ``12``.
+
+    Below 0.001 (but not 0) it is ``<0.001``: no exponents for a room.
+    """
+    if value is None or not math.isfinite(value):
+        return "–"
+    if 0 < abs(value) < 0.001:
+        return "<" + "0.001".replace(".", FORMATS[lang].decimal)
+    return f"{value:.{digits}g}".replace(".", FORMATS[lang].decimal)
+
+
 def plain(value: float, lang: str) -> str:
     """``value`` for a number field: no thousands separator, the language's decimal mark."""
     text = f"{value:.6f}".rstrip("0").rstrip(".")
