@@ -27,8 +27,33 @@ LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgro
 
 def _unavailable(reason: str) -> None:
     if os.environ.get("CI"):
-        pytest.fail(f"browser tests need {reason} in CI")
+        pytest.fail(f"browser tests cannot run in CI: {reason}")
     pytest.skip(f"browser tests skipped: {reason} (apt-get install -y chromium)")
+
+
+def _no_chromium() -> str:
+    """Why there is no Chromium to drive ("" if there is one)."""
+    return "" if Path(CHROMIUM).is_file() or shutil.which(CHROMIUM) else f"no Chromium at {CHROMIUM}"
+
+
+def _require_chromium() -> None:
+    """Skip (fail in CI) when there is no Chromium to drive."""
+    if _no_chromium():
+        _unavailable(_no_chromium())
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without Chromium (outside CI), mark the tests that need it skipped: one line in the summary.
+
+    (Skipped from a fixture, each test would get a line of its own.)
+    """
+    reason = _no_chromium()
+    if not reason or os.environ.get("CI"):
+        return
+    skip = pytest.mark.skip(reason=f"browser tests skipped: {reason} (apt-get install -y chromium)")
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(skip)
 
 
 def free_port() -> int:
@@ -76,8 +101,7 @@ def server_log(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def dashboard_url(assets_dir, server_log):
     """Start ``asmsim``'s dashboard server on a free loopback port; always stop it."""
-    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
-        _unavailable(f"Chromium at {CHROMIUM}")
+    _require_chromium()
     port = free_port()
     env = server.server_env(assets_dir, scenario="baseline", lang="en")
     with server_log.open("w") as log:
@@ -123,7 +147,11 @@ class OfflinePage:
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium through Playwright."""
-    sync_api = pytest.importorskip("playwright.sync_api")
+    _require_chromium()
+    try:
+        from playwright import sync_api
+    except ImportError:
+        _unavailable("no playwright package")
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS,
                                               timeout=30_000)
