@@ -15,7 +15,11 @@ appears on every chart).
 
 Median and max over the months are printed, wall and CPU time: on a shared
 machine wall time includes waiting for a core. The parts of a month are timed
-apart afterwards (``--parts``) on the same model.
+apart afterwards (``--parts``) on the same model. ``--browser`` also times it
+as the room sees it: the real server on 127.0.0.1 and Debian's Chromium at
+1280 × 720, from a click on Step to the whole new month on the page (its text
+and all six images replaced; websocket and browser drawing included, timed in
+the page).
 """
 
 from __future__ import annotations
@@ -23,8 +27,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import os
+import signal
 import statistics
+import subprocess
 import time
+import urllib.request
 import warnings
 
 import ipyvuetify as v
@@ -100,11 +108,67 @@ def parts(months: int) -> dict[str, float]:
     return {name: statistics.median(values[1:]) for name, values in times.items()}
 
 
+# In the page: click Step, resolve when the month text and every image (map, five charts)
+# have been replaced: the whole month on screen, without Playwright's own waiting.
+_MONTH_ON_SCREEN = """
+() => new Promise((resolve) => {
+  const month = () => document.querySelector(".month-counter").textContent;
+  const images = () => Array.from(document.querySelectorAll("img"), (img) => img.src);
+  const before = month(), old = images(), start = performance.now();
+  const observer = new MutationObserver(() => {
+    const now = images();
+    if (month() !== before && now.length === old.length && now.every((src, i) => src !== old[i])) {
+      observer.disconnect();
+      resolve(performance.now() - start);
+    }
+  });
+  observer.observe(document.body, {subtree: true, childList: true, characterData: true,
+                                   attributes: true});
+  document.querySelector(".run-controls button:nth-child(2)").click();  // Step
+})
+"""
+
+
+def browser_months(months: int, chromium: str = "/usr/bin/chromium") -> list[float]:
+    """Wall ms from a Step click to the whole new month on the page, in Chromium (after one)."""
+    from playwright.sync_api import sync_playwright
+
+    from asmsim.present.dashboard import assets, server
+
+    port = 8791
+    env = server.server_env(assets.ensure_assets(), scenario="baseline", lang="en")
+    proc = subprocess.Popen(server.server_command(port), env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        for _ in range(200):
+            with contextlib.suppress(OSError), urllib.request.urlopen(server.url(port)):
+                break
+            time.sleep(0.3)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium,
+                                                 args=["--headless", "--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            page.goto(server.url(port))
+            page.locator(".month-counter", has_text="Month 0 of").wait_for(timeout=60_000)
+            page.wait_for_timeout(2_000)  # charts redrawn at their size
+            times = []
+            for _ in range(months + 1):
+                times.append(page.evaluate(_MONTH_ON_SCREEN))
+                page.wait_for_timeout(300)  # a click's later updates (URL) land
+            browser.close()
+        return times[1:]
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait()
+
+
 def main() -> None:
     """Print the timing summary."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--months", type=int, default=MONTHS)
     parser.add_argument("--parts", action="store_true", help="also time the parts of a month")
+    parser.add_argument("--browser", action="store_true",
+                        help="also time Step clicks in Chromium against the real server")
     args = parser.parse_args()
     warnings.simplefilter("ignore", DeprecationWarning)
     wall, cpu = page_months(args.months)
@@ -117,6 +181,10 @@ def main() -> None:
     if args.parts:
         for name, ms in parts(args.months).items():
             print(f"  {name:<15} CPU ms median {ms:.0f}")
+    if args.browser:
+        shown = browser_months(args.months)
+        print(f"in Chromium (click to the whole month on screen) wall ms: median "
+              f"{statistics.median(shown):.0f}, max {max(shown):.0f}")
 
 
 if __name__ == "__main__":
