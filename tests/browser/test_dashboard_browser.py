@@ -58,6 +58,13 @@ def _cli_message(key: str, text: str) -> str:
     return str(refused.value)
 
 
+def _every_chart_says(page, text: str) -> None:
+    """Each chart's SVG, as the browser shows it, has ``text`` (a label, as text)."""
+    page.wait_for_timeout(300)  # the images of the month just drawn
+    for chart in CHARTS:
+        assert text in chart_svg(page, chart.id), chart.id
+
+
 def _clean(offline) -> None:
     assert offline.console_errors == []
     assert offline.failed == []
@@ -124,9 +131,7 @@ def test_a_lever_change_is_labelled_on_every_chart(dashboard):
         "aria-valuenow") == "3"
     page.get_by_role("button", name="Step").click()
     _wait_month(page, "Month 1 of 120")
-    page.wait_for_timeout(300)
-    for chart in CHARTS:
-        assert "royalty 7% → 3%" in chart_svg(page, chart.id), chart.id
+    _every_chart_says(page, "royalty 7% → 3%")
     assert page.locator(".lever-log").inner_text() == "month 0: royalty 7% → 3%"
     _clean(dashboard)
 
@@ -157,9 +162,7 @@ def test_a_shock_is_a_named_band_and_the_address_reopens_the_run(open_dashboard)
     offline = open_dashboard("?lang=es&scenario=pandemic_shock&compare=baseline&month=31",
                              "Mes 31 de 120")
     page = offline.page
-    page.wait_for_timeout(300)
-    for chart in CHARTS:
-        assert "cierre de mercados" in chart_svg(page, chart.id), chart.id
+    _every_chart_says(page, "cierre de mercados")
     assert page.locator(".run-name").inner_text() == "Confinamiento · comparación: statu quo"
     _clean(offline)
 
