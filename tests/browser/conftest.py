@@ -177,6 +177,8 @@ def open_dashboard(browser, dashboard_url):
         offline = OfflinePage(context.new_page())
         offline.page.goto(dashboard_url + query)
         offline.page.locator(".month-counter", has_text=month_text).wait_for(timeout=30_000)
+        # the page has read its address and written its state back: it is live
+        offline.page.wait_for_function("() => location.search.includes('scenario=')")
         return offline
 
     yield open_page

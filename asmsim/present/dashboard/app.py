@@ -37,7 +37,9 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import reacton.core
 import solara
@@ -48,7 +50,7 @@ from asmsim.present.dashboard.components import FigureGrid, Headlines, PageLegen
 from asmsim.present.dashboard.controls import ControlPanel, PanelActions, RunActions, TopBar
 from asmsim.present.dashboard.i18n import DEFAULT_LANG, LANGS, translator
 from asmsim.present.dashboard.levers import override_text
-from asmsim.present.dashboard.session import Run, Settings, View, check_setting
+from asmsim.present.dashboard.session import Controls, Run, Settings, View, check_setting
 from asmsim.present.dashboard.state import PageState, decode, encode
 from asmsim.present.dashboard.widgets import UrlState
 
@@ -136,121 +138,154 @@ def Layout(children=[]):  # noqa: B006 - Solara's signature for a module's Layou
     return solara.Div(children=children)
 
 
-@solara.component
-def Page():
-    """The whole dashboard."""
-    lang = solara.use_reactive(initial_lang())
-    t = translator(lang.value)
-    presenting = solara.use_reactive(False)
-    first = solara.use_memo(lambda: Run(Settings(scenario=initial_scenario())), [])
-    run = solara.use_reactive(first)
-    first_view = solara.use_memo(first.view, [])
-    shown = solara.use_reactive(first_view)  # read by the parts that change every month
-    controls = solara.use_reactive(first_view.controls)  # changes only with a lever or a run
-    playing = solara.use_reactive(False)
-    speed = solara.use_reactive("normal")
-    layer = solara.use_reactive("land")
-    errors = solara.use_reactive({})  # lever or setting key -> the refusal's message
-    restored = solara.use_reactive(False)
-    marks = solara.use_memo(lambda: labels.chart_marks(controls.value, t), [controls.value, t])
+@dataclass(frozen=True)
+class Dashboard:
+    """One tab's page state (reactive values) and what its controls do to it."""
+
+    lang: solara.Reactive[str]
+    presenting: solara.Reactive[bool]
+    run: solara.Reactive[Run]
+    shown: solara.Reactive[View]  # read by the parts that change every month
+    controls: solara.Reactive[Controls]  # changes only with a lever or a new run
+    playing: solara.Reactive[bool]
+    speed: solara.Reactive[str]
+    layer: solara.Reactive[str]
+    errors: solara.Reactive[dict]  # lever or setting key ("" for the page) -> the message
+    restored: solara.Reactive[bool]  # the address the page was opened with has been read
     # Held to batch updates: a dozen components read `shown`, and outside a batch each one's
     # update would be drawn by a render of its own (a click is not batched, nor a timer).
-    render_context = solara.use_memo(reacton.core.get_render_context, [])
+    render_context: Any
 
-    def publish():
+    def publish(self) -> None:
         """Copy the runs' state (under their lock) to what the page shows: one redraw."""
-        new = run.value.view()
-        with render_context:
-            controls.value = new.controls
-            shown.value = new
+        new = self.run.value.view()
+        with self.render_context:
+            self.controls.value = new.controls
+            self.shown.value = new
 
-    def advance(step: Callable[[Run], int]):
-        with render_context:
-            step(run.value)
-            if run.value.done:
-                playing.value = False
-            publish()
+    def advance(self, step: Callable[[Run], int]) -> None:
+        """Step the runs (a month, or to the end of the year) and show them."""
+        with self.render_context:
+            step(self.run.value)
+            if self.run.value.done:
+                self.playing.value = False
+            self.publish()
 
-    def play_month():
-        # on a timer thread; the redraw runs on it too (unless a click is being drawn)
-        if not playing.value:
+    def play_month(self) -> None:
+        """One month of Play, on a timer thread (the redraw runs on it too)."""
+        if not self.playing.value:
             return
         if not page_open():
-            playing.value = False
+            self.playing.value = False
             return
         try:
-            advance(Run.step)
+            self.advance(Run.step)
         except Exception as exc:  # noqa: BLE001 - a failing month stops play, says why
             traceback.print_exc()
-            with render_context:
-                playing.value = False
-                errors.value = {"": f"{type(exc).__name__}: {exc}"}
+            with self.render_context:
+                self.playing.value = False
+                self.errors.value = {"": f"{type(exc).__name__}: {exc}"}
 
-    def start(settings: Settings, log=(), month: int = 0):
-        """A new run (a preset, a comparison, a setting, Reset, or the address's state)."""
-        with render_context:
-            playing.value = False
+    def toggle_play(self) -> None:
+        """Play or Pause (not past the horizon)."""
+        self.playing.set(not self.playing.value and not self.run.value.done)
+
+    def start(self, settings: Settings, log=(), month: int = 0) -> None:
+        """A new run: a preset, a comparison, a setting, Reset, or the address's state."""
+        with self.render_context:
+            self.playing.value = False
             try:
                 new = Run(settings)
                 new.replay(log, month)
             except ConfigError as exc:
-                errors.value = {"": str(exc)}
+                self.errors.value = {"": str(exc)}
                 return
-            run.value = new
-            errors.value = {}
-            publish()
+            self.run.value = new
+            self.errors.value = {}
+            self.publish()
 
-    def change_lever(key: str, text: str):
-        with render_context:
+    def change_lever(self, key: str, text: str) -> None:
+        """A lever moved: applied from next month, or refused with the command line's message."""
+        errors = {k: v for k, v in self.errors.value.items() if k != key}
+        with self.render_context:
             try:
-                run.value.change(key, text)
-                errors.value = {k: v for k, v in errors.value.items() if k != key}
+                self.run.value.change(key, text)
             except ConfigError as exc:
-                errors.value = {**errors.value, key: str(exc)}
-            publish()
+                errors[key] = str(exc)
+            self.errors.value = errors
+            self.publish()
 
-    def change_setting(key: str, text: str):
+    def change_setting(self, key: str, text: str) -> None:
+        """Run length, miners or seed typed: a new run, or the refusal's message."""
         try:
-            settings = check_setting(run.value.settings, key, text)
+            settings = check_setting(self.run.value.settings, key, text)
         except ConfigError as exc:
-            errors.value = {**errors.value, key: str(exc)}
+            self.errors.value = {**self.errors.value, key: str(exc)}
             return
-        start(settings)
+        self.start(settings)
 
-    def restore(query: str):
+    def restore(self, query: str) -> None:
         """The address the page was opened with: its state, if it holds one."""
         try:
             state = decode(query)
             if state is not None:
-                with render_context:
-                    lang.value, presenting.value = state.lang, state.presenting
-                    start(state.settings, state.log, state.month)
+                with self.render_context:
+                    self.lang.value, self.presenting.value = state.lang, state.presenting
+                    self.start(state.settings, state.log, state.month)
         except (ValueError, ConfigError) as exc:
-            errors.value = {"": str(exc)}
-        restored.value = True
+            self.errors.value = {"": str(exc)}
+        self.restored.value = True
 
-    def toggle_play():
-        playing.set(not playing.value and not run.value.done)
+    def run_actions(self) -> RunActions:
+        """What the bar's run buttons do."""
+        return RunActions(play_pause=self.toggle_play, step=lambda: self.advance(Run.step),
+                          end_of_year=lambda: self.advance(Run.to_end_of_year),
+                          reset=lambda: self.start(self.run.value.settings))
 
-    actions = RunActions(play_pause=toggle_play, step=lambda: advance(Run.step),
-                         end_of_year=lambda: advance(Run.to_end_of_year),
-                         reset=lambda: start(run.value.settings))
-    panel = PanelActions(settings=start, setting=change_setting, lever=change_lever)
+    def panel_actions(self) -> PanelActions:
+        """What the lever panel changes."""
+        return PanelActions(settings=self.start, setting=self.change_setting,
+                            lever=self.change_lever)
+
+
+def use_dashboard() -> Dashboard:
+    """The page's state, kept between renders (a hook: call it once per render of Page)."""
+    first = solara.use_memo(lambda: Run(Settings(scenario=initial_scenario())), [])
+    first_view = solara.use_memo(first.view, [])
+    return Dashboard(
+        lang=solara.use_reactive(initial_lang()), presenting=solara.use_reactive(False),
+        run=solara.use_reactive(first), shown=solara.use_reactive(first_view),
+        controls=solara.use_reactive(first_view.controls), playing=solara.use_reactive(False),
+        speed=solara.use_reactive("normal"), layer=solara.use_reactive("land"),
+        errors=solara.use_reactive({}), restored=solara.use_reactive(False),
+        render_context=solara.use_memo(reacton.core.get_render_context, []))
+
+
+@solara.component
+def Page():
+    """The whole dashboard."""
+    page = use_dashboard()
+    t = translator(page.lang.value)
+    marks = solara.use_memo(lambda: labels.chart_marks(page.controls.value, t),
+                            [page.controls.value, t])
+    scenarios = solara.use_memo(lambda: group_options("scenario"), [])
+    presenting, errors = page.presenting.value, page.errors.value
     solara.Title(t("title"))
     solara.Style(CSS)
-    Player(playing, shown, play_month, speed.value)
-    UrlKeeper(shown, run.value, lang.value, presenting.value, restored.value, restore)
-    with solara.Div(classes=["asmsim-root", *(["presenting"] if presenting.value else [])]):
-        TopBar(t, controls, playing.value, actions, speed.value, speed.set, lang.value, lang.set,
-               presenting.value, presenting.set)
+    Player(page.playing, page.shown, page.play_month, page.speed.value)
+    UrlKeeper(page.shown, page.run.value, page.lang.value, presenting, page.restored.value,
+              page.restore)
+    with solara.Div(classes=["asmsim-root", *(["presenting"] if presenting else [])]):
+        TopBar(t, page.controls, page.playing.value, page.run_actions(), page.speed.value,
+               page.speed.set, page.lang.value, page.lang.set, presenting, page.presenting.set)
         with solara.Div(classes=["asmsim-body"]):
-            if not presenting.value:
-                ControlPanel(t, group_options("scenario"), controls, shown, panel, errors.value)
+            if not presenting:
+                ControlPanel(t, scenarios, page.controls, page.shown, page.panel_actions(),
+                             errors)
             with solara.Div(classes=["asmsim-main"]):
-                if errors.value.get(""):
-                    solara.Error(t("lever_error", error=errors.value[""]), dense=True)
-                RunTitle(t, shown)
-                Headlines(t, shown)
-                FigureGrid(t, shown, marks, layer.value, layer.set)
+                if errors.get(""):
+                    solara.Error(t("lever_error", error=errors[""]), dense=True)
+                RunTitle(t, page.shown)
+                Headlines(t, page.shown)
+                FigureGrid(t, page.shown, marks, page.layer.value, page.layer.set)
                 PageLegend(t, marks)
-

@@ -44,7 +44,7 @@ TWIN_ALPHA, TWIN_WIDTH = 0.35, 1.6  # the counterfactual: faint
 MARKER_COLOUR = "#4d4d4d"
 MARKER_STYLE = {"color": MARKER_COLOUR, "linestyle": "--", "linewidth": 1.2}
 BAND_COLOUR, BAND_ALPHA = "#f4a261", 0.25
-MARK_COLOUR_TEXT, MARK_SIZE, MARK_SIZE_FRAMED = "#1a1a1a", 13, 8
+MARK_COLOUR_TEXT, MARK_SIZE_FRAMED = "#1a1a1a", 8  # live: one point below the tick labels
 SVG_RC = {"svg.fonttype": "none", "svg.hashsalt": "asmsim"}  # text as text; stable ids
 
 
@@ -206,6 +206,7 @@ class LiveChart:
     def __init__(self, chart: Chart, *, framed: bool = False, ax=None):
         self.chart, self.framed = chart, framed
         self._own_figure = ax is None  # False: drawn in the summary page's figure
+        self.tick = TICK_SIZES[0]  # the live view's tick label size (grows with the box)
         if ax is None:
             self.fig = Figure(figsize=SAVED_SIZE, dpi=DPI)
             ax = self.fig.add_axes(SAVED_BOX)
@@ -236,7 +237,7 @@ class LiveChart:
         width, height = max(int(width), 120), max(int(height), 80)
         if self.fig.get_size_inches().tolist() != [width / 72, height / 72]:
             self.fig.set_size_inches(width / 72, height / 72)
-            tick = min(max(TICK_SIZES[0], width / 28), TICK_SIZES[1])
+            tick = self.tick = min(max(TICK_SIZES[0], width / 28), TICK_SIZES[1])
             self.ax.tick_params(labelsize=tick)
             left, right, top, bottom = 3.1 * tick, 10, 8, 1.7 * tick
             self.ax.set_position((left / width, bottom / height, 1 - (left + right) / width,
@@ -292,7 +293,7 @@ class LiveChart:
         self.markers, self._mark_artists = {}, []
         ax, (width, height) = self.ax, self._axes_points()
         across = blended_transform_factory(ax.transData, ax.transAxes)
-        size = MARK_SIZE_FRAMED if self.framed else MARK_SIZE
+        size = MARK_SIZE_FRAMED if self.framed else self.tick - 1
         low, high = ax.get_xlim()
         for start, end, label in marks.bands:
             if start > month:

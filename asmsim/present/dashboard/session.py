@@ -150,11 +150,6 @@ class Controls:
         """The value of lever ``key``."""
         return dict(self.levers)[key]
 
-    @property
-    def change_months(self) -> tuple[int, ...]:
-        """The months with a policy change (where the charts draw a dashed line)."""
-        return tuple(sorted({event.month for event in self.events}))
-
 
 @dataclass(frozen=True, eq=False)  # compared by identity: a new month is a new View
 class View:
