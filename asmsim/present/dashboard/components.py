@@ -53,8 +53,9 @@ def RunTitle(t, view: solara.Reactive[View]):
     shown = view.value
     with solara.Div(classes=["asmsim-title"]):
         solara.Text(labels.run_title(shown.controls, t), classes=["run-name"])
-        if shown.done:
-            solara.Text(t("end_of_run"), classes=["end-of-run"])
+        # always there, shown at the end: the same widgets every month (none changes role)
+        solara.Text(t("end_of_run"), classes=["end-of-run"],
+                    style={"display": "inline" if shown.done else "none"})
         solara.Text(labels.month_text(shown, t), classes=["month-counter"])
 
 
