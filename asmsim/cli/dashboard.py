@@ -1,18 +1,18 @@
 """``asmsim dashboard [scenario=NAME] [lang=en|fr|es] [port=8765]``: the live workshop page.
 
 Prepares the offline front-end files (fetched once with npm, then kept), then
-runs the Solara server on 127.0.0.1 in production mode with telemetry off.
+runs the Solara server on 127.0.0.1 in production mode with telemetry off; stopping
+this command (SIGTERM, Ctrl-C) stops the server.
 """
 
 from __future__ import annotations
 
-import subprocess
 import sys
 
 from asmsim.config import ConfigError, group_options
 from asmsim.present.dashboard.assets import AssetsError, ensure_assets
 from asmsim.present.dashboard.i18n import LANGS
-from asmsim.present.dashboard.server import server_command, server_env, url
+from asmsim.present.dashboard.server import serve, server_command, server_env, url
 from asmsim.run.executor import end_with_parent
 
 DEFAULTS = {"scenario": "baseline", "lang": "en", "port": "8765"}
@@ -51,5 +51,5 @@ def main(args: list[str]) -> int:
         return 1
     env = server_env(cache, scenario=str(options["scenario"]), lang=str(options["lang"]))
     print(f"asmsim dashboard: open {url(int(options['port']))}  (Ctrl+C to stop)", flush=True)
-    return subprocess.run(server_command(int(options["port"])), env=env, check=False,
-                          preexec_fn=end_with_parent).returncode  # ends with us, even on kill -9
+    # Stops the server on SIGTERM/Ctrl-C; the server also ends with us on kill -9.
+    return serve(server_command(int(options["port"])), env, preexec_fn=end_with_parent)

@@ -96,7 +96,10 @@ def _range(f: dataclasses.Field, value: Any) -> str:
         return f"list of: {words}" if isinstance(value, list) else f"one of {words}"
     if isinstance(value, bool):
         return "`true` / `false`"
-    lo, hi = meta.get("lo"), meta.get("hi")
+    return _bounds(meta.get("lo"), meta.get("hi")) + _policy_range(meta.get("policy_range"))
+
+
+def _bounds(lo: float | None, hi: float | None) -> str:
     if lo is not None and hi is not None:
         return f"[{_number(lo)}, {_number(hi)}]"
     if lo is not None:
@@ -104,6 +107,11 @@ def _range(f: dataclasses.Field, value: Any) -> str:
     if hi is not None:
         return f"≤ {_number(hi)}"
     return "—"
+
+
+def _policy_range(span: tuple[float, float] | None) -> str:
+    """The policy-relevant range (the dashboard's slider), if the key has one."""
+    return "" if span is None else f"; policy range {_number(span[0])}–{_number(span[1])}"
 
 
 def _source(f: dataclasses.Field, setting: bool = False) -> str:

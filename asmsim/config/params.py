@@ -24,6 +24,7 @@ def param(
     source: str = ASSUMPTION,
     choices: tuple[str, ...] | None = None,
     pattern: tuple[str, str] | None = None,
+    policy_range: tuple[float, float] | None = None,
 ) -> Any:
     """A dataclass field carrying the parameter's documentation.
 
@@ -31,18 +32,21 @@ def param(
     the allowed strings (or, for list fields, the allowed items); ``pattern``
     is ``(regular expression, what it allows in words)`` for a text that must
     match it whole; ``source`` is a citation from the domain facts or
-    ``"assumption"``.
+    ``"assumption"``. ``policy_range`` (optional, not checked) is the span a policy
+    discussion usually covers, e.g. 0-15 % for a royalty: the dashboard's sliders run
+    over it.
     """
     meta = {"unit": unit, "doc": doc, "lo": lo, "hi": hi, "source": source, "choices": choices,
-            "pattern": pattern}
+            "pattern": pattern, "policy_range": policy_range}
     if isinstance(default, (list, dict)):
         return field(default_factory=lambda: type(default)(default), metadata=meta)
     return field(default=default, metadata=meta)
 
 
-def share(default: float, doc: str, *, source: str = ASSUMPTION) -> Any:
+def share(default: float, doc: str, *, source: str = ASSUMPTION,
+          policy_range: tuple[float, float] | None = None) -> Any:
     """A share or probability in [0, 1]."""
-    return param(default, "0-1", doc, lo=0.0, hi=1.0, source=source)
+    return param(default, "0-1", doc, lo=0.0, hi=1.0, source=source, policy_range=policy_range)
 
 
 #: Upper bound of an amount of money per miner, unit or month (a plausibility
@@ -66,14 +70,16 @@ def name(default: str, doc: str) -> Any:
 
 
 def usd(default: float, doc: str, *, unit: str = "USD", hi: float = MAX_USD,
-        source: str = ASSUMPTION) -> Any:
+        source: str = ASSUMPTION, policy_range: tuple[float, float] | None = None) -> Any:
     """A non-negative amount of money, at most ``hi``."""
-    return param(default, unit, doc, lo=0.0, hi=hi, source=source)
+    return param(default, unit, doc, lo=0.0, hi=hi, source=source, policy_range=policy_range)
 
 
-def months(default: int, doc: str, *, lo: int = 1, source: str = ASSUMPTION) -> Any:
+def months(default: int, doc: str, *, lo: int = 1, source: str = ASSUMPTION,
+           policy_range: tuple[float, float] | None = None) -> Any:
     """A whole number of months (at least ``lo``, at most :data:`MAX_MONTHS`)."""
-    return param(default, "months", doc, lo=lo, hi=MAX_MONTHS, source=source)
+    return param(default, "months", doc, lo=lo, hi=MAX_MONTHS, source=source,
+                 policy_range=policy_range)
 
 
 def flag(default: bool, doc: str, *, source: str = ASSUMPTION) -> Any:

@@ -299,20 +299,25 @@ class ContextConfig:
 @dataclass
 class LegalPolicy:
     licence_fee_usd: float = usd(600.0, "fee for an individual ASM licence (assumption scaled "
-                                  "from the Ghana concession cost)", source=SRC_GH_FEE)
-    licence_processing_months: int = months(24, "statutory processing time", source=SRC_GH_DELAY)
+                                  "from the Ghana concession cost)", source=SRC_GH_FEE,
+                                  policy_range=(0.0, 4000.0))
+    licence_processing_months: int = months(24, "statutory processing time", source=SRC_GH_DELAY,
+                                            policy_range=(1, 36))
     office_capacity_per_1000_miners: float = param(12.5, "licences/month per 1,000 miners",
                                                    "licences the office can process a month, per "
-                                                   "1,000 initial miners", lo=0.0, hi=1000.0)
+                                                   "1,000 initial miners", lo=0.0, hi=1000.0,
+                                                   policy_range=(0.0, 200.0))
     decentralised_offices: bool = flag(False, "offices near the mines (travel cost ≈ 0)")
-    asm_zone_share: float = share(0.10, "share of sites where ASM licences can be granted")
+    asm_zone_share: float = share(0.10, "share of sites where ASM licences can be granted",
+                                  policy_range=(0.0, 0.5))
     open_land_licensable: bool = flag(False, "licences can also be granted on open land (not "
                                       "only in ASM zones)")
     licence_duration_months: int = months(48, "licence term", source=SRC_TZ_TERM)
     renewal_fee_share: float = share(0.25, "renewal fee as a share of licence_fee_usd (the first "
                                      "licence also pays survey, permits and processing)")
     group_licences: bool = flag(False, "a cooperative may hold one licence for all members")
-    inspection_prob: float = share(0.02, "monthly inspection probability per informal miner")
+    inspection_prob: float = share(0.02, "monthly inspection probability per informal miner",
+                                   policy_range=(0.0, 0.2))
     fine_usd: float = usd(100.0, "fine for informal mining")
     seizure_prob: float = share(0.3, "probability equipment is seized when caught")
     corruption: float = share(0.3, "share of inspections ending in a bribe")
@@ -322,17 +327,19 @@ class LegalPolicy:
 class OfficialBuyerPolicy:
     enabled: bool = flag(False, "a state / central-bank buying programme")
     price_share: float = share(0.97, "share of world price paid before royalty",
-                               source=SRC_EC_PRICE)
+                               source=SRC_EC_PRICE, policy_range=(0.85, 1.0))
     buying_points_per_1000_miners: float = param(2.0, "places per 1,000 miners", "buying points "
                                                  "(towns first, then mine sites), per 1,000 "
-                                                 "initial miners", lo=0.0, hi=100.0)
+                                                 "initial miners", lo=0.0, hi=100.0,
+                                                 policy_range=(0.0, 10.0))
     accepts: list[str] = param(["licensed"], "-", "statuses it buys from",
                                choices=STATUSES)
 
 
 @dataclass
 class MarketPolicy:
-    royalty_rate: float = share(0.07, "royalty on formal sales", source=SRC_TZ_ROYALTY)
+    royalty_rate: float = share(0.07, "royalty on formal sales", source=SRC_TZ_ROYALTY,
+                                policy_range=(0.0, 0.15))
     official_buyer: OfficialBuyerPolicy = field(default_factory=OfficialBuyerPolicy)
     licensed_buyer_margin: float = share(0.03, "licensed buyers' margin below world price",
                                          source=SRC_DISCOUNT)
@@ -345,8 +352,10 @@ class SocialPolicy:
     coop_support: bool = flag(False, "formation grants and group fees for cooperatives")
     training_slots_per_1000_miners: float = param(0.0, "miners/month per 1,000 miners",
                                                   "OHS + mercury-free extension slots a month, "
-                                                  "per 1,000 initial miners", lo=0.0, hi=1000.0)
-    women_priority: float = share(0.0, "share of slots and credit reserved for women")
+                                                  "per 1,000 initial miners", lo=0.0, hi=1000.0,
+                                                  policy_range=(0.0, 150.0))
+    women_priority: float = share(0.0, "share of slots and credit reserved for women",
+                                  policy_range=(0.0, 0.8))
     women_role_access: float = share(0.0, "share of the role bias against women removed "
                                      "(access to digging and ownership roles)")
     ohs_subsidy_share: float = share(0.0, "state share of dust-control and PPE cost")
@@ -356,7 +365,7 @@ class SocialPolicy:
 @dataclass
 class MicrofinancePolicy:
     enabled: bool = flag(False, "a microfinance line for miners")
-    rate_monthly: float = share(0.03, "monthly interest rate")
+    rate_monthly: float = share(0.03, "monthly interest rate", policy_range=(0.005, 0.06))
     max_loan_usd: float = usd(500.0, "largest loan")
     fund_usd_per_1000_miners: float = usd(100000.0, "lending capital per 1,000 initial miners",
                                           unit="USD per 1,000 miners")

@@ -27,45 +27,89 @@ LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgro
 
 def _unavailable(reason: str) -> None:
     if os.environ.get("CI"):
-        pytest.fail(f"browser tests need {reason} in CI")
+        pytest.fail(f"browser tests cannot run in CI: {reason}")
     pytest.skip(f"browser tests skipped: {reason} (apt-get install -y chromium)")
 
 
-def _free_port() -> int:
+def _no_chromium() -> str:
+    """Why there is no Chromium to drive ("" if there is one)."""
+    return "" if Path(CHROMIUM).is_file() or shutil.which(CHROMIUM) else f"no Chromium at {CHROMIUM}"
+
+
+def _require_chromium() -> None:
+    """Skip (fail in CI) when there is no Chromium to drive."""
+    if _no_chromium():
+        _unavailable(_no_chromium())
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without Chromium (outside CI), mark the tests that need it skipped: one line in the summary.
+
+    (Skipped from a fixture, each test would get a line of its own.)
+    """
+    reason = _no_chromium()
+    if not reason or os.environ.get("CI"):
+        return
+    skip = pytest.mark.skip(reason=f"browser tests skipped: {reason} (apt-get install -y chromium)")
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(skip)
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now."""
     with socket.socket() as sock:
         sock.bind((server.HOST, 0))
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def dashboard_url():
-    """Start ``asmsim``'s dashboard server on a free loopback port; always stop it."""
-    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
-        _unavailable(f"Chromium at {CHROMIUM}")
+def answers(url: str) -> bool:
+    """Whether a server answers ``url`` with 200."""
     try:
-        cache = assets.ensure_assets()
+        with urllib.request.urlopen(url, timeout=2) as reply:
+            return reply.status == 200
+    except OSError:
+        return False
+
+
+def wait_until_served(proc: subprocess.Popen, url: str, log: Path, seconds: float = 60) -> None:
+    """Wait for ``url`` to answer; fail with the end of ``log`` if ``proc`` exits first."""
+    deadline = time.monotonic() + seconds
+    while not answers(url):
+        if proc.poll() is not None:
+            pytest.fail(f"dashboard server exited: {log.read_text()[-2000:]}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"dashboard server did not answer within {seconds:g} s")
+        time.sleep(0.3)
+
+
+@pytest.fixture(scope="session")
+def assets_dir() -> Path:
+    """The offline front-end files (fetched once if missing)."""
+    try:
+        return assets.ensure_assets()
     except assets.AssetsError as exc:
         _unavailable(str(exc))
-    port = _free_port()
-    env = server.server_env(cache, scenario="baseline", lang="en")
-    proc = subprocess.Popen(server.server_command(port), env=env, cwd=REPO,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
+
+
+@pytest.fixture(scope="session")
+def server_log(tmp_path_factory) -> Path:
+    """Where the dashboard server writes its output (a file: a pipe nobody reads fills up)."""
+    return tmp_path_factory.mktemp("dashboard") / "server.log"
+
+
+@pytest.fixture(scope="session")
+def dashboard_url(assets_dir, server_log):
+    """Start ``asmsim``'s dashboard server on a free loopback port; always stop it."""
+    _require_chromium()
+    port = free_port()
+    env = server.server_env(assets_dir, scenario="baseline", lang="en")
+    with server_log.open("w") as log:
+        proc = subprocess.Popen(server.server_command(port), env=env, cwd=REPO, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
     url = server.url(port)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"dashboard server exited: {proc.stderr.read().decode()[-2000:]}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("dashboard server did not answer within 60 s")
-            time.sleep(0.3)
+        wait_until_served(proc, url, server_log)
         yield url
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -103,7 +147,11 @@ class OfflinePage:
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium through Playwright."""
-    sync_api = pytest.importorskip("playwright.sync_api")
+    _require_chromium()
+    try:
+        from playwright import sync_api
+    except ImportError:
+        _unavailable("no playwright package")
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS,
                                               timeout=30_000)
@@ -112,13 +160,33 @@ def browser():
 
 
 @pytest.fixture
-def dashboard(browser, dashboard_url):
-    """The dashboard freshly loaded in an offline page (a new browser tab = a new model)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000},
-                                  accept_downloads=True)
-    context.set_default_timeout(20_000)
-    offline = OfflinePage(context.new_page())
-    offline.page.goto(dashboard_url)
-    offline.page.get_by_text("Month 0").wait_for(timeout=30_000)
-    yield offline
-    context.close()
+def open_dashboard(browser, dashboard_url):
+    """Opens the dashboard in a fresh offline tab (a new tab = new runs), 1280 × 720 by default.
+
+    ``open_dashboard(query, month_text)`` loads ``dashboard_url + query`` and waits
+    for the month counter to read ``month_text``.
+    """
+    contexts = []
+
+    def open_page(query: str = "", month_text: str = "Month 0 of 120",
+                  viewport=(1280, 720)) -> OfflinePage:
+        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
+                                      accept_downloads=True)
+        contexts.append(context)
+        context.set_default_timeout(20_000)
+        offline = OfflinePage(context.new_page())
+        offline.page.goto(dashboard_url + query)
+        offline.page.locator(".month-counter", has_text=month_text).wait_for(timeout=30_000)
+        # the page has read its address and written its state back: it is live
+        offline.page.wait_for_function("() => location.search.includes('scenario=')")
+        return offline
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def dashboard(open_dashboard):
+    """The dashboard freshly loaded at 1280 × 720, the size of a workshop projector."""
+    return open_dashboard()

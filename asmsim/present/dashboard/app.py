@@ -1,12 +1,21 @@
 """The dashboard page: ``solara run asmsim.present.dashboard.app`` serves ``Page``.
 
-State per browser tab: the language, the scenario, the model and a lock around
-it, whether it is playing, and what is shown: after every month or lever change
-the model's state is copied under the lock into a :class:`~.session.View` (the
-model is mutated in place; a new View is what tells Solara to redraw) and its
-:class:`~.session.Controls`. Start-up scenario and language come from
+One screen for a room (``page.css``): a bar of run buttons, the lever panel
+(hidden in presentation mode) and the main area — the run's title and month,
+headline figures with the counterfactual's beside them, and the map and five
+charts in a grid filling the rest. ``Layout`` replaces Solara's app bar and
+sidebar with nothing: the page draws its own.
+
+State per browser tab: the language, presentation mode, the :class:`~.session.Run`
+(the run shown and its counterfactual, and a lock around them), whether it is
+playing and at what speed, and what is shown: after every month or lever
+change the runs' state is copied under the lock into a
+:class:`~.session.View` (the models are mutated in place; a new View is what
+tells Solara to redraw) and its :class:`~.session.Controls`. The state is kept
+in the page's address (:mod:`.state`, :class:`~.widgets.UrlState`), so a reload
+opens the same session. Start-up scenario and language come from
 ``$ASMSIM_DASHBOARD_SCENARIO`` and ``$ASMSIM_DASHBOARD_LANG`` (set by
-``asmsim dashboard``).
+``asmsim dashboard``), unless the address says otherwise.
 
 Playing is a chain, one month at a time (:func:`Player`): a month is stepped on
 a timer thread, which then redraws the page; only once that redraw is done (an
@@ -28,24 +37,27 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import reacton.core
 import solara
 
 from asmsim.config import ConfigError, group_options
-from asmsim.present.dashboard.components import (
-    ChartGrid,
-    Headlines,
-    LanguageSwitch,
-    LeverPanel,
-    MapCard,
-    RunControls,
-)
+from asmsim.present.dashboard import labels
+from asmsim.present.dashboard.components import FigureGrid, Headlines, PageLegend, RunTitle
+from asmsim.present.dashboard.controls import ControlPanel, PanelActions, RunActions, TopBar
 from asmsim.present.dashboard.i18n import DEFAULT_LANG, LANGS, translator
-from asmsim.present.dashboard.session import new_model, scenario_config, view
+from asmsim.present.dashboard.levers import override_text
+from asmsim.present.dashboard.session import Controls, Run, Settings, View, check_setting
+from asmsim.present.dashboard.state import PageState, decode, encode
+from asmsim.present.dashboard.widgets import UrlState
 
-PLAY_INTERVAL_S = 0.5  # at least this long from one month's start to the next, to follow it
+PLAY_INTERVAL_S = 0.5  # at normal speed, at least this long from one month's start to the next
 PAUSE_MIN_S = 0.15  # idle time after each drawn month: clicks are handled then
+SPEED_FACTORS = {"slow": 0.5, "normal": 1.0, "fast": 2.0}  # months per PLAY_INTERVAL_S
+CSS = Path(__file__).with_name("page.css")
 
 
 def initial_scenario() -> str:
@@ -76,13 +88,15 @@ def page_open() -> bool:
     return not statuses or kernel_context.PageStatus.CONNECTED in statuses
 
 
-def next_delay(last_start: float, now: float) -> float:
+def next_delay(last_start: float, now: float, speed: str = "normal") -> float:
     """Seconds to wait before the next month, given when the last one started."""
-    return max(PAUSE_MIN_S, PLAY_INTERVAL_S - (now - last_start))
+    interval = PLAY_INTERVAL_S / SPEED_FACTORS.get(speed, 1.0)
+    return max(PAUSE_MIN_S, interval - (now - last_start))
 
 
 @solara.component
-def Player(playing: solara.Reactive[bool], view: solara.Reactive, play_month: Callable[[], None]):
+def Player(playing: solara.Reactive[bool], view: solara.Reactive, play_month: Callable[[], None],
+           speed: str):
     """Plays the months: after each month has been drawn, starts the timer of the next one.
 
     Shows nothing. Its effect runs when a render that changed ``view`` (a new
@@ -100,7 +114,7 @@ def Player(playing: solara.Reactive[bool], view: solara.Reactive, play_month: Ca
             started.current = time.perf_counter()
             play_month()
 
-        timer = threading.Timer(next_delay(started.current, time.perf_counter()), month)
+        timer = threading.Timer(next_delay(started.current, time.perf_counter(), speed), month)
         timer.daemon = True
         timer.start()
         return timer.cancel
@@ -109,95 +123,169 @@ def Player(playing: solara.Reactive[bool], view: solara.Reactive, play_month: Ca
 
 
 @solara.component
-def Page():
-    """The whole dashboard."""
-    lang = solara.use_reactive(initial_lang())
-    t = translator(lang.value)
-    scenario = solara.use_reactive(initial_scenario())
-    lock = solara.use_memo(threading.RLock, [])  # steps, lever changes and reads of the model
-    first = solara.use_memo(lambda: new_model(scenario_config(scenario.value)), [])
-    model = solara.use_reactive(first)
-    first_view = solara.use_memo(lambda: view(first), [])
-    shown = solara.use_reactive(first_view)  # read by the parts that change every month
-    controls = solara.use_reactive(first_view.controls)  # changes only with a lever
-    playing = solara.use_reactive(False)
-    layer = solara.use_reactive("land")
-    error = solara.use_reactive("")
+def UrlKeeper(view: solara.Reactive[View], run: Run, lang: str, presenting: bool,
+              restored: bool, on_restore: Callable[[str], None]):
+    """Keeps the page's state in its address (once the address it was opened with is read)."""
+    state = PageState(settings=run.settings, month=view.value.month, lang=lang,
+                      presenting=presenting,
+                      log=tuple((m, key, override_text(value)) for m, key, value in run.log))
+    UrlState.element(query=encode(state) if restored else None, on_restore=on_restore)
+
+
+@solara.component
+def Layout(children=[]):  # noqa: B006 - Solara's signature for a module's Layout
+    """No app bar, no sidebar: the page draws its own bar and panel."""
+    return solara.Div(children=children)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """One tab's page state (reactive values) and what its controls do to it."""
+
+    lang: solara.Reactive[str]
+    presenting: solara.Reactive[bool]
+    run: solara.Reactive[Run]
+    shown: solara.Reactive[View]  # read by the parts that change every month
+    controls: solara.Reactive[Controls]  # changes only with a lever or a new run
+    playing: solara.Reactive[bool]
+    speed: solara.Reactive[str]
+    layer: solara.Reactive[str]
+    errors: solara.Reactive[dict]  # lever or setting key ("" for the page) -> the message
+    restored: solara.Reactive[bool]  # the address the page was opened with has been read
     # Held to batch updates: a dozen components read `shown`, and outside a batch each one's
     # update would be drawn by a render of its own (a click is not batched, nor a timer).
-    render_context = solara.use_memo(reacton.core.get_render_context, [])
+    render_context: Any
 
-    def publish():
-        """Copy the model's state (under the lock) to what the page shows: one redraw."""
-        with lock:
-            new = view(model.value)
-        with render_context:
-            controls.value = new.controls
-            shown.value = new
+    def publish(self) -> None:
+        """Copy the runs' state (under their lock) to what the page shows: one redraw."""
+        new = self.run.value.view()
+        with self.render_context:
+            self.controls.value = new.controls
+            self.shown.value = new
 
-    def advance():
-        with lock:
-            current = model.value
-            current.step()
-            done = current.month >= current.config.months
-        with render_context:
-            if done:
-                playing.value = False
-            publish()
+    def advance(self, step: Callable[[Run], int]) -> None:
+        """Step the runs (a month, or to the end of the year) and show them."""
+        with self.render_context:
+            step(self.run.value)
+            if self.run.value.done:
+                self.playing.value = False
+            self.publish()
 
-    def play_month():
-        # on a timer thread; the redraw runs on it too (unless a click is being drawn)
-        if not playing.value:
+    def play_month(self) -> None:
+        """One month of Play, on a timer thread (the redraw runs on it too)."""
+        if not self.playing.value:
             return
         if not page_open():
-            playing.value = False
+            self.playing.value = False
             return
         try:
-            advance()
+            self.advance(Run.step)
         except Exception as exc:  # noqa: BLE001 - a failing month stops play, says why
             traceback.print_exc()
-            with render_context:
-                playing.value = False
-                error.value = translator(lang.peek())("lever_error",
-                                                      error=f"{type(exc).__name__}: {exc}")
+            with self.render_context:
+                self.playing.value = False
+                self.errors.value = {"": f"{type(exc).__name__}: {exc}"}
 
-    def load(name: str):
-        with render_context:
-            playing.value = False
+    def toggle_play(self) -> None:
+        """Play or Pause (not past the horizon)."""
+        self.playing.set(not self.playing.value and not self.run.value.done)
+
+    def start(self, settings: Settings, log=(), month: int = 0) -> None:
+        """A new run: a preset, a comparison, a setting, Reset, or the address's state."""
+        with self.render_context:
+            self.playing.value = False
             try:
-                config = scenario_config(name)
+                new = Run(settings)
+                new.replay(log, month)
             except ConfigError as exc:
-                error.value = t("lever_error", error=str(exc))
+                self.errors.value = {"": str(exc)}
                 return
-            scenario.value = name
-            model.value = new_model(config)
-            error.value = ""
-            publish()
+            self.run.value = new
+            self.errors.value = {}
+            self.publish()
 
-    def change_lever(key: str, value):
-        with render_context:
+    def change_lever(self, key: str, text: str) -> None:
+        """A lever moved: applied from next month, or refused with the command line's message."""
+        errors = {k: v for k, v in self.errors.value.items() if k != key}
+        with self.render_context:
             try:
-                with lock:
-                    model.value.set_policy(key, value)
-                error.value = ""
-            except (ConfigError, ValueError) as exc:
-                error.value = t("lever_error", error=str(exc))
-            publish()
+                self.run.value.change(key, text)
+            except ConfigError as exc:
+                errors[key] = str(exc)
+            self.errors.value = errors
+            self.publish()
 
+    def change_setting(self, key: str, text: str) -> None:
+        """Run length, miners or seed typed: a new run, or the refusal's message."""
+        try:
+            settings = check_setting(self.run.value.settings, key, text)
+        except ConfigError as exc:
+            self.errors.value = {**self.errors.value, key: str(exc)}
+            return
+        self.start(settings)
+
+    def restore(self, query: str) -> None:
+        """The address the page was opened with: its state, if it holds one."""
+        try:
+            state = decode(query)
+            if state is not None:
+                with self.render_context:
+                    self.lang.value, self.presenting.value = state.lang, state.presenting
+                    self.start(state.settings, state.log, state.month)
+        except (ValueError, ConfigError) as exc:
+            self.errors.value = {"": str(exc)}
+        self.restored.value = True
+
+    def run_actions(self) -> RunActions:
+        """What the bar's run buttons do."""
+        return RunActions(play_pause=self.toggle_play, step=lambda: self.advance(Run.step),
+                          end_of_year=lambda: self.advance(Run.to_end_of_year),
+                          reset=lambda: self.start(self.run.value.settings))
+
+    def panel_actions(self) -> PanelActions:
+        """What the lever panel changes."""
+        return PanelActions(settings=self.start, setting=self.change_setting,
+                            lever=self.change_lever)
+
+
+def use_dashboard() -> Dashboard:
+    """The page's state, kept between renders (a hook: call it once per render of Page)."""
+    first = solara.use_memo(lambda: Run(Settings(scenario=initial_scenario())), [])
+    first_view = solara.use_memo(first.view, [])
+    return Dashboard(
+        lang=solara.use_reactive(initial_lang()), presenting=solara.use_reactive(False),
+        run=solara.use_reactive(first), shown=solara.use_reactive(first_view),
+        controls=solara.use_reactive(first_view.controls), playing=solara.use_reactive(False),
+        speed=solara.use_reactive("normal"), layer=solara.use_reactive("land"),
+        errors=solara.use_reactive({}), restored=solara.use_reactive(False),
+        render_context=solara.use_memo(reacton.core.get_render_context, []))
+
+
+@solara.component
+def Page():
+    """The whole dashboard."""
+    page = use_dashboard()
+    t = translator(page.lang.value)
+    marks = solara.use_memo(lambda: labels.chart_marks(page.controls.value, t),
+                            [page.controls.value, t])
+    scenarios = solara.use_memo(lambda: group_options("scenario"), [])
+    presenting, errors = page.presenting.value, page.errors.value
     solara.Title(t("title"))
-    Player(playing, shown, play_month)
-    with solara.AppBar():
-        solara.AppBarTitle(t("title"))
-        LanguageSwitch(lang.value, lang.set)
-    with solara.Sidebar():
-        RunControls(t, group_options("scenario"), scenario.value, shown, playing.value, load,
-                    lambda: playing.set(not playing.value), advance,
-                    lambda: load(scenario.value))
-        LeverPanel(t, controls, change_lever, error.value)
-        with solara.Details(t("help_title")):
-            solara.Text(t("help_text"), style={"font-size": "0.85em"})
-    with solara.Column(gap="12px"):
-        Headlines(t, shown)
-        with solara.Row(gap="12px", style={"flex-wrap": "wrap"}):
-            MapCard(t, shown, layer.value, layer.set)
-            ChartGrid(t, shown, controls)
+    solara.Style(CSS)
+    Player(page.playing, page.shown, page.play_month, page.speed.value)
+    UrlKeeper(page.shown, page.run.value, page.lang.value, presenting, page.restored.value,
+              page.restore)
+    with solara.Div(classes=["asmsim-root", *(["presenting"] if presenting else [])]):
+        TopBar(t, page.controls, page.playing.value, page.run_actions(), page.speed.value,
+               page.speed.set, page.lang.value, page.lang.set, presenting, page.presenting.set)
+        with solara.Div(classes=["asmsim-body"]):
+            if not presenting:
+                ControlPanel(t, scenarios, page.controls, page.shown, page.panel_actions(),
+                             errors)
+            with solara.Div(classes=["asmsim-main"]):
+                if errors.get(""):
+                    solara.Error(t("lever_error", error=errors[""]), dense=True)
+                RunTitle(t, page.shown)
+                Headlines(t, page.shown)
+                FigureGrid(t, page.shown, marks, page.layer.value, page.layer.set)
+                PageLegend(t, marks)

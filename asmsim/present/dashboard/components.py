@@ -1,288 +1,244 @@
-"""Solara components of the page: run controls, levers, headline figures, map, charts.
+"""Solara components of the main area: the run's title, headline figures, map and charts.
 
 Each component gets what it shows and callbacks for what it changes; the page
-(``app.py``) owns the state. ``t`` is a translator from :mod:`.i18n`.
+(``app.py``) owns the state. ``t`` is a translator from :mod:`.i18n`. Layout and
+sizes are in ``page.css`` (classes named here).
 
 A month must redraw little: the page passes ``view``, a reactive holding a
-:class:`~.session.View` (a copy of the model's state, a new one each month),
+:class:`~.session.View` (a copy of the runs' state, a new one each month),
 and only the small components that show something of the month read
-``view.value`` (the month counter, the headline numbers, the map and chart
-images), so only they run again each month; the cards, lever controls and
-buttons around them stay as they are. The lever panel reads ``controls``, which
-changes only when a lever does. The map and each chart keep their matplotlib
-figure for the life of the page and only move its data (see :mod:`.charts`).
+``view.value`` (the title line, the headline figures, the map and chart
+images, the clicked cell), so only they run again each month; the tiles,
+legends and buttons around them stay as they are. ``marks`` (what the charts
+mark, :class:`~.charts.Marks`) changes only with a lever or the language. The
+map and each chart keep their matplotlib figure for the life of the page and
+only move their data (see :mod:`.charts`).
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
-import math
 from collections.abc import Callable
 
 import solara
 
-from asmsim.present.dashboard.charts import CHARTS, Chart, LiveChart, chart_png, legend_entries
-from asmsim.present.dashboard.i18n import LANG_NAMES, LANGS
-from asmsim.present.dashboard.levers import DIMENSIONS, Lever, lever, levers
+from asmsim.present.dashboard import labels, numbers
+from asmsim.present.dashboard.charts import (
+    CHARTS,
+    LIVE_PX,
+    Chart,
+    LiveChart,
+    Marks,
+    chart_png,
+    series_colour,
+)
 from asmsim.present.dashboard.mapview import (
-    LAND_COLOURS,
-    LAND_NAMES,
     LAYERS,
-    LEGAL_COLOURS,
     LEGAL_NAMES,
     LiveMap,
+    cell_at,
+    cell_state,
+    legend_entries,
     map_png,
+    mercury_limits,
 )
-from asmsim.present.dashboard.session import Controls, View
-
-SMALL_GREY = {"font-size": "0.8em", "color": "#666", "display": "block"}
-# A legend row wraps to the card's width instead of widening the card (and pushing
-# the charts below the map): its own width does not count when the card is sized.
-NO_WIDEN = {"contain": "inline-size"}
-
-
-def css_class(key: str) -> str:
-    """The CSS class marking the control of a lever, e.g. ``lever-policy-market-royalty_rate``."""
-    return "lever-" + key.replace(".", "-")
+from asmsim.present.dashboard.session import View
+from asmsim.present.dashboard.widgets import ClickImage, SizeReporter
 
 
 @solara.component
-def LanguageSwitch(lang: str, on_lang: Callable[[str], None]):
-    """One button per language; the current one is outlined."""
-    with solara.Row(gap="4px", classes=["language-switch"]):
-        for code in LANGS:
-            solara.Button(LANG_NAMES[code], text=code != lang, outlined=code == lang,
-                          color="white" if code == lang else None,
-                          on_click=lambda code=code: on_lang(code))
-
-
-@solara.component
-def MonthCounter(t, view: solara.Reactive[View]):
-    """``Month N``: redrawn every month."""
-    solara.Text(t("month", month=view.value.month), classes=["month-counter"],
-                style={"font-size": "1.3em", "font-weight": "bold"})
-
-
-@solara.component
-def ScenarioDescription(view: solara.Reactive[View]):
-    """The description of the scenario preset in use (from its YAML, not translated)."""
-    description = view.value.description
-    solara.Text(description, style={"font-size": "0.85em", "display": "block",
-                                    "margin-bottom": "4px"})
-
-
-@solara.component
-def RunControls(t, scenarios: list[str], scenario: str, view: solara.Reactive[View],
-                playing: bool, on_scenario, on_play_pause, on_step, on_reset):
-    """Scenario preset selector and play / pause / step / reset."""
-    with solara.Card(t("scenario")):
-        solara.Select(label=t("scenario"), values=scenarios, value=scenario,
-                      on_value=on_scenario)
-        ScenarioDescription(view)
-        solara.Text(t("scenario_help"), style=SMALL_GREY)
-        with solara.Row(gap="6px", classes=["run-controls"]):
-            solara.Button(t("pause") if playing else t("play"), color="primary",
-                          icon_name="mdi-pause" if playing else "mdi-play",
-                          on_click=on_play_pause)
-            solara.Button(t("step"), icon_name="mdi-skip-next", on_click=on_step,
-                          disabled=playing)
-            solara.Button(t("reset"), icon_name="mdi-restore", on_click=on_reset)
-        MonthCounter(t, view)
-
-
-@solara.component
-def LeverControl(t, item: Lever, value, on_change: Callable[[str, object], None]):
-    """The control of one lever (switch or slider) with its translated, unit-bearing label."""
-    label = t(f"lever.{item.key}")
-    shown = item.to_control(value)
-    with solara.Column(gap="0px", classes=[css_class(item.key)]):
-        if item.kind == "bool":
-            solara.Switch(label=label, value=shown,
-                          on_value=lambda v: on_change(item.key, item.to_config(v)))
-            return
-        solara.Text(f"{label}: {item.format(value, t('on'), t('off'))}",
-                    style={"font-size": "0.85em"})
-        slider = solara.SliderInt if item.kind == "int" and not item.percent else solara.SliderFloat
-        extra = {} if slider is solara.SliderInt else {"step": item.step}
-        slider(label="", value=shown, min=item.lo, max=item.hi,
-               on_value=lambda v: on_change(item.key, item.to_config(v)), **extra)
-
-
-@solara.component
-def LeverPanel(t, controls: solara.Reactive[Controls], on_change, error: str):
-    """All levers grouped by dimension, the royalty in use, and the list of changes."""
-    shown = controls.value
-    with solara.Card(t("levers")):
-        solara.Text(t("levers_help"), style=SMALL_GREY)
-        if error:
-            solara.Error(error, dense=True)
-        for dimension in DIMENSIONS:
-            solara.Text(t("dim_" + dimension), style={"font-weight": "bold", "display": "block",
-                                                      "margin-top": "8px"})
-            for item in levers():
-                if item.dimension == dimension:
-                    LeverControl(t, item, shown.value(item.key), on_change)
-        royalty = lever("policy.market.royalty_rate")
-        solara.Text(t("royalty_in_use", value=royalty.format(shown.royalty_rate)),
-                    classes=["royalty-in-use"], style={"font-size": "0.85em"})
-        ChangeList(t, shown.changes)
-
-
-@solara.component
-def ChangeList(t, changes: tuple[tuple[int, str, object], ...]):
-    """The policy changes asked for so far, last value per month and lever."""
-    solara.Text(t("changes"), style={"font-weight": "bold", "display": "block",
-                                     "margin-top": "8px"})
-    latest: dict[tuple[int, str], object] = {}
-    for month, key, value in changes:
-        latest[(month, key)] = value
-    if not latest:
-        solara.Text(t("no_changes"), style={"font-size": "0.8em"})
-    for (month, key), value in latest.items():
-        item = lever(key) if any(x.key == key for x in levers()) else None
-        shown = item.format(value, t("on"), t("off")) if item else str(value)
-        name = t(f"lever.{key}") if item else key
-        solara.Text(t("change_item", month=month, lever=name, value=shown),
-                    style={"font-size": "0.8em", "display": "block"})
-
-
-HEADLINES = (  # text key, output column, format
-    ("headline_licensed", "licensed_share", "{:.1f} %", 100.0),
-    ("headline_official", "official_sales_share", "{:.1f} %", 100.0),
-    ("headline_income", "income_mean_usd", "{:,.0f}", 1.0),
-    ("headline_mercury", "mercury_kg", "{:,.2f}", 1.0),
-)
-
-
-@solara.component
-def HeadlineValue(view: solara.Reactive[View], column: str, fmt: str, scale: float):
-    """One headline number for the latest month: redrawn every month."""
-    table = view.value.table
-    value = float(table[column].iloc[-1]) if column in table.columns and len(table) else math.nan
-    solara.Text(fmt.format(value * scale), classes=[f"headline-{column}"],
-                style={"font-size": "1.8em", "font-weight": "bold", "display": "block"})
+def RunTitle(t, view: solara.Reactive[View]):
+    """``All four reforms compared with status quo … Month 14 of 120``: redrawn every month."""
+    shown = view.value
+    with solara.Div(classes=["asmsim-title"]):
+        solara.Text(labels.run_title(shown.controls, t), classes=["run-name"])
+        # always there, shown at the end: the same widgets every month (none changes role)
+        solara.Text(t("end_of_run"), classes=["end-of-run"],
+                    style={"display": "inline" if shown.done else "none"})
+        solara.Text(labels.month_text(shown, t), classes=["month-counter"])
 
 
 @solara.component
 def Headlines(t, view: solara.Reactive[View]):
-    """The row of headline figures for the latest month."""
-    with solara.Row(gap="12px", classes=["headlines"]):
-        for key, column, fmt, scale in HEADLINES:
-            with solara.Card(style={"min-width": "180px", "flex": "1"}):
-                solara.Text(t(key), style={"font-size": "0.85em", "color": "#555"})
-                HeadlineValue(view, column, fmt, scale)
+    """The headline figures of the month with the counterfactual's: redrawn every month."""
+    with solara.Div(classes=["asmsim-headlines"]):
+        for item, (label, figure, versus) in zip(labels.HEADLINES,
+                                                 labels.headline_texts(view.value, t),
+                                                 strict=True):
+            with solara.Div(classes=["headline-card", f"headline-{item.column}"]):
+                solara.Text(label, classes=["headline-label"])
+                solara.Text(figure, classes=["headline-value"])
+                solara.Text(versus or " ", classes=["headline-versus"])
 
 
-def use_saver(view: solara.Reactive[View], make_png: Callable[[View], bytes],
+def use_saver(view: solara.Reactive[View], make: Callable[[View], bytes],
               dependencies: list) -> Callable[[], bytes]:
-    """A callable for "Save as PNG" that draws the month shown when it is clicked.
+    """A callable for a download that makes the file of the month shown when it is clicked.
 
     It stays the same object from month to month: a new callable each month
     would make ``solara.FileDownload`` start a thread and redraw itself each
-    month. It runs on the download's thread and draws a fresh figure.
+    month. It runs on the download's thread.
     """
-    return solara.use_memo(lambda: lambda: make_png(view.peek()), dependencies)
+    return solara.use_memo(lambda: lambda: make(view.peek()), dependencies)
+
+
+def save_icon(save: Callable[[], bytes], filename: str, t) -> None:
+    """The small "Save as PNG" button in a tile's head."""
+    label = t("download_png")
+    solara.FileDownload(save, filename=filename, mime_type="image/png", children=[
+        solara.Button(icon_name="mdi-download", icon=True, classes=["save-png"],
+                      attributes={"title": label, "aria-label": label})])
 
 
 @contextlib.contextmanager
-def figure_card(title: str, classes: list[str]):
-    """A titled card for a figure: put its image, legend and "Save as PNG" inside."""
-    with solara.Card(classes=classes, style={"flex": "1 1 420px", "max-width": "560px"}):
-        solara.Text(title, classes=["figure-title"],
-                    style={"font-weight": "bold", "display": "block", "text-align": "center"})
+def tile(title: str, classes: list[str], head_extra: Callable[[], None] | None = None):
+    """A tile of the grid with its title line; put the figure and legend inside."""
+    with solara.Div(classes=["tile", *classes]):
+        with solara.Div(classes=["tile-head"]):
+            solara.Text(title, classes=["tile-title"])
+            if head_extra is not None:
+                head_extra()
         yield
 
 
-def save_button(save: Callable[[], bytes], filename: str, t) -> None:
-    """The "Save as PNG" button of a figure card."""
-    solara.FileDownload(save, filename=filename, label=t("download_png"), mime_type="image/png")
+def swatch(kind: str, colour: str = "", extra: str = "") -> None:
+    """A small coloured mark for a legend entry (``line``, ``cell``, ``dot``, ``town``…)."""
+    style = {"border-top-color": colour} if kind == "line" else {"background": colour}
+    solara.HTML(tag="span", classes=["swatch", kind, *extra.split()],
+                style=style if colour else {})
+
+
+def legend_entry(label: str, kind: str, colour: str = "", extra: str = "",
+                 wrap: bool = False) -> None:
+    """One legend entry: swatch and dark text (readable on a projector), on one line unless ``wrap``."""
+    with solara.Div(classes=["legend-entry"], style={"white-space": "normal" if wrap else "nowrap"}):
+        swatch(kind, colour, extra)
+        solara.Text(label)
 
 
 @solara.component
-def MapImage(t, view: solara.Reactive[View], layer: str):
-    """The map as a PNG: one kept figure per layer, its data moved each month."""
+def ChartImage(t, chart: Chart, view: solara.Reactive[View], marks: Marks):
+    """One live chart as SVG: its kept figure gets the new month's data."""
+    figure = solara.use_memo(lambda: LiveChart(chart), [])
+    size = solara.use_reactive(LIVE_PX)  # the box it is shown in, once the browser says
+    shown = view.value
+    svg = solara.use_memo(lambda: figure.resize(*size.value).update(
+        shown.table, shown.twin, marks, t, shown.months).svg(), [shown, marks, t, size.value])
+    solara.Image(svg, format="svg+xml", classes=[f"chart-image-{chart.id}"])
+    SizeReporter.element(on_size=lambda box: size.set(tuple(box)) if len(box) == 2 else None)
+
+
+@solara.component
+def ChartTile(t, chart: Chart, view: solara.Reactive[View], marks: Marks):
+    """One chart: title with unit, live image, its series' legend, "Save as PNG"."""
+    save = use_saver(view, lambda shown: chart_png(chart, shown.table, shown.twin, marks, t,
+                                                   shown.months), [marks, t])
+    title = f"{t(f'chart.{chart.id}')} ({t(chart.unit)})"
+    with tile(title, [f"chart-{chart.id}"], lambda: save_icon(save, f"asmsim_{chart.id}.png", t)):
+        with solara.Div(classes=["tile-figure"]):
+            ChartImage(t, chart, view, marks)
+        if len(chart.series) > 1:
+            with solara.Div(classes=["tile-legend", "chart-legend"]):
+                for i, column in enumerate(chart.series):
+                    legend_entry(t(f"series.{column}"), "line", series_colour(i))
+
+
+@solara.component
+def MapImage(t, view: solara.Reactive[View], layer: str, on_cell: Callable[[int, int], None]):
+    """The map as a clickable PNG: one kept figure per layer, its data moved each month."""
     figures = solara.use_memo(dict, [])  # layer -> LiveMap
     sites = view.value.sites
 
-    def draw() -> bytes:
+    def draw() -> str:
         if layer not in figures:
             figures[layer] = LiveMap(layer)
-        return figures[layer].update(sites, t).image()
+        png = figures[layer].update(sites, t).image()
+        return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
-    image = solara.use_memo(draw, [sites, layer, t])
-    solara.Image(image, width="100%", format="png", classes=["map-image"])
+    def clicked(fx: float, fy: float) -> None:
+        cell = cell_at(view.peek().sites, fx, fy)
+        if cell is not None:
+            on_cell(*cell)
 
-
-@solara.component
-def MapLegend(t, layer: str):
-    """The colours of the map as page text."""
-    entries = [(t(f"legal.{n}"), c) for n, c in zip(LEGAL_NAMES, LEGAL_COLOURS, strict=True)]
-    if layer == "land":
-        entries += [(t(f"land.{n}"), c) for n, c in zip(LAND_NAMES, LAND_COLOURS, strict=True)]
-    with solara.Row(gap="8px", style={"flex-wrap": "wrap", "font-size": "0.8em", **NO_WIDEN}):
-        for label, colour in entries:
-            solara.Text(f"■ {label}", style={"color": colour, "text-shadow": "0 0 1px #555"})
+    src = solara.use_memo(draw, [sites, layer, t])
+    ClickImage.element(src=src, alt=t("map_title"), css_class="map-image", on_click=clicked)
 
 
 @solara.component
-def MapCard(t, view: solara.Reactive[View], layer: str, on_layer):
-    """The map of sites with its layer choice and legend."""
+def MercuryScale(t, view: solara.Reactive[View]):
+    """The mercury layer's colour range as text: redrawn every month."""
+    limits = mercury_limits(view.value.sites.mercury)
+    low, high = limits if limits else (0.0, 0.0)
+    legend_entry(t("mercury_scale", low=numbers.significant(low, t.lang),
+                   high=numbers.significant(high, t.lang)),
+                 "cell", "linear-gradient(90deg, #f0f0f0, #252525)", wrap=True)
+
+
+@solara.component
+def MapLegend(t, view: solara.Reactive[View], layer: str):
+    """The map's legend beside it: dots, places, and the cells' colours."""
+    with solara.Div(classes=["map-legend"]):
+        for key, colour, shape in legend_entries(layer):
+            legend_entry(t(key), shape, colour)
+        if layer == "mercury":
+            MercuryScale(t, view)
+
+
+@solara.component
+def CellInfo(t, view: solara.Reactive[View], cell: tuple[int, int] | None):
+    """What the clicked cell holds this month (or how to click one): redrawn every month."""
+    if cell is None:
+        solara.Text(t("map_click"), classes=["map-cell"])
+        return
+    state = cell_state(view.value.sites, *cell)
+    miners = ", ".join(f"{t(f'legal.{name}')} {count}"
+                       for name, count in zip(LEGAL_NAMES, state.miners, strict=True) if count)
+    parts = [t("cell_title", x=state.x, y=state.y, land=t(f"land.{state.land}"))]
+    parts += [t("cell_town")] if state.town else []
+    parts += [t("cell_point")] if state.buying_point else []
+    parts += [t("cell_miners", miners=miners or "0"),
+              t("cell_mercury", kg=numbers.significant(state.mercury_kg, t.lang),
+                ore=numbers.percent(state.ore_left, t.lang))]
+    solara.Text(" · ".join(parts), classes=["map-cell"])
+
+
+@solara.component
+def MapTile(t, view: solara.Reactive[View], layer: str, on_layer: Callable[[str], None]):
+    """The map of sites with its layer switch, legend and the state of a clicked cell."""
+    cell = solara.use_reactive(None)
     save = use_saver(view, lambda shown: map_png(shown.sites, layer, t), [layer, t])
-    with solara.Column(gap="4px", style={"flex": "1 1 420px", "max-width": "560px"}):
-        with solara.Row(gap="4px", classes=["map-layer"]):
-            solara.Text(t("map_layer"), style={"font-size": "0.85em"})
+
+    def head() -> None:
+        with solara.Div(classes=["layer-switch"], style={"display": "flex"}):
             for name in LAYERS:
                 solara.Button(t(f"layer_{name}"), small=True, outlined=name == layer,
                               text=name != layer, on_click=lambda name=name: on_layer(name))
-        with figure_card(t("map_title"), ["chart-map"]):
-            MapImage(t, view, layer)
-            MapLegend(t, layer)
-            save_button(save, "asmsim_map.png", t)
-        solara.Text(t("map_help"), style=SMALL_GREY)
+        save_icon(save, "asmsim_map.png", t)
+
+    with tile(t("map_title"), ["chart-map"], head):
+        with solara.Div(classes=["map-body"]):
+            with solara.Div(classes=["tile-figure"]):
+                MapImage(t, view, layer, lambda x, y: cell.set((x, y)))
+            MapLegend(t, view, layer)
+        CellInfo(t, view, cell.value)
 
 
 @solara.component
-def ChartImage(t, chart: Chart, view: solara.Reactive[View]):
-    """One live chart as SVG: its kept figure gets the new month's data."""
-    figure = solara.use_memo(lambda: LiveChart(chart), [])
-    shown = view.value
-    svg = solara.use_memo(
-        lambda: figure.update(shown.table, shown.controls.change_months, t).svg(), [shown, t])
-    solara.Image(svg, width="100%", format="svg+xml", classes=[f"chart-image-{chart.id}"])
+def FigureGrid(t, view: solara.Reactive[View], marks: Marks, layer: str, on_layer):
+    """The map and the five charts, three by two."""
+    with solara.Div(classes=["asmsim-grid"]):
+        MapTile(t, view, layer, on_layer)
+        for chart in CHARTS:
+            ChartTile(t, chart, view, marks)
 
 
 @solara.component
-def ChartLegend(t, chart: Chart, with_marker: bool):
-    """A chart's legend as page text: a line per series, a dashed one for policy changes."""
-    with solara.Row(gap="12px", style={"flex-wrap": "wrap", "font-size": "0.8em",
-                                       "justify-content": "center", **NO_WIDEN},
-                    classes=["chart-legend"]):
-        for label, colour, dashed in legend_entries(chart, with_marker, t):
-            style = "dashed" if dashed else "solid"
-            solara.HTML(tag="span", unsafe_innerHTML=(
-                f'<span style="display:inline-block;width:22px;margin:0 4px 3px 0;'
-                f'border-top:{"1px" if dashed else "2px"} {style} {colour}"></span>'
-                f"{_escape(label)}"))
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-@solara.component
-def ChartCard(t, chart: Chart, view: solara.Reactive[View], with_marker: bool):
-    """One chart: title, live image, legend and its PNG download."""
-    save = use_saver(view, lambda shown: chart_png(chart, shown.table,
-                                                    shown.controls.change_months, t), [t])
-    with figure_card(t(f"chart.{chart.id}"), [f"chart-{chart.id}"]):
-        ChartImage(t, chart, view)
-        ChartLegend(t, chart, with_marker)
-        save_button(save, f"asmsim_{chart.id}.png", t)
-
-
-@solara.component
-def ChartGrid(t, view: solara.Reactive[View], controls: solara.Reactive[Controls]):
-    """Every live chart, each with its PNG download."""
-    with_marker = bool(controls.value.changes)
-    for chart in CHARTS:
-        ChartCard(t, chart, view, with_marker)
+def PageLegend(t, marks: Marks):
+    """What every chart's marks mean: this run, the faint counterfactual, changes, shocks."""
+    with solara.Div(classes=["asmsim-legend"]):
+        legend_entry(t("legend_run"), "line", "#333333")
+        if marks.twin:
+            legend_entry(t("legend_twin", name=marks.twin), "line", "#333333", "faint")
+        legend_entry(t("policy_change"), "line", "#4d4d4d", "dashed")
+        legend_entry(t("legend_shock"), "band")

@@ -24,6 +24,11 @@ def catalogue(lang: str) -> dict[str, str]:
     return json.loads((_FOLDER / f"{lang}.json").read_text(encoding="utf-8"))
 
 
+def has(key: str) -> bool:
+    """Whether ``key`` is a text of the page."""
+    return key in catalogue(DEFAULT_LANG)
+
+
 def translate(lang: str, key: str, **values: object) -> str:
     """The text ``key`` in ``lang`` with ``{placeholders}`` filled; English if missing."""
     text = catalogue(lang).get(key) or catalogue(DEFAULT_LANG)[key]
