@@ -15,7 +15,7 @@ property asserts its sign:
   effect, is 2 % of the base statistic's mean in absolute value (4 USD/month of a
   200 USD/month income). "Does not lower" thus means the data exclude a fall larger
   than 2 % of the base level. Where the true effect is near zero (a royalty cut moves
-  few miners), no interval can exclude 0 itself; 2 % is what 16 paired seeds resolve
+  few miners), no interval can exclude 0 itself; 2 % is what 24 paired seeds resolve
   at this size (the interval's half-width is ≈ 1 % of the level).
 
 The properties are the sign tests of issue 9 §5 and the design spec §9.7; the credit
@@ -45,7 +45,7 @@ MONTHS = 96
 WINDOW = (61, 96)
 MASTER_SEED = 2024
 NEGLIGIBLE_SHARE = 0.02  # δ = 2 % of |base level| for "not_down"
-SEEDS_NOT_DOWN = 16
+SEEDS_NOT_DOWN = 24
 SEEDS_UP = 8
 SETTABLE = ("policy.", "context.")  # keys simulate_variant sets; the rest compose the config
 
