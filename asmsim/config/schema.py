@@ -154,7 +154,7 @@ class ContextConfig:
     trader_credit_usd_per_1000_miners: float = usd(40000.0, "traders' credit budget: most they "
                                                    "lend in all, per 1,000 initial miners",
                                                    unit="USD per 1,000 miners")
-    trader_ban_months: int = months(12, "months a town's traders refuse a miner who defaulted "
+    trader_ban_months: int = months(12, "months every trader refuses a miner who defaulted "
                                     "on one of them")
     prefinance_repay_share: float = share(0.3, "share of a tied miner's sales kept to repay")
     tie_switch_penalty: float = share(0.15, "loss, as share of world price per gram, for a tied "
@@ -283,6 +283,10 @@ class ContextConfig:
                                      "year on interdiction, domain-facts-2 §D1)")
     trader_inspection_cost_usd: float = usd(500.0, "cost to the state of inspecting one trader's "
                                             "stock")
+    trader_seizure_share: float = share(0.05, "share of an inspected trader's month of purchases "
+                                        "found and confiscated (seizures ≪ flows: Tanzania "
+                                        "2013 intercepted TZS 2 bn against ≈ 20 t a year; "
+                                        "Harpie 2022 seized 750 g; domain-facts-2 §B4)")
     trader_risk_passthrough: float = share(0.5, "share of their expected confiscation losses "
                                            "traders pass to miners as a lower price")
     licence_processing_cost_usd: float = usd(150.0, "cost to the state of processing one licence "

@@ -58,7 +58,8 @@ class InformalTrader(mesa.Agent):
         """World price less the margin, times a closure's factor, less the share of its
         expected confiscation losses it passes to miners (USD/g)."""
         ctx = self.model.config.context
-        risk = ctx.trader_risk_passthrough * trader_inspection_prob(self.model) * world
+        risk = ctx.trader_risk_passthrough * trader_inspection_prob(self.model) \
+            * ctx.trader_seizure_share * world
         self.price_per_g = world * (1 - ctx.trader_margin) * closure_factor - risk
 
 
@@ -134,9 +135,10 @@ def sell(model) -> None:
             * (m.tied_trader[sellers] >= 0)
         now.stats["official_underpaid_g"] = float(sold_g[sellers][official_net < trader_net]
                                                   .sum())
-    # Inspected traders lose the gold they buy this month to the state.
+    # Inspected traders lose a share of the gold they buy this month to the state.
     trader_town = model.sites.town_of[m.site]
-    seized_g = float((sold_g * to_trader * now.traders_inspected[trader_town]).sum())
+    seized_g = ctx.trader_seizure_share \
+        * float((sold_g * to_trader * now.traders_inspected[trader_town]).sum())
     now.stats["seized_gold_g"] = seized_g
     now.stats["seized_gold_usd"] = seized_g * now.prices.licensed
     # The licensed buyers' export tax, already taken off their price, goes to the state.
