@@ -241,7 +241,7 @@ class OutputCollector(mesa.DataCollector):
     """Mesa's DataCollector with one model reporter per output column.
 
     ``collect`` copies the month's recorded row (``model.last_row``, plain floats
-    and ints) instead of calling and deep-copying one reporter per output column one by one; the
+    and ints) instead of calling and deep-copying each column's reporter; the
     columns, ``model_vars`` and ``get_model_vars_dataframe()`` are Mesa's own.
     """
 
