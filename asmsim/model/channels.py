@@ -37,6 +37,7 @@ class PostedPrices:
     official_open: bool
     official_accepts: tuple[int, ...]   # Legal codes the official buyer buys from
     royalty_rate: float
+    licensed_accepts: tuple[int, ...] = (Legal.LICENSED,)  # licensed buyers buy from licensees
 
 
 @dataclass(frozen=True)
@@ -48,22 +49,25 @@ class SaleChannel:
     price: str          # attribute of :class:`PostedPrices` holding its price (USD/g)
     formal: bool        # formal sale: royalty withheld, reporting; else informal trade
     access: str | None  # distance the seller travels: "town", "buying_point" or None (comes to the pit)
+    open_when: str | None  # attribute of :class:`PostedPrices` saying it buys this month (None: always)
+    sellers: str | None    # attribute of :class:`PostedPrices` listing the statuses it buys from
+                           # (None: anyone)
 
     def open_to(self, prices: PostedPrices) -> tuple[int, ...]:
         """Legal statuses (codes) that may sell through this channel this month."""
-        if self.code == Channel.LICENSED_BUYER:
-            return (Legal.LICENSED,) if prices.licensed_open else ()
-        if self.code == Channel.OFFICIAL_BUYER:
-            return tuple(prices.official_accepts) if prices.official_open else ()
-        return tuple(Legal)
+        if self.open_when is not None and not getattr(prices, self.open_when):
+            return ()
+        return tuple(Legal) if self.sellers is None else tuple(getattr(prices, self.sellers))
 
 
 #: The sale channels, in code order. A new channel is one row here (and its code).
 CHANNELS: tuple[SaleChannel, ...] = (
-    SaleChannel(Channel.LICENSED_BUYER, "licensed buyer", "licensed", formal=True, access="town"),
+    SaleChannel(Channel.LICENSED_BUYER, "licensed buyer", "licensed", formal=True, access="town",
+                open_when="licensed_open", sellers="licensed_accepts"),
     SaleChannel(Channel.OFFICIAL_BUYER, "official buyer", "official", formal=True,
-                access="buying_point"),
-    SaleChannel(Channel.TRADER, "informal trader", "trader", formal=False, access=None),
+                access="buying_point", open_when="official_open", sellers="official_accepts"),
+    SaleChannel(Channel.TRADER, "informal trader", "trader", formal=False, access=None,
+                open_when=None, sellers=None),
 )
 FORMAL_CHANNELS = tuple(c.code for c in CHANNELS if c.formal)
 N_SALE_CHANNELS = len(CHANNELS)

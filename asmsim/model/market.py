@@ -131,14 +131,17 @@ def sell(model) -> None:
     if len(sellers):
         official_net = now.prices.official * (1 - now.prices.royalty_rate) \
             - ctx.access_cost_usd_per_g_cell * now.point_distance[sellers]
-        trader_net = now.prices.trader - ctx.prefinance_tie_discount * now.prices.world \
-            * (m.tied_trader[sellers] >= 0)
+        trader_net = channels.gross_price(now.prices, np.full(len(sellers), Channel.TRADER),
+                                          m.tied_trader[sellers] >= 0,
+                                          ctx.prefinance_tie_discount)
         now.stats["official_underpaid_g"] = float(sold_g[sellers][official_net < trader_net]
                                                   .sum())
     # Inspected traders lose a share of the gold they buy this month to the state.
-    trader_town = model.sites.town_of[m.site]
-    seized_g = ctx.trader_seizure_share \
-        * float((sold_g * to_trader * now.traders_inspected[trader_town]).sum())
+    seized_g = 0.0
+    if now.traders_inspected.any():  # rare: skip the per-miner lookup in other months
+        trader_town = model.sites.town_of[m.site]
+        seized_g = ctx.trader_seizure_share \
+            * float((sold_g * to_trader * now.traders_inspected[trader_town]).sum())
     now.stats["seized_gold_g"] = seized_g
     now.stats["seized_gold_usd"] = seized_g * now.prices.licensed
     # The licensed buyers' export tax, already taken off their price, goes to the state.
