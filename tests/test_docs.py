@@ -164,16 +164,23 @@ def test_odd_quotes_defaults_only_as_key_equals_value():
 
 
 def test_odd_derived_numbers_are_current():
-    from asmsim.model.channels import smuggled_share
+    import numpy as np
+
+    from asmsim.model import traders
     from asmsim.model.sites import grid_shape
 
     config, text = Config(), _odd()
     width, height, towns = grid_shape(config.context, config.miners)
     assert f"At the defaults this gives {width} × {height} sites and {towns} towns." in text
-    ctx = config.context
-    share = smuggled_share(ctx.trader_export_share_base, ctx.smuggling_sensitivity,
-                           config.policy.market.royalty_rate, ctx.neighbour_royalty_rate)
-    assert f"s = {share:.2f} at the defaults" in text
+    ctx, market = config.context, config.policy.market
+    declared = traders.declared_value_share(market.royalty_rate, market.licensed_buyer_margin,
+                                            market.export_tax_rate)
+    break_even = traders.smuggling_break_even(declared, market.border_interdiction_prob,
+                                              ctx.border_penalty_share, ctx.neighbour_royalty_rate,
+                                              ctx.informality_premium_share)
+    share, _ = traders.smuggling_option(break_even, np.array([ctx.smuggling_cost_share]),
+                                        ctx.smuggling_cost_sigma)
+    assert f"s = {share[0]:.2f} at the defaults" in text
 
 
 def _submodel_headings() -> list[tuple[str, list[str]]]:

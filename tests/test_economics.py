@@ -164,6 +164,7 @@ CHEAP_LICENCE = ("policy.legal.licence_fee_usd=300",)
 FAST_LICENCE = ("policy.legal.licence_processing_months=6",)
 OFFICIAL_BUYER = ("scenario=official_buying", "policy.market.official_buyer.price_share=0.99",
                   "policy.market.royalty_rate=0.0")
+FREE_TRIPS = ("context.trip_cost_fixed_usd=0", "context.trip_cost_usd_per_cell=0")
 
 PROPERTIES = [
     # 1. Royalty 7 % -> 2.5 %.
@@ -212,7 +213,27 @@ PROPERTIES = [
              (*OFFICIAL_BUYER, "policy.market.official_buyer.enabled=false"),
              ("policy.market.official_buyer.enabled=true",), "official_sales_share", "up",
              seeds=4),
-    # 7. A crackdown costs the state more than it collects.
+    # Trips free, so that the official buyer competes for every seller alike: at the
+    # default trip costs it takes the large lots and leaves traders the small ones, whose
+    # sellers compare prices less, and the posted trader price barely moves
+    # (docs/validation.md reports both).
+    Property("official_buyer_trader_price", "traders compete: an official buyer paying more "
+             "takes sellers from them unless they pay more, so their mean price rises",
+             (*OFFICIAL_BUYER, *FREE_TRIPS, "policy.market.official_buyer.enabled=false"),
+             ("policy.market.official_buyer.enabled=true",), "trader_price_usd_per_g", "up"),
+    # 7. Border enforcement (issue 10): a batch is smuggled only if it pays after the risk.
+    Property("border_enforcement_smuggling", "a higher chance of being caught at the border "
+             "leaves fewer batches worth smuggling, so traders smuggle less gold", BASELINE,
+             ("policy.market.border_interdiction_prob=0.1",), "trader_smuggled_kg", "down",
+             seeds=4),
+    Property("border_enforcement_declared", "what traders no longer smuggle they declare, so "
+             "official exports rise", BASELINE,
+             ("policy.market.border_interdiction_prob=0.1",), "official_export_share", "up",
+             seeds=4),
+    Property("royalty_cut_smuggling", "a lower royalty makes declaring pay more than the "
+             "smuggling route for more batches", BASELINE, ROYALTY_CUT, "smuggled_share",
+             "down", seeds=4),
+    # 8. A crackdown costs the state more than it collects.
     Property("crackdown_state_net", "an inspection costs what an operation costs, so a "
              "crackdown's extra spending exceeds its extra fines and fees", BASELINE,
              ("scenario=crackdown",), "state_net_revenue_usd", "down",

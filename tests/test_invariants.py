@@ -33,6 +33,18 @@ def check_table(table: pd.DataFrame) -> None:
     sold = table["gold_sold_kg"].iloc[1:].to_numpy()
     stock_change = np.diff(table["unsold_stock_kg"].to_numpy())
     np.testing.assert_allclose(produced, sold + stock_change, atol=1e-6)
+    # Gold by buyer adds up to gold sold; traders' gold is declared, smuggled, confiscated
+    # at inspection or held in their stock (closures); border seizures are part of the
+    # smuggled gold.
+    np.testing.assert_allclose(table["licensed_buyer_kg"] + table["official_buyer_kg"]
+                               + table["trader_bought_kg"], table["gold_sold_kg"], atol=1e-9)
+    inspected = table["seized_gold_kg"] - table["border_seized_kg"]
+    stock_change = table["trader_stock_kg"].diff().fillna(0.0)
+    np.testing.assert_allclose(table["trader_declared_kg"] + table["trader_smuggled_kg"]
+                               + inspected + stock_change, table["trader_bought_kg"], atol=1e-9)
+    assert (table["border_seized_kg"] <= table["trader_smuggled_kg"] + 1e-12).all()
+    # Traders never pay more than the world price.
+    assert (table["trader_price_usd_per_g"] <= table["price_usd_per_g"] + 1e-9).all()
     # State revenue = royalties + fees + fines + confiscated gold.
     np.testing.assert_allclose(table["state_revenue_usd"],
                                table["royalty_usd"] + table["fees_usd"] + table["fines_usd"]
@@ -124,8 +136,9 @@ def test_invariants_hold(scenario):
     table = model.run()
     check_table(table)
     ledger = model.now.ledger
-    revenue = ledger.total("royalties") + model.now.stats["export_tax_usd"] \
-        + ledger.total("fees") + ledger.total("fines") + model.now.stats["seized_gold_usd"]
+    revenue = ledger.total("royalties") + model.now.stats["trader_royalty_usd"] \
+        + model.now.stats["export_tax_usd"] + ledger.total("fees") + ledger.total("fines") \
+        + model.now.stats["seized_gold_usd"]
     assert table["state_revenue_usd"].iloc[-1] == pytest.approx(revenue)
 
 
@@ -166,21 +179,23 @@ def test_invariants_on_generated_configs(values, seed):
 
 
 def test_export_tax_is_collected_by_the_state(monkeypatch):
-    """The tax taken off licensed buyers' price reaches state revenue (in royalty_usd)."""
+    """The tax on formal exports (licensed buyers' gold and traders' declared gold, taken off
+    their prices) reaches state revenue (in royalty_usd)."""
     monkeypatch.setattr("asmsim.model.model.COMPACT_AT_INACTIVE_SHARE", 1.0)  # rows stay put
     base = ["scenario=legal", "miners=300", "months=24"]
     untaxed = ASMModel(load_config(base), seed=4)
     taxed = ASMModel(load_config([*base, "policy.market.export_tax_rate=0.05"]), seed=4)
     untaxed.run()
     taxed.run()
-    m = taxed.miners
+    m, stats = taxed.miners, taxed.now.stats
     to_buyers_g = taxed.now.sold_g[m.channel[:len(taxed.now.sold_g)] == Channel.LICENSED_BUYER].sum()
-    expected = 0.05 * taxed.now.prices.world * to_buyers_g
+    expected = 0.05 * taxed.now.prices.world * (to_buyers_g + stats["trader_declared_g"])
     assert expected > 0
     last = taxed.table().iloc[-1]
-    assert last["royalty_usd"] - taxed.now.ledger.total("royalties") == pytest.approx(expected)
+    assert last["royalty_usd"] - taxed.now.ledger.total("royalties") \
+        - stats["trader_royalty_usd"] == pytest.approx(expected)
     assert untaxed.table().iloc[-1]["royalty_usd"] == pytest.approx(
-        untaxed.now.ledger.total("royalties"))
+        untaxed.now.ledger.total("royalties") + untaxed.now.stats["trader_royalty_usd"])
     assert taxed.licensed_buyers[0].price_per_g < untaxed.licensed_buyers[0].price_per_g
 
 

@@ -53,7 +53,8 @@ class Shock:
     month: int = months(12, "first month of the shock")
     duration: int = months(1, "how many months it lasts")
     size: float = param(0.3, "fraction", "price_spike: relative price rise; market_closure: "
-                        "trader price discount; flood: share of output lost", lo=0.0, hi=5.0)
+                        "share of traders' shipments blocked (formal buyers shut); flood: "
+                        "share of output lost", lo=0.0, hi=5.0)
 
 
 @dataclass
@@ -143,11 +144,44 @@ class ContextConfig:
     neighbour_royalty_rate: float = share(0.03, "royalty rate across the border")
     trader_margin: float = share(0.04, "informal traders' margin below world price",
                                  source=SRC_DISCOUNT)
-    trader_export_share_base: float = share(0.6, "share of traders' gold smuggled when royalties "
-                                            "are level", source="Tanzania 2019; Burkina 2018 "
-                                            "(domain-facts §2b, §2c): ≈ 90 % smuggled")
-    smuggling_sensitivity: float = param(6.0, "1/rate", "rise of the smuggled share per unit "
-                                         "royalty gap to the neighbour", lo=0.0, hi=1000.0)
+    sale_logit_scale_per_usd: float = param(1.0, "1/USD", "price attention when selling a lot "
+                                            "(λ_s, logit on the lot's monthly value): sets how "
+                                            "many sellers a trader loses per USD/g it pays less, "
+                                            "hence its margin", lo=0.0, hi=100.0)
+    traders_per_town: int = param(2, "count", "informal traders competing in each town",
+                                  lo=1, hi=20)
+    trader_pricing: bool = flag(True, "traders post prices from arbitrage and competition "
+                                "(false, a knock-out for mechanism tests: a fixed "
+                                "trader_margin and the smuggled share frozen at the status "
+                                "quo's)")
+    smuggling_cost_share: float = share(0.015, "median cost of a smuggling route, as a share of "
+                                        "the gold's value (χ̄); traders' routes spread around it",
+                                        source="assumption (domain-facts-2 §B4: no source "
+                                        "gives a per-kg smuggling fee)")
+    smuggling_cost_sigma: float = param(1.0, "log", "lognormal spread of a batch's route cost "
+                                        "around its trader's median (σ_X)", lo=0.0, hi=5.0)
+    route_cost_sigma_traders: float = param(0.3, "log", "lognormal spread of traders' median "
+                                            "route costs (location: σ_J)", lo=0.0, hi=5.0)
+    informality_premium_share: float = share(0.05, "premium untraceable gold fetches abroad "
+                                             "(no KYC, forex), as a share of the world price "
+                                             "(η)", source="assumption (domain-facts-2 §B1, "
+                                             "§B3: laundering demand, tax-free transit hubs); "
+                                             "set so the status-quo trader discount is near "
+                                             "domain-facts §2f's 3–5 %")
+    border_penalty_share: float = share(0.5, "fine on gold caught at the border beyond its "
+                                        "confiscation, as a share of its value (φ_b)")
+    shipments_per_month: int = param(4, "count", "batches a trader ships a month", lo=1, hi=100)
+    trader_capital_usd_per_1000_miners: float = usd(200000.0, "traders' working capital in "
+                                                    "all, per 1,000 initial miners (K)",
+                                                    unit="USD per 1,000 miners")
+    trader_capital_sigma: float = param(0.3, "log", "lognormal spread of capital across "
+                                        "traders", lo=0.0, hi=5.0)
+    trader_turnover_per_month: float = param(4.0, "1/month", "times a trader turns its capital "
+                                             "over in a month (τ): its purchases are at most "
+                                             "τ·K; a market closure cuts τ by its size",
+                                             lo=0.0, hi=100.0)
+    trader_visit_cost_usd: float = usd(2.0, "a trader's cost of buying from one seller at the "
+                                       "pit (c_v)", unit="USD per seller-month")
     prefinance_tie_discount: float = share(0.06, "extra price discount a tied miner accepts "
                                            "(pre-finance's implicit interest)")
     prefinance_max_usd: float = usd(150.0, "most a miner can owe a trader (top-ups included)")
@@ -159,8 +193,15 @@ class ContextConfig:
     prefinance_repay_share: float = share(0.3, "share of a tied miner's sales kept to repay")
     tie_switch_penalty: float = share(0.15, "loss, as share of world price per gram, for a tied "
                                       "miner selling elsewhere")
-    access_cost_usd_per_g_cell: float = usd(0.12, "travel and transaction cost per gram per cell "
-                                            "of distance", unit="USD/(g·cell)")
+    trip_cost_fixed_usd: float = usd(3.0, "cost of a month's trip to sell in town or at a "
+                                     "buying point, whatever the lot (c_0; traders come to "
+                                     "the pit)", unit="USD/month")
+    trip_cost_usd_per_cell: float = usd(1.5, "cost of that trip per cell of distance (c_1)",
+                                        unit="USD/(month·cell)")
+    export_cost_share: float = share(0.04, "refining, assay and transport: the official buyer "
+                                     "realises the world price less this share (e_O)",
+                                     source="IMF on Ghana GoldBod (domain-facts-2 §B2): 3–5 % "
+                                     "below the international price")
     bank_rate_monthly: float = share(0.02, "bank interest rate", source=SRC_PERU_BANK)
     bank_approval: float = share(0.10, "bank approval probability for an eligible miner",
                                  source=SRC_PERU_BANK)
@@ -287,8 +328,6 @@ class ContextConfig:
                                         "found and confiscated (seizures ≪ flows: Tanzania "
                                         "2013 intercepted TZS 2 bn against ≈ 20 t a year; "
                                         "Harpie 2022 seized 750 g; domain-facts-2 §B4)")
-    trader_risk_passthrough: float = share(0.5, "share of their expected confiscation losses "
-                                           "traders pass to miners as a lower price")
     licence_processing_cost_usd: float = usd(150.0, "cost to the state of processing one licence "
                                              "(survey, file, visit; unit cost a gap in "
                                              "domain-facts-2 §D2)")
@@ -338,6 +377,17 @@ class OfficialBuyerPolicy:
                                                  policy_range=(0.0, 10.0))
     accepts: list[str] = param(["licensed"], "-", "statuses it buys from",
                                choices=STATUSES)
+    kg_per_point_month: float = param(20.0, "kg/month", "gold one buying point can take a "
+                                      "month (ν)", lo=0.0, hi=1e6,
+                                      source="Tanzania 2019 (domain-facts §2b): 409 kg in a "
+                                      "month over ≥ 22 centres")
+    recapitalise: bool = flag(True, "the state tops the purchase fund back up each month "
+                              "(its trading losses become official-buying spending)")
+    fund_usd_per_1000_miners: float = usd(150000.0, "purchase fund (gold settles a month later "
+                                          "at the world price less export_cost_share)",
+                                          unit="USD per 1,000 miners",
+                                          source="assumption (Ecuador's US$9.4 M quota, "
+                                          "domain-facts §2b)")
 
 
 @dataclass
@@ -348,6 +398,15 @@ class MarketPolicy:
     licensed_buyer_margin: float = share(0.03, "licensed buyers' margin below world price",
                                          source=SRC_DISCOUNT)
     trader_inspection_prob: float = share(0.02, "monthly chance a trader's gold is inspected")
+    border_interdiction_prob: float = share(0.02, "chance a smuggled batch is caught at the "
+                                            "border (q_b)", source="assumption (domain-facts-2 "
+                                            "§B4: seizures ≪ flows, plausibly ≪ 5 %)",
+                                            policy_range=(0.0, 0.5))
+    border_control_cost_usd_per_1000_miners: float = usd(400.0, "monthly cost of border control "
+                                                         "per percentage point of q_b, per "
+                                                         "1,000 initial miners",
+                                                         unit="USD/month per point per 1,000 "
+                                                         "miners")
     export_tax_rate: float = share(0.0, "tax on formal exports, passed to miners' price")
 
 

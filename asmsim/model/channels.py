@@ -1,19 +1,19 @@
-"""The sale channels as a table, and their per-gram utilities (ODD 7.2).
+"""The sale channels as a table, and what each is worth to a seller (ODD 7.2).
 
-Per-gram utilities (USD/g):
+Per-gram prices net of royalty (USD/g) and a monthly trip (USD/month):
 
-- licensed buyer: ``P(1 − m_L − x)(1 − r) − a·d_town``
-- official buyer: ``P·s(1 − r) − a·d_point``
-- informal trader: ``p_T − tie·P``, with ``p_T = P(1 − m_T)·c − κ·q·P``
+- licensed buyer: ``P(1 − m_L − x)(1 − r)``, trip ``c_0 + c_1·d_town``
+- official buyer: ``P·s(1 − r)``, trip ``c_0 + c_1·d_point``
+- informal trader ``j`` of the seller's town: ``p_j`` (posted by the trader,
+  :mod:`asmsim.model.traders`) less the pre-finance discount ``tie·P`` of a miner
+  tied to ``j``; traders come to the pit (no trip).
 
-with royalty ``r``, export tax ``x``, access cost ``a`` per cell of distance,
-closure factor ``c``, trader-inspection probability ``q`` (a share ``κ`` of the
-expected confiscation passed to miners in the trader's price) and the
-pre-finance discount ``tie`` for tied miners; a licensee selling to a trader
-also bears the expected cost of breaking its reporting duty. A tied miner
-selling elsewhere bears a switching penalty (lost pre-finance and goodwill; not
-a cash flow). Choice is multinomial logit on the monthly value (per-gram
-utility × grams; :mod:`asmsim.model.choice`).
+A tied miner selling to anyone but its trader bears a switching penalty (lost
+pre-finance and goodwill; not a cash flow) and a licensee selling to a trader
+the expected cost of breaking its reporting duty. A seller's value of a channel
+is its per-gram value × the lot (g) less the trip, so small lots favour the
+trader who comes to the pit. Choice is multinomial logit on these monthly
+values (:mod:`asmsim.model.choice`; the market, :mod:`asmsim.model.market`).
 """
 
 from __future__ import annotations
@@ -32,12 +32,13 @@ class PostedPrices:
     world: float
     licensed: float
     official: float
-    trader: float
+    trader: float                       # mean posted trader price (USD/g)
     licensed_open: bool
     official_open: bool
     official_accepts: tuple[int, ...]   # Legal codes the official buyer buys from
     royalty_rate: float
     licensed_accepts: tuple[int, ...] = (Legal.LICENSED,)  # licensed buyers buy from licensees
+    traders: np.ndarray | None = None   # each trader's posted price (USD/g)
 
 
 @dataclass(frozen=True)
@@ -75,36 +76,65 @@ N_SALE_CHANNELS = len(CHANNELS)
 
 @dataclass
 class ChannelCosts:
-    """Per-miner terms of the channel utilities (context parameters)."""
+    """Per-seller terms of the channel values (context parameters)."""
 
-    access_usd_per_g_cell: float
-    tie_discount: float
-    tie_penalty: float
-    licensee_trader_penalty: float
+    trip_fixed_usd: float         # USD per trip
+    trip_usd_per_cell: float      # USD per cell of distance
+    tie_discount: float           # share of P a tied miner gives up to its trader
+    tie_penalty: float            # share of P a tied miner loses selling elsewhere
+    licensee_trader_penalty: float  # USD/g a licensee risks selling to a trader
+
+    @classmethod
+    def from_context(cls, ctx) -> ChannelCosts:
+        return cls(ctx.trip_cost_fixed_usd, ctx.trip_cost_usd_per_cell,
+                   ctx.prefinance_tie_discount, ctx.tie_switch_penalty,
+                   ctx.licensee_trader_penalty_usd_per_g)
 
 
-def per_gram_utilities(prices: PostedPrices, costs: ChannelCosts, dist_town, dist_point,
-                       tied, licensed) -> np.ndarray:
-    """Utility per gram (USD/g) of each sale channel, shape (channels, miners).
+def trip_costs(costs: ChannelCosts, dist_town, dist_point) -> np.ndarray:
+    """Monthly trip cost (USD) of selling through each channel, shape (channels, sellers);
+    traders come to the pit. Distances in cells (``dist_point`` 1e6 where there is no
+    buying point)."""
+    distance = {"town": dist_town, "buying_point": dist_point}
+    trips = np.zeros((N_SALE_CHANNELS, len(dist_town)))
+    for channel in CHANNELS:
+        if channel.access is not None:
+            trips[channel.code] = costs.trip_fixed_usd \
+                + costs.trip_usd_per_cell * distance[channel.access]
+    return trips
 
-    A formal channel pays its price net of royalty, minus the trip (``access`` per cell
-    of distance) and, for a tied miner, the switching penalty; an informal channel
-    pays its price minus the expected inspection loss, the tie discount of a tied
-    miner and a licensee's reporting risk. Distances are in cells; ``dist_point`` is
-    capped (1e6) where there is no buying point.
+
+def trader_per_gram(prices: PostedPrices, costs: ChannelCosts, trader: np.ndarray,
+                    tied_to: np.ndarray, licensed: np.ndarray) -> np.ndarray:
+    """Per-gram value (USD/g) of selling to each of the seller's traders, shape
+    (traders per town, sellers): the trader's price, less the tie discount at the trader
+    one is tied to, the switching penalty at the others, and a licensee's reporting risk.
+    ``trader`` holds trader indices (traders per town, sellers), ``tied_to`` each seller's
+    trader (−1: untied)."""
+    p = prices.world
+    tied = tied_to >= 0
+    mine = trader == tied_to
+    return prices.traders[trader] - costs.tie_discount * p * mine \
+        - costs.tie_penalty * p * (tied & ~mine) - costs.licensee_trader_penalty * licensed
+
+
+def per_gram_utilities(prices: PostedPrices, costs: ChannelCosts, trader_values: np.ndarray,
+                       tied: np.ndarray) -> np.ndarray:
+    """Per-gram value (USD/g) of each sale channel, shape (channels, sellers).
+
+    A formal channel pays its price net of royalty, less the switching penalty of a tied
+    miner; the trader channel is worth the best of the seller's traders
+    (``trader_values``, from :func:`trader_per_gram`). Trips come on top
+    (:func:`trip_costs`).
     """
     p, r = prices.world, prices.royalty_rate
-    distance = {"town": dist_town, "buying_point": dist_point}
     penalty = costs.tie_penalty * p * tied
-    u = np.empty((N_SALE_CHANNELS, len(dist_town)))
+    u = np.empty((N_SALE_CHANNELS, len(tied)))
     for channel in CHANNELS:
-        price = getattr(prices, channel.price)
         if channel.formal:
-            u[channel.code] = price * (1 - r) - costs.access_usd_per_g_cell \
-                * distance[channel.access] - penalty
+            u[channel.code] = getattr(prices, channel.price) * (1 - r) - penalty
         else:
-            u[channel.code] = price - costs.tie_discount * p * tied \
-                - costs.licensee_trader_penalty * licensed
+            u[channel.code] = trader_values.max(axis=0)
     return u
 
 
@@ -124,18 +154,3 @@ def available(prices: PostedPrices, legal: np.ndarray) -> np.ndarray:
 def open_channels(prices: PostedPrices, status: int) -> list[int]:
     """Sale channels (codes) open this month to a miner of legal ``status``."""
     return np.flatnonzero(open_by_status(prices)[:, status]).tolist()
-
-
-def gross_price(prices: PostedPrices, channel: np.ndarray, tied: np.ndarray,
-                tie_discount: float) -> np.ndarray:
-    """Price actually paid per gram (USD/g, before royalty) for each miner's channel."""
-    table = np.array([*(getattr(prices, c.price) for c in CHANNELS), 0.0])  # last: held
-    paid = table[channel]
-    return paid - tie_discount * prices.world * (tied & (channel == Channel.TRADER))
-
-
-def smuggled_share(trader_export_share_base: float, sensitivity: float, royalty_rate: float,
-                   neighbour_rate: float) -> float:
-    """Share of traders' gold exported informally: rises with the royalty gap to the neighbour."""
-    gap = royalty_rate - neighbour_rate
-    return min(max(trader_export_share_base + sensitivity * gap, 0.0), 1.0)

@@ -3,7 +3,8 @@
 Each month, first the ``policy_schedule`` entries of the month are applied
 (through ``model.set_policy``, validated like any lever), then the base price
 moves along its path and the shocks in force give this month's world price,
-trader-price factor (market closures) and output factor (floods).
+closure factor (market closures: the share of traders' shipments that can
+leave) and output factor (floods).
 """
 
 from __future__ import annotations
@@ -65,10 +66,11 @@ def active_shocks(shocks: list[Shock], month: int, kind: str) -> list[Shock]:
 
 
 def shock_multipliers(shocks: list[Shock], month: int) -> tuple[float, float, float]:
-    """(price multiplier, trader price factor, output factor) for this month.
+    """(price multiplier, closure factor, output factor) for this month.
 
     price_spike: world price × (1 + size); market_closure: formal buyers shut
-    and traders pay × (1 − size); flood: output × (1 − size).
+    and traders can ship only (1 − size) of their gold (the closure factor);
+    flood: output × (1 − size).
     """
     price = math.prod(1.0 + s.size for s in active_shocks(shocks, month, "price_spike"))
     trader = math.prod(1.0 - min(s.size, 1.0)

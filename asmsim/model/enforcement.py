@@ -15,6 +15,7 @@ import numpy as np
 
 from asmsim.model.enums import LandStatus, Legal, Tech
 from asmsim.model.population import relocate
+from asmsim.model.scale import per_population
 
 
 def inspect(model) -> None:
@@ -83,3 +84,27 @@ def trader_inspection_prob(model) -> float:
     """Monthly probability (0-1) that a trader's stock is inspected, as funded."""
     return model.config.policy.market.trader_inspection_prob \
         * model.government.funded["enforcement"]
+
+
+def border_interdiction_prob(model) -> float:
+    """Probability (0-1) that a smuggled batch is caught at the border this month, as funded."""
+    return model.config.policy.market.border_interdiction_prob \
+        * model.government.funded["enforcement"]
+
+
+def border_control_cost_usd(model, probability: float) -> float:
+    """Monthly cost (USD) of border control catching batches with ``probability``."""
+    per_point = model.config.policy.market.border_control_cost_usd_per_1000_miners
+    return per_population(model, per_point) * 100.0 * probability
+
+
+def patrol_border(model) -> None:
+    """The state pays for this month's border control, as far as the enforcement budget
+    allows (in steps of 0.001 of interdiction probability): it sets the probability that
+    a smuggled batch is caught this month (``model.now.border_interdiction``)."""
+    wanted = model.config.policy.market.border_interdiction_prob
+    steps = round(wanted * 1000)
+    unit_usd = border_control_cost_usd(model, 0.001)
+    granted = model.government.grant("enforcement", unit_usd, steps)
+    model.now.border_interdiction = wanted * granted / steps if steps else 0.0
+    model.now.spend("enforcement", granted * unit_usd)

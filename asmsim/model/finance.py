@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
+from asmsim.model import traders
 from asmsim.model.enums import Legal, Lender
 from asmsim.model.scale import per_population
 
@@ -34,7 +35,7 @@ class LoanTerms:
     kind: Lender
     rate_monthly: float
     max_loan_usd: float
-    funds_usd: float | np.ndarray  # lending capital left (inf: unconstrained); traders: by town
+    funds_usd: float | np.ndarray  # lending capital left (inf: unconstrained); traders: each one's
     approval: float                # approval probability for an eligible miner
     women_factor: float = 1.0      # women's approval relative to men
     needs_licence: bool = True     # licensed miners or cooperative members only
@@ -52,11 +53,11 @@ class LoanTerms:
 class _Borrowers:
     """What lenders check about miners ``rows`` (read once per round of loans)."""
 
-    def __init__(self, rows: np.ndarray, miners, town: np.ndarray):
+    def __init__(self, rows: np.ndarray, miners, trader: np.ndarray):
         self.legal = miners.legal[rows]
         self.cash = miners.cash[rows]
         self.woman = miners.woman[rows]
-        self.town = town
+        self.trader = trader  # the trader each would borrow from (its usual trader)
         lender = miners.lender[rows]
         self.unattached = lender == Lender.NONE
         self.with_trader = lender == Lender.TRADER
@@ -67,7 +68,7 @@ class _Borrowers:
 
     def eligible(self, terms: LoanTerms) -> np.ndarray:
         """Miners this lender would consider: status, no other lender, no ban, collateral."""
-        if terms.kind == Lender.TRADER:  # its town's trader; it tops up its own ties
+        if terms.kind == Lender.TRADER:  # its usual trader; it tops up its own ties
             ok = (self.unattached | self.with_trader) & self.no_trader_ban
         else:
             ok = self.unattached & self.no_ban
@@ -86,9 +87,9 @@ class _Borrowers:
 
 
 def grant_loans(rows: np.ndarray, need: np.ndarray, offers: list[LoanTerms], miners,
-                town: np.ndarray, rng: np.random.Generator
+                trader: np.ndarray, rng: np.random.Generator
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Loans for miners ``rows`` (in towns ``town``) needing ``need`` (USD), cheapest approved
+    """Loans for miners ``rows`` (usual traders ``trader``) needing ``need`` (USD), cheapest approved
     offer first.
 
     Returns (amount USD, lender code, monthly rate) per entry of ``rows``; amount
@@ -100,7 +101,7 @@ def grant_loans(rows: np.ndarray, need: np.ndarray, offers: list[LoanTerms], min
     kind = np.full(n, Lender.NONE, dtype=np.int8)
     rate = np.zeros(n)
     open_need = need > 0
-    borrowers = _Borrowers(rows, miners, town)
+    borrowers = _Borrowers(rows, miners, trader)
     for terms in sorted(offers, key=lambda t: t.rate_monthly):
         if not terms.has_funds() or not open_need.any():
             continue
@@ -122,7 +123,7 @@ def grant_loans(rows: np.ndarray, need: np.ndarray, offers: list[LoanTerms], min
 def _ration(approved: np.ndarray, want: np.ndarray, terms: LoanTerms, borrowers: _Borrowers,
             rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Serve requests from the lender's funds in random order (women first under a quota);
-    a trader's funds are by town, each town's requests served from its own.
+    traders' funds are each trader's own, each trader's requests served from them.
 
     Returns the served subset of ``approved`` and their amounts (USD).
     """
@@ -131,12 +132,12 @@ def _ration(approved: np.ndarray, want: np.ndarray, terms: LoanTerms, borrowers:
         order = np.argsort(key, kind="stable")
         served = order[np.cumsum(want[order]) <= terms.funds_usd]
         return approved[served], want[served]
-    town = borrowers.town[approved]
-    order = np.lexsort((key, town))  # by town, then in random order
+    trader = borrowers.trader[approved]
+    order = np.lexsort((key, trader))  # by trader, then in random order
     spent = np.cumsum(want[order])
-    first = np.searchsorted(town[order], town[order])  # first position of each one's town
+    first = np.searchsorted(trader[order], trader[order])  # first position of each one's trader
     before = np.where(first > 0, spent[np.maximum(first - 1, 0)], 0.0)
-    served = order[spent - before <= terms.funds_usd[town[order]]]
+    served = order[spent - before <= terms.funds_usd[trader[order]]]
     return approved[served], want[served]
 
 
@@ -195,9 +196,9 @@ class LenderAgent(mesa.Agent):
 
 
 def trader_offers(model) -> LoanTerms:
-    """Pre-finance offered by the traders: to anyone, by its town's trader, up to
+    """Pre-finance offered by the traders: to anyone, by its usual trader, up to
     ``prefinance_max_usd`` owed per miner (top-ups included), from what is left of that
-    trader's credit budget (USD, by town); its interest is the price discount a tied miner
+    trader's credit budget (USD, by trader); its interest is the price discount a tied miner
     accepts."""
     ctx, m = model.config.context, model.miners
     owing = m.active & (m.lender == Lender.TRADER)
@@ -238,7 +239,7 @@ def borrow(model, rows: np.ndarray, need: np.ndarray, purpose: str) -> np.ndarra
     """Miners ``rows`` borrow up to ``need`` (USD); returns the amounts received."""
     m = model.miners
     amount, kind, rate = grant_loans(rows, need, loan_offers(model, purpose), m,
-                                     model.sites.town_of[m.site[rows]], model.stream("finance"))
+                                     traders.usual_trader(model, rows), model.stream("finance"))
     granted = amount > 0
     if granted.any():
         book_loans(model, rows[granted], amount[granted], kind[granted], rate[granted])
@@ -248,7 +249,7 @@ def borrow(model, rows: np.ndarray, need: np.ndarray, purpose: str) -> np.ndarra
 def book_loans(model, rows: np.ndarray, amount: np.ndarray, kind: np.ndarray,
                rate: np.ndarray) -> None:
     """Miners ``rows`` (distinct) receive loans of ``amount`` (USD) from lenders ``kind`` at
-    monthly ``rate``; a trader's loan ties the miner to the trader of its town."""
+    monthly ``rate``; a trader's loan ties the miner to its usual trader."""
     m, now = model.miners, model.now
     now.ledger.credit_rows(m.cash, "loans", rows, amount)
     m.debt[rows] += amount
@@ -258,13 +259,13 @@ def book_loans(model, rows: np.ndarray, amount: np.ndarray, kind: np.ndarray,
     m.instalment[rows[formal]] = annuity_payment(amount[formal], rate[formal],
                                                  model.config.context.loan_term_months)
     to_trader = kind == Lender.TRADER
-    m.tied_trader[rows[to_trader]] = model.sites.town_of[m.site[rows[to_trader]]]
+    m.tied_trader[rows[to_trader]] = traders.usual_trader(model, rows[to_trader])
     now.stats["loans_usd"] += float(amount.sum())
     draw_down(now.loan_offers, kind, np.where(to_trader, m.tied_trader[rows], -1), amount)
 
 
-def draw_down(offers: dict, kind: np.ndarray, town: np.ndarray, amount: np.ndarray) -> None:
-    """Take loans just made (USD, by lender ``kind``; a trader's by ``town``) off the funds the
+def draw_down(offers: dict, kind: np.ndarray, trader: np.ndarray, amount: np.ndarray) -> None:
+    """Take loans just made (USD, by lender ``kind``; a trader's by ``trader``) off the funds the
     month's offers have left, so that later loans this month see what remains."""
     posted = {id(t): t for group in offers.values() for t in group}.values()
     for terms in posted:
@@ -272,7 +273,7 @@ def draw_down(offers: dict, kind: np.ndarray, town: np.ndarray, amount: np.ndarr
             continue
         mine = kind == terms.kind
         if np.ndim(terms.funds_usd):
-            used = np.bincount(town[mine], weights=amount[mine], minlength=len(terms.funds_usd))
+            used = np.bincount(trader[mine], weights=amount[mine], minlength=len(terms.funds_usd))
             terms.funds_usd = np.maximum(terms.funds_usd - used, 0.0)
         else:
             terms.funds_usd = max(0.0, terms.funds_usd - float(amount[mine].sum()))
@@ -296,7 +297,7 @@ def pay_with_credit(model, rows: np.ndarray, cost, purpose: str, *, travel: floa
     if len(lacking):
         borrowers = rows[lacking]
         amount, kind, rate = grant_loans(borrowers, short[lacking], loan_offers(model, purpose),
-                                         m, model.sites.town_of[m.site[borrowers]],
+                                         m, traders.usual_trader(model, borrowers),
                                          model.stream("finance"))
         take = (amount >= short[lacking] - 1e-9) & (amount > 0)  # it covers the shortfall
         book_loans(model, rows[lacking[take]], amount[take], kind[take], rate[take])
@@ -330,7 +331,7 @@ def service_debt(model) -> None:
 
     A loan unpaid for ``default_after_months`` months defaults: the lender loses the
     balance (:func:`write_off`), a formal borrower is barred from formal credit for
-    ``CREDIT_BAN_MONTHS`` and a trader's debtor from its town's traders for
+    ``CREDIT_BAN_MONTHS`` and a trader's debtor from every trader for
     ``context.trader_ban_months``.
     """
     m, ctx, now = model.miners, model.config.context, model.now
@@ -339,10 +340,10 @@ def service_debt(model) -> None:
     np.subtract(m.trader_ban, 1, out=m.trader_ban, where=m.trader_ban > 0)
     rows = np.flatnonzero(m.lender != Lender.NONE)  # a miner without a lender owes nothing
     lender, debt, cash = m.lender[rows], m.debt[rows], m.cash[rows]
-    # Traders keep a share of what a tied miner sells them.
+    # A trader keeps a share of what a miner tied to it sells it (not to another trader).
     tied = lender == Lender.TRADER
     repay = np.where(tied, np.minimum(np.minimum(debt, cash), ctx.prefinance_repay_share
-                                      * now.trader_revenue[rows]), 0.0)
+                                      * now.tied_trader_revenue[rows]), 0.0)
     # Formal loans: the annuity fixed when the loan was made.
     formal = ~tied
     interest, due = formal_instalment(debt, m.debt_rate[rows], m.instalment[rows])

@@ -42,7 +42,7 @@ def licence_terms(model, rows: np.ndarray, fee_usd: float, *, renewal: bool = Fa
     # Per-gram utilities as an informal miner and as a licensee (who bears a duty to sell
     # formally), whatever the miner's status now.
     penalty = ctx.licensee_trader_penalty_usd_per_g
-    as_informal = model.now.per_gram_utility[:, rows] * g
+    as_informal = model.now.per_gram_utility[:, rows] * g - model.now.trip_cost[:, rows]
     as_informal[Channel.TRADER] += penalty * g * (m.legal[rows] == Legal.LICENSED)
     as_licensee = as_informal.copy()
     as_licensee[Channel.TRADER] -= penalty * g

@@ -53,6 +53,7 @@ class Government(mesa.Agent):
         formalization.process_queue(self.model)
         enforcement.inspect(self.model)
         enforcement.inspect_traders(self.model)
+        enforcement.patrol_border(self.model)
         self.train()
         self.run_programmes()
 
@@ -69,7 +70,8 @@ class Government(mesa.Agent):
             * ctx.licence_processing_cost_usd,
             "enforcement": cfg.legal.inspection_prob * ctx.visibility_informal * informal
             * ctx.inspection_cost_usd + cfg.market.trader_inspection_prob
-            * len(model.traders) * ctx.trader_inspection_cost_usd,
+            * len(model.traders) * ctx.trader_inspection_cost_usd
+            + enforcement.border_control_cost_usd(model, cfg.market.border_interdiction_prob),
             "extension": count_this_month(model, cfg.social.training_slots_per_1000_miners, month)
             * ctx.training_cost_usd + self.last_coop_grants_usd,
             "official_buying": buying_points(model) * ctx.buying_point_cost_usd_month
@@ -98,10 +100,10 @@ class Government(mesa.Agent):
         for programme in (*policy.budget.priority,
                           *(p for p in BUDGET_PROGRAMMES if p not in policy.budget.priority)):
             want = requested[programme]
-            share = 1.0 if want <= 0 else min(1.0, available / want)
+            share = 1.0 if want <= 0 else min(1.0, max(available / want, 0.0))
             self.funded[programme] = share
             self.envelope[programme] = share * want
-            available -= share * want
+            available = max(available - share * want, 0.0)
         self.envelope["spare"] = available
 
     def grant(self, programme: str, unit_usd: float, count: int) -> int:
@@ -159,11 +161,12 @@ def step(model) -> None:
 
 
 def state_revenue_usd(now) -> float:
-    """The state's revenue this month (USD): royalties and export tax, licence fees, fines
-    and confiscated gold."""
+    """The state's revenue this month (USD): royalties (miners' formal sales and traders'
+    declared gold) and export tax, licence fees, fines and confiscated gold."""
     ledger = now.ledger
-    return ledger.total("royalties") + now.stats["export_tax_usd"] + ledger.total("fees") \
-        + ledger.total("fines") + now.stats["seized_gold_usd"]
+    return ledger.total("royalties") + now.stats["trader_royalty_usd"] \
+        + now.stats["export_tax_usd"] + ledger.total("fees") + ledger.total("fines") \
+        + now.stats["seized_gold_usd"]
 
 
 def close_accounts(model) -> None:

@@ -31,6 +31,7 @@ COLUMNS: dict[str, type] = {
     "credit_ban": np.int16,     # months left excluded from formal credit after a default
     "trader_ban": np.int16,     # months left refused by traders after a default to one
     "tied_trader": np.int16,    # trader index (-1 = not tied)
+    "last_trader": np.int16,    # trader index it last sold to (-1 = none yet)
     "legal": np.int8,           # Legal
     "applied_month": np.int32,  # month the pending application was filed
     "licence_expiry": np.int32,  # month the licence ends
@@ -90,6 +91,7 @@ class MinerTable:
         rows = slice(self.n, need)
         self.n = need
         self._data["tied_trader"][rows] = -1
+        self._data["last_trader"][rows] = -1
         self._data["lender"][rows] = Lender.NONE
         self._data["licence_cell"][rows] = -1
         self._refresh_views()
@@ -103,6 +105,7 @@ class MinerTable:
             column[: len(keep)] = column[keep]
             column[len(keep): self.n] = 0
         self._data["tied_trader"][len(keep): self.n] = -1
+        self._data["last_trader"][len(keep): self.n] = -1
         self._data["lender"][len(keep): self.n] = Lender.NONE
         self._data["licence_cell"][len(keep): self.n] = -1
         self.n = len(keep)

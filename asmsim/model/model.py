@@ -30,6 +30,7 @@ from asmsim.model import (
     production,
     scale,
     technology,
+    traders,
     warmup,
 )
 from asmsim.model.context import base_price
@@ -94,7 +95,9 @@ class ASMModel(mesa.Model):
         self.pool = ctx.labour_pool_per_miner * self.config.miners
         self.government = Government(self)
         self.licensed_buyers = [LicensedBuyer(self, int(t)) for t in self.sites.towns]
-        self.traders = [InformalTrader(self, int(t)) for t in self.sites.towns]
+        self.trader_book = traders.create(self, len(self.sites.towns))
+        self.traders = [InformalTrader(self, index, int(town))
+                        for index, town in enumerate(self.trader_book.town)]
         self.official_buyer = OfficialBuyer(self)
         self.lenders = {kind: LenderAgent(self, kind)
                         for kind in (Lender.BANK, Lender.MICROFINANCE, Lender.STATE_FUND)}

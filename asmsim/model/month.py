@@ -34,17 +34,22 @@ class MonthRecord:
     spending: defaultdict = field(default_factory=lambda: defaultdict(float))  # USD by category
     # context and market
     world_price: float = 0.0              # USD/g after price shocks
-    closure_factor: float = 1.0           # market closures: share of the trader price kept
+    closure_factor: float = 1.0           # market closures: share of traders' shipments that leave
     output_factor: float = 1.0            # flood shocks: share of output kept
     closed: bool = False                  # a market closure shuts formal buyers
     prices: PostedPrices | None = None    # what buyers pay (USD/g)
     licensed_credit_value: float = 0.0    # USD/month a licensee gains from formal credit
     traders_inspected: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    border_interdiction: float = 0.0      # chance a smuggled batch is caught this month (0-1)
     loan_offers: dict = field(default_factory=dict)  # purpose group -> [LoanTerms]
     # perception (what every decision reads)
     town_distance: np.ndarray = field(default_factory=_zeros)     # cells
     point_distance: np.ndarray = field(default_factory=_zeros)    # cells (1e6: no point)
     per_gram_utility: np.ndarray = field(default_factory=_zeros)  # USD/g, (channels, miners)
+    own_traders: np.ndarray = field(default_factory=_zeros)       # trader index, (per town, miners)
+    trader_per_gram: np.ndarray = field(default_factory=_zeros)   # USD/g, (per town, miners)
+    trip_cost: np.ndarray = field(default_factory=_zeros)         # USD/month, (channels, miners)
+    usual_traders: np.ndarray = field(default_factory=_zeros)     # trader for credit, per miner
     potential_t: np.ndarray = field(default_factory=_zeros)       # t/month in a full month
     grade_at_site: np.ndarray = field(default_factory=_zeros)     # g/t
     expected_grams: np.ndarray = field(default_factory=_zeros)    # g/month
@@ -54,7 +59,8 @@ class MonthRecord:
     tonnes: np.ndarray = field(default_factory=_zeros)            # ore worked this month (t)
     sold_g: np.ndarray = field(default_factory=_zeros)            # gold sold (g)
     trader_revenue: np.ndarray = field(default_factory=_zeros)    # USD from sales to traders
-    access_cost: np.ndarray = field(default_factory=_zeros)       # USD to reach formal buyers
+    tied_trader_revenue: np.ndarray = field(default_factory=_zeros)  # USD from sales to the trader owed
+    access_cost: np.ndarray = field(default_factory=_zeros)       # USD trip to formal buyers
     interest_paid: np.ndarray = field(default_factory=_zeros)     # USD of formal interest
 
     def spend(self, category: str, usd: float) -> None:

@@ -1,7 +1,8 @@
 """Sensing: what every miner knows this month before it acts (ODD 4, Sensing; 7.6).
 
 Computed once a month, after the government has acted and before production:
-the per-gram utility of each sale channel, the ore a full month of work would
+the per-gram value of each sale channel and of each trader of the miner's town,
+the monthly trip to formal buyers, the ore a full month of work would
 move, the grade of the miner's site and the gold it can expect, and the share
 of licensed and mercury-free miners around each cell. Decisions later in the
 month read these from ``model.now``.
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from asmsim.model import channels, production
+from asmsim.model import channels, production, traders
 from asmsim.model.channels import ChannelCosts
 from asmsim.model.enums import Legal, Tech
 
@@ -19,13 +20,15 @@ from asmsim.model.enums import Legal, Tech
 def update(model) -> None:
     """Fill the perception fields of ``model.now`` for every miner row."""
     m, ctx, sites, now = model.miners, model.config.context, model.sites, model.now
-    costs = ChannelCosts(ctx.access_cost_usd_per_g_cell, ctx.prefinance_tie_discount,
-                         ctx.tie_switch_penalty, ctx.licensee_trader_penalty_usd_per_g)
+    costs = ChannelCosts.from_context(ctx)
     now.town_distance = sites.dist_town[m.site]  # cells
     now.point_distance = np.minimum(sites.dist_buying_point, 1e6)[m.site]  # 1e6: no point
-    now.per_gram_utility = channels.per_gram_utilities(
-        now.prices, costs, now.town_distance, now.point_distance,
-        m.tied_trader >= 0, m.legal == Legal.LICENSED)
+    now.own_traders = traders.of_town(model, sites.town_of[m.site])
+    now.trader_per_gram = channels.trader_per_gram(now.prices, costs, now.own_traders,
+                                                   m.tied_trader, m.legal == Legal.LICENSED)
+    now.per_gram_utility = channels.per_gram_utilities(now.prices, costs, now.trader_per_gram,
+                                                       m.tied_trader >= 0)
+    now.trip_cost = channels.trip_costs(costs, now.town_distance, now.point_distance)
     now.potential_t = production.tonnes_potential(ctx, m.role, m.skill, m.silicosis)
     now.grade_at_site = sites.grade()[m.site]
     now.expected_grams = now.grade_at_site * now.potential_t * now.recovery_by_tech[m.tech]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from asmsim.model.channels import smuggled_share
 from asmsim.model.enums import FORMAL_LENDERS, Channel, LandStatus, Legal, Lender, Role, Tech
 from asmsim.model.government import SPENDING_CATEGORIES
 
@@ -25,7 +24,7 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "official_sales_share": ("0-1", "gold sold to licensed buyers + the official buyer, over "
                              "gold sold (market dimension)"),
     "trader_sales_share": ("0-1", "gold sold to informal traders, over gold sold"),
-    "smuggled_share": ("0-1", "gold exported informally, over gold sold"),
+    "smuggled_share": ("0-1", "gold traders chose to smuggle this month, over gold sold"),
     "coop_share": ("0-1", "active miners in a cooperative (social dimension)"),
     "trained_share": ("0-1", "active miners trained (OHS / mercury-free)"),
     "women_digger_share": ("0-1", "women among diggers"),
@@ -42,7 +41,7 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "fees_usd": ("USD", "licence fees collected this month"),
     "fines_usd": ("USD", "fines collected this month"),
     "state_spending_usd": ("USD", "state spending this month, all categories (spending_*_usd)"),
-    "illicit_flow_usd": ("USD", "value of gold exported informally this month"),
+    "illicit_flow_usd": ("USD/month", "world value of the gold traders smuggled this month"),
     "mercury_kg": ("kg", "mercury released this month"),
     "land_disturbed_ha": ("ha", "land newly disturbed this month, net of restoration"),
     "silicosis_new": ("people", "new silicosis cases this month"),
@@ -89,6 +88,26 @@ OUTPUTS: dict[str, tuple[str, str]] = {
                                ("subsidies", "equipment subsidies"),
                                ("credit_losses", "credit losses: state-fund and microfinance "
                                 "losses, guaranteed bank losses"))},
+    "trader_price_usd_per_g": ("USD/g", "mean price traders posted this month (before "
+                               "tie discounts)"),
+    "trader_discount_share": ("0-1", "1 − trader price / world price"),
+    "official_buyer_price_usd_per_g": ("USD/g", "official buyer's price before royalty "
+                                       "(0 when it is not buying)"),
+    "licensed_buyer_kg": ("kg/month", "gold miners sold to licensed buyers this month"),
+    "trader_bought_kg": ("kg/month", "gold miners sold to informal traders this month"),
+    "trader_declared_kg": ("kg/month", "traders' gold declared (royalty paid) this month"),
+    "trader_smuggled_kg": ("kg/month", "traders' gold smuggled out this month"),
+    "border_seized_kg": ("kg/month", "smuggled gold caught at the border this month"),
+    "official_export_share": ("0-1", "gold exported officially (licensed and official buyers, "
+                              "traders' declared gold), over gold sold"),
+    "tax_gap_usd": ("USD/month", "royalty lost on gold smuggled this month"),
+    "official_buyer_rationed_kg": ("kg/month", "gold the official buyer turned away this month "
+                                   "(capacity or fund exhausted)"),
+    "official_buyer_fund_usd": ("USD", "official buyer's purchase fund at month end"),
+    "official_buyer_result_usd": ("USD/month", "official buyer's trading result this month "
+                                  "(settlement less purchase cost)"),
+    "trip_costs_usd": ("USD/month", "miners' trips to formal buyers this month"),
+    "trader_stock_kg": ("kg", "gold traders hold unshipped at month end (closures)"),
 }
 
 
@@ -152,8 +171,7 @@ def record(model) -> dict[str, float]:
             by_channel[code] = (sold * (channel == code)).sum()
     formal_g = by_channel[Channel.LICENSED_BUYER] + by_channel[Channel.OFFICIAL_BUYER]
     trader_g = by_channel[Channel.TRADER]
-    smuggle = _smuggled_share(model)
-    exportable_g = trader_g - float(stats["seized_gold_g"])  # traders' gold not confiscated
+    smuggled_g = float(stats["smuggled_g"])
     income = np.sort(m.income[active.mask])
     income_total = float(income.sum())
     n_women = int(np.count_nonzero(m.woman & active.mask))
@@ -161,7 +179,8 @@ def record(model) -> dict[str, float]:
     women_income = women_total / n_women if n_women else 0.0
     men_income = (income_total - women_total) / (n_active - n_women) \
         if n_active > n_women else 0.0
-    royalty = ledger.total("royalties") + float(stats["export_tax_usd"])
+    royalty = ledger.total("royalties") + float(stats["trader_royalty_usd"]) \
+        + float(stats["export_tax_usd"])
     revenue = float(stats["state_revenue_usd"])
     spending = float(sum(now.spending.values()))
     owing_trader = active.mask & (m.lender == Lender.TRADER)
@@ -177,7 +196,7 @@ def record(model) -> dict[str, float]:
         "applicants_waiting": int(np.count_nonzero(active.mask & (m.legal == Legal.APPLICANT))),
         "official_sales_share": _ratio(formal_g, sold_total),
         "trader_sales_share": _ratio(trader_g, sold_total),
-        "smuggled_share": _ratio(exportable_g * smuggle, sold_total),
+        "smuggled_share": _ratio(smuggled_g, sold_total),
         "coop_share": active.share(m.coop),
         "trained_share": active.share(m.trained),
         "women_digger_share": np.count_nonzero(m.woman & diggers) / n_diggers if n_diggers
@@ -196,7 +215,7 @@ def record(model) -> dict[str, float]:
         "fees_usd": ledger.total("fees"),
         "fines_usd": ledger.total("fines"),
         "state_spending_usd": spending,
-        "illicit_flow_usd": exportable_g * smuggle * now.prices.world,
+        "illicit_flow_usd": smuggled_g * now.prices.world,
         "mercury_kg": float(stats["mercury_kg"]),
         "land_disturbed_ha": float(stats["land_ha"]),
         "silicosis_new": int(stats["silicosis_new"]),
@@ -234,6 +253,36 @@ def record(model) -> dict[str, float]:
         "state_budget_usd": model.government.budget_usd,
         **{f"spending_{category}_usd": float(now.spending[category])
            for category in SPENDING_CATEGORIES},
+        **_market_outputs(model, by_channel, sold_total),
+    }
+
+
+def _market_outputs(model, by_channel: np.ndarray, sold_total: float) -> dict[str, float]:
+    """Prices, gold by channel and the official buyer's books (counted, not decided here)."""
+    now, stats = model.now, model.now.stats
+    market = model.config.policy.market
+    trader_price = float(now.prices.trader)
+    world = float(now.prices.world)
+    declared = float(stats["trader_declared_g"])
+    formal_g = by_channel[Channel.LICENSED_BUYER] + by_channel[Channel.OFFICIAL_BUYER]
+    licensed_price = world * (1 - market.licensed_buyer_margin - market.export_tax_rate)
+    buyer = model.official_buyer
+    return {
+        "trader_price_usd_per_g": trader_price,
+        "trader_discount_share": 1.0 - trader_price / world if world > 0 else 0.0,
+        "official_buyer_price_usd_per_g": float(now.prices.official) if buyer.open else 0.0,
+        "licensed_buyer_kg": float(by_channel[Channel.LICENSED_BUYER]) / 1000.0,
+        "trader_bought_kg": float(stats["trader_bought_g"]) / 1000.0,
+        "trader_declared_kg": declared / 1000.0,
+        "trader_smuggled_kg": float(stats["smuggled_g"]) / 1000.0,
+        "border_seized_kg": float(stats["border_seized_g"]) / 1000.0,
+        "official_export_share": _ratio(formal_g + declared, sold_total),
+        "tax_gap_usd": market.royalty_rate * licensed_price * float(stats["smuggled_g"]),
+        "official_buyer_rationed_kg": float(stats["official_rationed_g"]) / 1000.0,
+        "official_buyer_fund_usd": float(buyer.fund_usd or 0.0),
+        "official_buyer_result_usd": float(buyer.trading_result_usd) if model.month else 0.0,
+        "trip_costs_usd": float(now.access_cost.sum()) if model.month else 0.0,
+        "trader_stock_kg": float(model.trader_book.stock_g.sum()) / 1000.0,
     }
 
 
@@ -257,9 +306,3 @@ class OutputCollector(mesa.DataCollector):
 def _reporter(name: str):
     """A reporter reading one column of the month's recorded row."""
     return lambda model: model.last_row[name]
-
-
-def _smuggled_share(model) -> float:
-    ctx, market = model.config.context, model.config.policy.market
-    return smuggled_share(ctx.trader_export_share_base, ctx.smuggling_sensitivity,
-                          market.royalty_rate, ctx.neighbour_royalty_rate)

@@ -112,7 +112,8 @@ def _snapshot(model) -> dict:
             "month": model.month, "ore_t": sites.ore_t.copy(),
             "land_disturbed_ha": sites.land_disturbed_ha.copy(),
             "mercury_kg": sites.mercury_kg.copy(),
-            "trader_defaults_usd": [t.defaults_usd for t in model.traders]}
+            "trader_defaults_usd": [t.defaults_usd for t in model.traders],
+            "trader_book": copy.deepcopy(model.trader_book)}
 
 
 def _restore(model, state: dict) -> None:
@@ -124,3 +125,4 @@ def _restore(model, state: dict) -> None:
         getattr(model.sites, name)[:] = state[name]
     for trader, lost in zip(model.traders, state["trader_defaults_usd"], strict=True):
         trader.defaults_usd = lost
+    model.trader_book = copy.deepcopy(state["trader_book"])

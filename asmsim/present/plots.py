@@ -20,7 +20,10 @@ OVERVIEW_PANELS: dict[str, list[tuple[str, str]]] = {
     "Mercury released (kg/month)": [("mercury_kg", "mercury")],
     "State budget (USD/month)": [("state_revenue_usd", "revenue"),
                                  ("state_spending_usd", "spending")],
-    "Illicit gold exports (USD/month)": [("illicit_flow_usd", "illicit flow")],
+    "Where the gold goes (kg/month)": [("trader_smuggled_kg", "smuggled by traders"),
+                                       ("trader_declared_kg", "declared by traders"),
+                                       ("official_buyer_kg", "official buyer"),
+                                       ("licensed_buyer_kg", "licensed buyers")],
     "Miners (people)": [("active_miners", "active")],
 }
 

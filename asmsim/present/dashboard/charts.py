@@ -73,7 +73,8 @@ CHARTS = (
     Chart("income", ("women_income_mean_usd", "men_income_mean_usd"), "unit.usd_month"),
     Chart("mercury", ("mercury_kg",), "unit.kg_month"),
     Chart("budget", ("revenue_usd", "state_spending_usd"), "unit.usd_month"),
-    Chart("illicit", ("illicit_flow_usd",), "unit.usd_month"),
+    Chart("illicit", ("trader_smuggled_kg", "trader_declared_kg", "official_buyer_kg",
+                      "licensed_buyer_kg"), "unit.kg_month"),
 )
 
 
