@@ -8,7 +8,7 @@
   defaults are quoted in no other form; derived numbers it quotes are recomputed;
 - every submodel module (a ``SCHEDULE`` entry or a ``step(model)``) heads an ODD §7
   subsection, in schedule order, and every module a §7 heading names exists;
-- ODD §7.15 lists exactly the numbers written in ``asmsim/model/*.py``.
+- ODD §7.16 lists exactly the numbers written in ``asmsim/model/*.py``.
 """
 
 from __future__ import annotations
@@ -224,7 +224,7 @@ def test_every_submodel_module_has_an_odd_section_in_schedule_order():
 
 def test_every_odd_submodel_section_names_existing_modules():
     for number, modules in _submodel_headings():
-        if number in ("7.14", "7.15"):  # deviations, constants: about the whole model
+        if number in ("7.15", "7.16"):  # deviations, constants: about the whole model
             continue
         assert modules, f"ODD §{number} is not headed with its module"
         for module in modules:
@@ -264,8 +264,8 @@ def _code_numbers() -> tuple[set[tuple[str, float]], dict[tuple[str, str], objec
 
 
 def _listed_constants() -> list[tuple[str, list[str], str]]:
-    """(name cell, value expressions, module) of each row of ODD §7.15's tables."""
-    section = _section(_odd(), "### 7.15")
+    """(name cell, value expressions, module) of each row of ODD §7.16's tables."""
+    section = _section(_odd(), "### 7.16")
     rows = []
     for line in section.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
@@ -287,15 +287,15 @@ def test_hard_coded_constants_are_listed_in_the_odd():
             if (module, const) in constants:
                 value = eval(expression, {"__builtins__": {}}, {})  # our own table: numbers only
                 assert value == constants[(module, const)], \
-                    f"ODD §7.15 gives {const} = {expression}, the code {constants[(module, const)]}"
+                    f"ODD §7.16 gives {const} = {expression}, the code {constants[(module, const)]}"
     unlisted = sorted(literals - listed)
-    assert not unlisted, f"numbers in the code missing from ODD §7.15 (module, value): {unlisted}"
+    assert not unlisted, f"numbers in the code missing from ODD §7.16 (module, value): {unlisted}"
     stale = sorted(listed - literals)
-    assert not stale, f"ODD §7.15 lists numbers no longer in the code (module, value): {stale}"
+    assert not stale, f"ODD §7.16 lists numbers no longer in the code (module, value): {stale}"
     names = {f"`{name}`" for _, name in constants}
-    table = _section(_odd(), "### 7.15")
+    table = _section(_odd(), "### 7.16")
     missing = sorted(n for n in names if n not in table)
-    assert not missing, f"module constants missing from ODD §7.15: {missing}"
+    assert not missing, f"module constants missing from ODD §7.16: {missing}"
 
 
 def test_odd_section_numbers_in_the_code_are_current():

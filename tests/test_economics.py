@@ -24,7 +24,9 @@ payment that failed) are unit tests at the end of this file. Each row names the 
 properties (above all the baseline) runs once per seed: runs are cached by their
 overrides and seed. A failing property prints the mean difference, its standard error,
 the interval and the base level; it is the honest statement of the property, not to be
-weakened to pass.
+weakened to pass. A property the model no longer has, because a mechanism changed
+its economics, is kept in ``NO_LONGER_HOLDS`` with the reason and asserted to fail
+(a strict expected failure), so the change stays visible.
 """
 
 from __future__ import annotations
@@ -241,7 +243,18 @@ PROPERTIES = [
 ]
 
 
-@pytest.mark.parametrize("prop", PROPERTIES, ids=[p.id for p in PROPERTIES])
+#: Properties the model no longer has, with the reason (strict: an unexpected pass fails,
+#: so a fix shows). docs/validation.md gives the measured effects.
+NO_LONGER_HOLDS = {
+    "cheap_licence_gold": "with site choice (ODD 7.12) informal miners move to richer ground "
+    "while licensees stay on their plot, and with no plot capacity the applicants of an area "
+    "crowd onto its richest licensable cell; more licences then mean less gold (≈ −2.4 %)",
+}
+
+
+@pytest.mark.parametrize("prop", [
+    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=NO_LONGER_HOLDS[p.id]))
+    if p.id in NO_LONGER_HOLDS else p for p in PROPERTIES], ids=[p.id for p in PROPERTIES])
 def test_economic_sign(prop: Property) -> None:
     effect = prop.effect()
     what = f"{prop.statistic} of {prop.outcome} over months {prop.window[0]}-{prop.window[1]}"

@@ -99,6 +99,9 @@ class ContextConfig:
                                         source="REINFO (domain-facts §2d): 93 % mine on others' "
                                         "concessions")
     protected_share: float = share(0.10, "share of sites in protected areas")
+    protected_area_cells: float = param(30.0, "cells", "typical size of one protected area: "
+                                        "protected sites form round blocks of about this many "
+                                        "cells (1: scattered single sites)", lo=1.0, hi=1e7)
     women_share: float = share(0.30, "share of women among miners", source=SRC_GENDER)
     digger_share_men: float = share(0.60, "probability a man works as digger")
     women_role_bias: float = share(0.85, "relative reduction of women's chance to dig "
@@ -229,14 +232,46 @@ class ContextConfig:
                                                    source=SRC_CALIBRATED)
     compliance_cost_usd_month: float = usd(8.0, "reporting, safety and environmental duties of a "
                                            "licence", unit="USD/month")
-    tenure_value_usd_month: float = usd(45.0, "value of security of tenure", unit="USD/month",
-                                        source=SRC_CALIBRATED)
     office_travel_cost_usd: float = usd(80.0, "cost to reach a central licensing office "
                                         "(a private cost, not state revenue)")
     licence_search_radius_cells: int = param(5, "cells", "how far a miner outside licensable "
                                              "land looks for a licensable plot", lo=0, hi=50)
     move_cost_usd_per_cell: float = usd(20.0, "one-off cost of moving a miner's work one cell "
                                         "(tools, camp, lost days)", unit="USD/cell")
+    site_choice: bool = flag(True, "miners choose where to mine among nearby sites (false, for "
+                             "mechanism-removal tests only: evictees and miners on worked-out "
+                             "sites go to a uniformly drawn other cell, entrants stay where "
+                             "drawn, no one reconsiders)")
+    site_search_radius_cells: int = param(3, "cells", "how far (Chebyshev) a miner choosing a "
+                                          "site looks", lo=0, hi=50)
+    site_candidates: int = param(8, "count", "cells a miner choosing a site compares with its "
+                                 "own (drawn within the search radius)", lo=1, hi=100)
+    site_reconsider_prob: float = share(0.02, "share of informal miners reconsidering their "
+                                        "site a month")
+    site_horizon_months: int = months(24, "months over which a move's cost is spread in a "
+                                      "site's value")
+    grade_info_sigma: float = param(0.3, "log", "lognormal noise of the grade a miner believes a "
+                                    "site has (redrawn monthly, one signal per site)", lo=0.0,
+                                    hi=3.0)
+    eviction_search_radius_cells: int = param(2, "cells", "how far (Chebyshev) an evicted miner "
+                                              "looks for a new site (distances moved after "
+                                              "evictions are a gap, domain-facts-2 §E)", lo=1,
+                                              hi=50)
+    eviction_exclusion_months: int = months(6, "months an evicted miner will not return to the "
+                                            "cell it was evicted from", lo=0)
+    relocation_months: int = months(1, "months without output after an eviction (moving camp)",
+                                    lo=0)
+    eviction_hazard_protected: float = share(0.01, "monthly chance an informal miner on "
+                                             "protected land is evicted (besides inspections)")
+    eviction_hazard_concession: float = share(0.02, "monthly chance an informal miner on a "
+                                              "large-scale concession is evicted by its holder "
+                                              "(besides inspections)")
+    eviction_hazard_open: float = share(0.002, "monthly chance an informal miner on open land is "
+                                        "evicted (land owners, disputes)")
+    eviction_hazard_zone: float = share(0.002, "monthly chance an informal miner in an ASM zone "
+                                        "is evicted")
+    eviction_hazard_licensed: float = share(0.0005, "monthly chance a licensed miner is evicted "
+                                            "from its plot")
     coop_fee_share: float = share(0.2, "a member's share of a group licence fee")
     coop_benefit_usd_month: float = usd(6.0, "benefit of membership (shared costs, voice)",
                                         unit="USD/month")
@@ -361,6 +396,20 @@ class LegalPolicy:
     group_licences: bool = flag(False, "a cooperative may hold one licence for all members")
     inspection_prob: float = share(0.02, "monthly inspection probability per informal miner",
                                    policy_range=(0.0, 0.2))
+    inspection_weight_protected: float = param(1.0, "×", "targeting: inspection probability of "
+                                               "informal miners on protected land, relative to "
+                                               "inspection_prob (a crackdown on protected land "
+                                               "raises it)", lo=0.0, hi=100.0,
+                                               policy_range=(0.0, 20.0))
+    inspection_weight_concession: float = param(1.0, "×", "targeting: relative inspection "
+                                                "probability on large-scale concessions",
+                                                lo=0.0, hi=100.0, policy_range=(0.0, 20.0))
+    inspection_weight_open: float = param(1.0, "×", "targeting: relative inspection probability "
+                                          "on open land", lo=0.0, hi=100.0,
+                                          policy_range=(0.0, 20.0))
+    inspection_weight_zone: float = param(1.0, "×", "targeting: relative inspection probability "
+                                          "in ASM zones", lo=0.0, hi=100.0,
+                                          policy_range=(0.0, 20.0))
     fine_usd: float = usd(100.0, "fine for informal mining")
     seizure_prob: float = share(0.3, "probability equipment is seized when caught")
     corruption: float = share(0.3, "share of inspections ending in a bribe")

@@ -1,4 +1,4 @@
-"""The output-column table of ``docs/odd.md`` (7.13), rendered from :data:`OUTPUTS`.
+"""The output-column table of ``docs/odd.md`` (7.14), rendered from :data:`OUTPUTS`.
 
 ``tests/test_docs.py`` checks that the generated section equals
 :func:`outputs_markdown`, so the ODD cannot drift from the recorder. Regenerate with::

@@ -1,33 +1,34 @@
 """Submodel: enforcement — inspections, sanctions, displacement and trust (ODD 7.5).
 
-An informal miner is inspected with probability ``inspection_prob · visibility``;
+An informal miner is inspected with probability ``inspection_prob · visibility`` times
+the targeting weight of its land status (``inspection_weight_*``);
 a share ``corruption`` of inspections end in a bribe instead of a sanction.
 Applicants are exempt while their file is pending (as Peru's REINFO registrants
 are). A sanction is a fine (paid up to the cash at hand), possible seizure of
-equipment, a suspension, and eviction from concession or protected land to
-another site — displacement, not exit. Trust falls with every sanction, less
-when the government also supports miners (training or cooperative support).
+equipment, a suspension, and eviction from concession or protected land to a
+site nearby (:mod:`asmsim.model.space`) — displacement, not exit. Trust falls
+with every sanction, less when the government also supports miners (training or
+cooperative support).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from asmsim.model.enums import LandStatus, Legal, Tech
-from asmsim.model.population import relocate
+from asmsim.model.enums import Legal, Tech
 from asmsim.model.scale import per_population
+from asmsim.model.space import evict, evicting_land, inspection_prob
 
 
 def inspect(model) -> None:
     """Inspectors visit informal miners: bribes or sanctions (fine, seizure, suspension, eviction)."""
     m, ctx, cfg = model.miners, model.config.context, model.config.policy
     legal_cfg = cfg.legal
-    probability = legal_cfg.inspection_prob * model.government.funded["enforcement"]
-    if probability <= 0:
+    if legal_cfg.inspection_prob * model.government.funded["enforcement"] <= 0:
         return
     exposed = m.active & (m.legal == Legal.INFORMAL) & (m.suspended == 0)
-    inspected = exposed & (model.uniforms("enforcement/miners") < probability
-                           * ctx.visibility_informal)
+    probability = inspection_prob(model, model.sites.land_status[m.site])  # targeted (7.12)
+    inspected = exposed & (model.uniforms("enforcement/miners") < probability)
     rows = np.flatnonzero(inspected)
     rows = rows[: model.government.grant("enforcement", ctx.inspection_cost_usd, len(rows))]
     model.now.spend("enforcement", len(rows) * ctx.inspection_cost_usd)
@@ -52,9 +53,8 @@ def inspect(model) -> None:
     m.dust_control[seized] = False
     m.suspended[sanctioned] = ctx.suspension_months
 
-    status = model.sites.land_status[m.site[sanctioned]]
-    evicted = sanctioned[(status == LandStatus.LSM_CONCESSION) | (status == LandStatus.PROTECTED)]
-    relocate(model, evicted)
+    evicted = sanctioned[evicting_land(model.sites.land_status[m.site[sanctioned]])]
+    evict(model, evicted)  # they move in the space step (7.12)
     supported = cfg.social.training_slots_per_1000_miners > 0 or cfg.social.coop_support
     loss = ctx.trust_loss_sanction * (0.3 if supported else 1.0)
     m.trust[sanctioned] = np.maximum(0.0, m.trust[sanctioned] - loss)

@@ -6,7 +6,7 @@ one per mechanism, so every lever acts through a visible term::
     market_access      better channels open to a licensee (logit inclusive value; royalty inside)
     avoided_sanctions  expected fines, seizures and lost months avoided
     credit             cheaper formal credit open to a licensee
-    tenure             security of tenure
+    tenure             eviction risk avoided on the miner's ground (space.tenure_value)
     site_change        moving to the licensed plot: gold gained or lost there, minus the move
                        (0 for a miner already on licensable land; −∞ if no plot is in reach)
     fee                − (fee + office travel) spread over the licence term
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from asmsim.model import space
 from asmsim.model.channels import open_channels
 from asmsim.model.choice import choose, inclusive_value
 from asmsim.model.enums import Channel, Legal
@@ -50,14 +51,15 @@ def licence_terms(model, rows: np.ndarray, fee_usd: float, *, renewal: bool = Fa
     licensed = inclusive_value(as_licensee, open_channels(model.now.prices, Legal.LICENSED), scale)
     market_access = licensed - now
 
-    p_caught = legal_cfg.inspection_prob * ctx.visibility_informal * (1 - legal_cfg.corruption)
-    p_bribe = legal_cfg.inspection_prob * ctx.visibility_informal * legal_cfg.corruption
+    inspected = space.inspection_prob(model, model.sites.land_status[m.site[rows]], funded=False)
+    p_caught = inspected * (1 - legal_cfg.corruption)
+    p_bribe = inspected * legal_cfg.corruption
     sanction = legal_cfg.fine_usd + legal_cfg.seizure_prob * ctx.equipment_value_usd \
         + ctx.suspension_months * np.maximum(m.exp_income[rows], 0.0)
     avoided_sanctions = p_caught * sanction + p_bribe * ctx.bribe_share_of_fine * legal_cfg.fine_usd
 
     credit = model.now.licensed_credit_value
-    tenure = ctx.tenure_value_usd_month
+    tenure = space.tenure_value(model, rows)  # eviction risk avoided (7.12)
     travel = 0.0 if legal_cfg.decentralised_offices or renewal else ctx.office_travel_cost_usd
     fee = -(fee_usd + travel) / legal_cfg.licence_duration_months
     compliance = -ctx.compliance_cost_usd_month

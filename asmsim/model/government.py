@@ -19,7 +19,7 @@ import mesa
 import numpy as np
 
 from asmsim.config.schema import BUDGET_PROGRAMMES
-from asmsim.model import enforcement, formalization
+from asmsim.model import enforcement, formalization, space
 from asmsim.model.enums import Legal
 from asmsim.model.scale import buying_points, count_this_month, per_population
 
@@ -62,14 +62,15 @@ class Government(mesa.Agent):
         """What each programme would cost in ``month`` at full scale (USD)."""
         model, m = self.model, self.model.miners
         cfg, ctx = model.config.policy, model.config.context
-        informal = int(np.count_nonzero(m.active & (m.legal == Legal.INFORMAL)))
+        informal = m.active & (m.legal == Legal.INFORMAL)
+        inspected = float((space.inspection_prob(model, model.sites.land_status[m.site],
+                                                 funded=False) * informal).sum())
         last = self.last_spending
         official = cfg.market.official_buyer
         return {
             "licensing": count_this_month(model, cfg.legal.office_capacity_per_1000_miners, month)
             * ctx.licence_processing_cost_usd,
-            "enforcement": cfg.legal.inspection_prob * ctx.visibility_informal * informal
-            * ctx.inspection_cost_usd + cfg.market.trader_inspection_prob
+            "enforcement": inspected * ctx.inspection_cost_usd + cfg.market.trader_inspection_prob
             * len(model.traders) * ctx.trader_inspection_cost_usd
             + enforcement.border_control_cost_usd(model, cfg.market.border_interdiction_prob),
             "extension": count_this_month(model, cfg.social.training_slots_per_1000_miners, month)

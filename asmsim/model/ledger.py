@@ -11,7 +11,7 @@ import numpy as np
 
 INFLOWS = ("revenue", "loans")
 OUTFLOWS = ("operating", "access", "consumption", "equipment", "bribes", "royalties", "fees",
-            "travel", "fines", "seizures", "debt_service")
+            "travel", "fines", "seizures", "debt_service", "moves")
 
 
 class Ledger:

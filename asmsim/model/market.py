@@ -251,15 +251,16 @@ def ration_official_buyer(model, wanted: traders.Demand, lot_g: np.ndarray, opti
 
 def paid_per_gram(model, channel: np.ndarray, trader_of: np.ndarray) -> np.ndarray:
     """Price actually paid per gram (USD/g, before royalty) for each miner's sale: the buyer's
-    price, a trader's less the tie discount where the miner is tied to that trader."""
+    price, a trader's less the tie discount where the miner is tied to that trader (never
+    below 0, as when a closure has driven a trader's price under the discount)."""
     now, m = model.now, model.miners
     prices = now.prices
     paid = np.array([prices.licensed, prices.official, 0.0, 0.0])[channel]
     to_trader = np.flatnonzero(channel == Channel.TRADER)
     buyer = trader_of[to_trader]
     tied_here = m.tied_trader[to_trader] == buyer
-    paid[to_trader] = prices.traders[buyer] \
-        - model.config.context.prefinance_tie_discount * prices.world * tied_here
+    paid[to_trader] = np.maximum(prices.traders[buyer] - model.config.context
+                                 .prefinance_tie_discount * prices.world * tied_here, 0.0)
     return paid
 
 

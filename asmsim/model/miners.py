@@ -54,6 +54,8 @@ COLUMNS: dict[str, type] = {
     "grams": np.float64,        # this month's production, g
     "channel": np.int8,         # Channel of this month's sale
     "entered_month": np.int32,
+    "excluded_cell": np.int32,  # cell the miner was evicted from (-1: none)
+    "excluded_until": np.int32,  # month until which it will not return there
 }
 
 
@@ -94,6 +96,7 @@ class MinerTable:
         self._data["last_trader"][rows] = -1
         self._data["lender"][rows] = Lender.NONE
         self._data["licence_cell"][rows] = -1
+        self._data["excluded_cell"][rows] = -1
         self._refresh_views()
         return rows
 
@@ -108,6 +111,7 @@ class MinerTable:
         self._data["last_trader"][len(keep): self.n] = -1
         self._data["lender"][len(keep): self.n] = Lender.NONE
         self._data["licence_cell"][len(keep): self.n] = -1
+        self._data["excluded_cell"][len(keep): self.n] = -1
         self.n = len(keep)
         self._refresh_views()
         return keep

@@ -29,6 +29,7 @@ from asmsim.model import (
     population,
     production,
     scale,
+    space,
     technology,
     traders,
     warmup,
@@ -62,6 +63,7 @@ SCHEDULE = (
     population.step,       # 7.10 moves, role changes, exit
     population.entry,      # 7.10 entry
     health.step,           # 7.11 health and environment
+    space.step,            # 7.12 evictions, site choice and local displacement
     government.close_accounts,  # 7.4 the budget: revenue and transfer in, spending out
 )
 
@@ -123,6 +125,7 @@ class ASMModel(mesa.Model):
         """A fresh month record, before any submodel acts."""
         self.now = self._new_month()
         self.now.traders_inspected = np.zeros(len(self.traders), dtype=bool)
+        self.now.site_at_start = self.miners.site.copy()
 
     def _post_and_perceive(self) -> None:
         """Shocks, posted prices and terms, and what miners know: the state recorded as a
@@ -137,6 +140,7 @@ class ASMModel(mesa.Model):
         self.month = 0
         self.entered_total = self.exited_total = 0
         self.stock_carried_off_g = 0.0
+        self.sites.worked[:] = False  # land disturbed is counted from month 0
         self._open_month()
         self._post_and_perceive()
 

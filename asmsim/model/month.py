@@ -62,6 +62,10 @@ class MonthRecord:
     tied_trader_revenue: np.ndarray = field(default_factory=_zeros)  # USD from sales to the trader owed
     access_cost: np.ndarray = field(default_factory=_zeros)       # USD trip to formal buyers
     interest_paid: np.ndarray = field(default_factory=_zeros)     # USD of formal interest
+    # space (site choice and evictions)
+    site_at_start: np.ndarray = field(default_factory=_zeros)     # cell of each row at month start
+    evicted: list = field(default_factory=list)   # arrays of rows evicted after an inspection
+    site_decisions: dict = field(default_factory=dict)  # this month's site choices (diagnostics)
 
     def spend(self, category: str, usd: float) -> None:
         """Record state spending (USD) this month under ``category``."""

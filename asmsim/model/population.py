@@ -149,8 +149,8 @@ def entry(model) -> None:
 
 
 def step(model) -> None:
-    """After the month's decisions: moves from worked-out sites, role changes, exit, and the
-    passing of a month (suspensions, injuries, memory)."""
+    """After the month's decisions: licensees' moves from worked-out sites, role changes,
+    exit, and the passing of a month (suspensions, injuries, memory)."""
     move_and_resort(model)
     leave(model)
     pass_month(model)
@@ -178,15 +178,9 @@ def pass_month(model) -> None:
     m.trust += (m.trust_baseline - m.trust) / model.config.context.trust_memory_months
 
 
-def relocate(model, rows: np.ndarray) -> None:
-    """Move miners to a random other site (displacement)."""
-    cells = model.sites.width * model.sites.height
-    offset = model.stream("moves").integers(1, cells, size=len(rows))
-    model.miners.site[rows] = (model.miners.site[rows] + offset) % cells
-
-
 def move_and_resort(model) -> None:
-    """Miners on worked-out sites move; a few change roles."""
+    """Licensees on worked-out sites move their licence (other miners on worked-out sites
+    choose a new site in the space step, 7.12); a few miners change roles."""
     m, ctx, sites = model.miners, model.config.context, model.sites
     stranded = np.flatnonzero(m.active & sites.exhausted()[m.site])
     licensed = stranded[m.legal[stranded] == Legal.LICENSED]
@@ -195,8 +189,6 @@ def move_and_resort(model) -> None:
         m.site[licensed[plot >= 0]] = plot[plot >= 0]
         m.legal[licensed[plot < 0]] = Legal.INFORMAL
         m.via_coop[licensed[plot < 0]] = False
-    others = stranded[m.legal[stranded] != Legal.LICENSED]
-    relocate(model, others)
     resort = np.flatnonzero(m.active & (model.uniforms("moves/miners") < ctx.role_change_prob))
     m.role[resort] = draw_roles(ctx, m.woman[resort], model.config.policy.social.women_role_access,
                                 model.stream("moves"))

@@ -59,4 +59,5 @@ def step(model) -> None:
     m.grams[:] = grams_produced(now.tonnes, now.grade_at_site, now.recovery_by_tech[m.tech],
                                 now.output_factor)
     deplete(model.sites.ore_t, m.site, now.tonnes)
+    model.sites.mark_worked(m.site, now.tonnes)
     model.sites.rediscover(model.config.context.discovery_prob_monthly, model.stream("discovery"))

@@ -108,7 +108,28 @@ OUTPUTS: dict[str, tuple[str, str]] = {
                                   "(settlement less purchase cost)"),
     "trip_costs_usd": ("USD/month", "miners' trips to formal buyers this month"),
     "trader_stock_kg": ("kg", "gold traders hold unshipped at month end (closures)"),
+    # Space (see space.py).
+    "site_moves": ("people/month", ("miners who changed cell this month (evictions, site "
+                                    "choice, licence moves; entrants' first site not counted)")),
+    "evictions": ("people/month", ("miners evicted this month: sanctioned on concession or "
+                                   "protected land, or struck by their land's eviction hazard")),
+    "displacement_distance_cells": ("cells", ("mean Chebyshev distance moved by this month's "
+                                              "evictees who moved (0 if none)")),
+    **{f"activity_{name}_share": ("0-1", f"active miners on {label} at month end")
+       for name, label in (("protected", "protected land"),
+                           ("concession", "large-scale concessions"),
+                           ("zone", "ASM zones"), ("open", "open land"))},
+    **{f"land_disturbed_cells_{name}": ("cells", f"cells of {label} mined since month 0")
+       for name, label in (("protected", "protected land"),
+                           ("concession", "large-scale concessions"),
+                           ("zone", "ASM zones"), ("open", "open land"))},
+    "spillover_ring_miners": ("people", ("active miners on cells within 2 cells (Chebyshev) "
+                                         "of protected land but not on it, at month end")),
 }
+
+#: Land statuses of the space outputs, by output name part.
+LAND_NAMES = {"protected": LandStatus.PROTECTED, "concession": LandStatus.LSM_CONCESSION,
+              "zone": LandStatus.ASM_ZONE, "open": LandStatus.OPEN}
 
 
 def _ratio(part: float, whole: float) -> float:
@@ -254,6 +275,28 @@ def record(model) -> dict[str, float]:
         **{f"spending_{category}_usd": float(now.spending[category])
            for category in SPENDING_CATEGORIES},
         **_market_outputs(model, by_channel, sold_total),
+        **_space(model, active),
+    }
+
+
+def _space(model, active: _ActiveMiners) -> dict[str, float]:
+    """The space outputs: moves, evictions, where miners work, land disturbed."""
+    m, sites, stats = model.miners, model.sites, model.now.stats
+    start = model.now.site_at_start
+    moved = m.active[:len(start)] & (m.site[:len(start)] != start)
+    status = sites.land_status[m.site]
+    evictees_moved = float(stats["evictees_moved"])
+    return {
+        "site_moves": int(np.count_nonzero(moved)),
+        "evictions": int(stats["evictions"]),
+        "displacement_distance_cells": float(stats["eviction_distance_cells"]) / evictees_moved
+        if evictees_moved else 0.0,
+        **{f"activity_{name}_share": active.share(status == code)
+           for name, code in LAND_NAMES.items()},
+        **{f"land_disturbed_cells_{name}": int(np.count_nonzero(sites.worked
+                                                                & (sites.land_status == code)))
+           for name, code in LAND_NAMES.items()},
+        "spillover_ring_miners": int(np.count_nonzero(active.mask & sites.spillover_ring[m.site])),
     }
 
 

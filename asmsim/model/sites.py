@@ -6,11 +6,13 @@ Cells are mining areas, not metres. Arrays are indexed by ``cell = y * width + x
 from __future__ import annotations
 
 import numpy as np
+from scipy.spatial import cKDTree
 
 from asmsim.config.schema import ContextConfig
 from asmsim.model.enums import LandStatus
 
 EXHAUSTED_FRACTION = 0.02  # a site with less ore than this share of its start is worked out
+SPILLOVER_RING_CELLS = 2  # the spill-over ring: cells this close (Chebyshev) to protected land
 
 
 def grid_shape(context: ContextConfig, miners: int) -> tuple[int, int, int]:
@@ -36,6 +38,7 @@ class Sites:
         self.ore_initial = context.ore_per_site_t * rng.lognormal(0.0, 0.5, cells)
         self.ore_t = self.ore_initial.copy()
         self.land_disturbed_ha = np.zeros(cells)
+        self.worked = np.zeros(cells, dtype=bool)  # mined since month 0 (ever, in the record)
         self.mercury_kg = np.zeros(cells)
         # Fixed random orders: which cells are concessions/protected, which open
         # cells become ASM zones first, where towns and extra buying points sit.
@@ -44,10 +47,16 @@ class Sites:
         n_protected = int(round(context.protected_share * cells))
         self.base_status = np.full(cells, LandStatus.OPEN, dtype=np.int8)
         self.base_status[order[:n_lsm]] = LandStatus.LSM_CONCESSION
-        self.base_status[order[n_lsm:n_lsm + n_protected]] = LandStatus.PROTECTED
-        self._zoning_order = order[n_lsm + n_protected:]
+        rest = order[n_lsm:]
+        self.base_status[self._protected_areas(rest, n_protected,
+                                               context.protected_area_cells)] = \
+            LandStatus.PROTECTED
+        self._zoning_order = rest[self.base_status[rest] == LandStatus.OPEN]
         self.land_status = self.base_status.copy()
         self._plots_near_key: tuple | None = None
+        self.spillover_ring = self.near(self.base_status == LandStatus.PROTECTED,
+                                        SPILLOVER_RING_CELLS) & (self.base_status
+                                                                 != LandStatus.PROTECTED)
         self.apply_zoning(asm_zone_share)
         self._point_order = rng.permutation(cells)
         self.towns = self._point_order[:towns]
@@ -61,6 +70,35 @@ class Sites:
         dist = np.hypot(dx, dy)
         nearest = dist.argmin(axis=1)
         return nearest, dist[np.arange(len(nearest)), nearest]
+
+    def _protected_areas(self, candidates: np.ndarray, count: int, area_cells: float
+                         ) -> np.ndarray:
+        """``count`` cells of ``candidates`` (in their random order) forming protected areas of
+        about ``area_cells`` cells each: the cells nearest (Euclidean) to the first
+        ``round(count / area_cells)`` candidates, the areas' centres; ties go to the earlier
+        candidate. With ``area_cells`` = 1 they are the first ``count`` candidates."""
+        if count <= 0:
+            return candidates[:0]
+        centres = candidates[:max(1, int(round(count / area_cells)))]
+        points = np.column_stack([self.xs, self.ys])
+        distance, _ = cKDTree(points[centres]).query(points[candidates])
+        return candidates[np.lexsort((np.arange(len(candidates)), distance))[:count]]
+
+    def near(self, mask: np.ndarray, radius: int) -> np.ndarray:
+        """Cells within Chebyshev distance ``radius`` of a cell where ``mask`` holds."""
+        grid = mask.reshape(self.height, self.width)
+        padded = np.zeros((self.height + 2 * radius, self.width + 2 * radius), dtype=bool)
+        padded[radius:radius + self.height, radius:radius + self.width] = grid
+        out = np.zeros_like(grid)
+        for dy in range(-radius, radius + 1):  # a loop over offsets, not over cells
+            for dx in range(-radius, radius + 1):
+                out |= padded[radius + dy:radius + dy + self.height,
+                              radius + dx:radius + dx + self.width]
+        return out.ravel()
+
+    def mark_worked(self, site: np.ndarray, tonnes: np.ndarray) -> None:
+        """Flag the cells where ore was worked this month (``site`` and ``tonnes`` per miner)."""
+        self.worked[site[tonnes > 0]] = True
 
     def apply_zoning(self, asm_zone_share: float) -> None:
         """Designate the first ``asm_zone_share`` of all cells (taken from open land) as ASM zones."""

@@ -14,7 +14,8 @@ import numpy as np
 
 PROCESSES = ("sites", "population", "price", "finance", "formalization", "technology",
              "enforcement", "training", "moves", "exit", "entry", "discovery",
-             "trader_inspections", "traders", "market", "smuggling")
+             "trader_inspections", "traders", "market", "smuggling", "evictions",
+             "site_choice")
 #: Streams of one uniform per miner a month, drawn for every miner ever created and
 #: picked by miner id (``MinerTable.uid``), not by table row: a miner keeps its numbers
 #: when exited miners' rows are dropped, whatever the other scenario's compactions do.

@@ -1,0 +1,333 @@
+"""Submodel: space — where miners work: evictions, site choice and local displacement (ODD 7.12).
+
+Each month, after production, sales, decisions and health:
+
+1. **Evictions.** Miners sanctioned on concession or protected land this month
+   (:func:`asmsim.model.enforcement.inspect` hands them over with :func:`evict`),
+   and miners struck by the eviction hazard of their cell's land status
+   (``context.eviction_hazard_*``, stream ``evictions``), are evicted: they lose
+   ``relocation_months`` of output, pay the move, and will not return to the cell
+   for ``eviction_exclusion_months``.
+2. **Site choice.** Deciders are evictees, informal miners on worked-out cells,
+   a share ``site_reconsider_prob`` of the other informal miners, and this
+   month's entrants (who arrive at a random village cell). Each compares its
+   own cell (if it may stay) with ``site_candidates`` cells drawn within a
+   Chebyshev radius (``eviction_search_radius_cells`` for evictees, else
+   ``site_search_radius_cells``) by multinomial logit on the site value
+   (USD/month; spec v2 d1, a miner being its own pit)::
+
+       V(c) = S(c, ĝ(c)·T·rec) − sanction − h(c)·L_ev − m·dist(c)/H
+
+   with ĝ(c) the grade signal (current grade × LogNormal(0, grade_info_sigma),
+   one draw per cell a month), T the tonnes of a full month, rec the recovery
+   of the miner's technology, S(c, g) the best monthly value of selling g grams
+   through the channels open to it from c (its town's traders at the pit, a
+   formal buyer after the trip; 7.2), sanction the expected fines, seizures,
+   suspension and bribes of an informal miner on c's land (inspections may be
+   targeted by land status, ``policy.legal.inspection_weight_*``), h(c) the monthly eviction
+   risk on c's land (:func:`eviction_hazard`), L_ev the loss of one eviction
+   (:func:`eviction_loss`), m = ``move_cost_usd_per_cell`` and
+   H = ``site_horizon_months``. Licensed evictees choose among the licensable
+   plots within the eviction radius (their licence moves with them).
+3. **Tenure** (the licence's ``tenure`` term, :func:`tenure_value`): the eviction
+   risk a licence avoids on the miner's ground.
+
+``context.site_choice = false`` (mechanism-removal tests only) restores the
+placement the model had before: evictees and miners on worked-out cells go to a
+uniformly drawn other cell, entrants stay where they were drawn, no one
+reconsiders; hazards, lost months and the tenure term remain.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from asmsim.model import channels, production, traders
+from asmsim.model.channels import ChannelCosts
+from asmsim.model.choice import logit_choice
+from asmsim.model.enums import LandStatus, Legal
+
+
+# ------------------------------------------------------------- eviction risk
+def evict(model, rows: np.ndarray) -> None:
+    """Miners ``rows``, sanctioned on concession or protected land, are evicted this month
+    (they move in this month's space step)."""
+    model.now.evicted.append(np.asarray(rows, dtype=np.int64))
+
+
+def evicting_land(status: np.ndarray) -> np.ndarray:
+    """Land where a sanctioned informal miner is evicted: concessions and protected areas."""
+    return (status == LandStatus.LSM_CONCESSION) | (status == LandStatus.PROTECTED)
+
+
+def land_hazard(context, status: np.ndarray, legal: np.ndarray) -> np.ndarray:
+    """Monthly eviction hazard (0-1) besides inspections: by land status for informal miners
+    and applicants, ``eviction_hazard_licensed`` for licensees on their plot."""
+    by_status = np.empty(len(LandStatus))
+    by_status[LandStatus.ASM_ZONE] = context.eviction_hazard_zone
+    by_status[LandStatus.OPEN] = context.eviction_hazard_open
+    by_status[LandStatus.LSM_CONCESSION] = context.eviction_hazard_concession
+    by_status[LandStatus.PROTECTED] = context.eviction_hazard_protected
+    return np.where(legal == Legal.LICENSED, context.eviction_hazard_licensed,
+                    by_status[status])
+
+
+def inspection_weights(legal_policy) -> np.ndarray:
+    """Inspection targeting: the relative inspection probability by land status (×)."""
+    weight = np.empty(len(LandStatus))
+    weight[LandStatus.ASM_ZONE] = legal_policy.inspection_weight_zone
+    weight[LandStatus.OPEN] = legal_policy.inspection_weight_open
+    weight[LandStatus.LSM_CONCESSION] = legal_policy.inspection_weight_concession
+    weight[LandStatus.PROTECTED] = legal_policy.inspection_weight_protected
+    return weight
+
+
+def inspection_prob(model, status: np.ndarray, funded: bool = True) -> np.ndarray:
+    """Monthly probability (0-1) that an informal miner on land ``status`` is inspected:
+    ``inspection_prob`` × the targeting weight × visibility (× the funded share of
+    enforcement unless ``funded`` is False)."""
+    ctx, legal = model.config.context, model.config.policy.legal
+    share = model.government.funded["enforcement"] if funded else 1.0
+    return np.minimum(legal.inspection_prob * share * ctx.visibility_informal
+                      * inspection_weights(legal)[status], 1.0)
+
+
+def sanction_prob(model, status: np.ndarray) -> np.ndarray:
+    """Monthly probability (0-1) that an informal miner on land ``status`` is inspected and
+    sanctioned (not bribing), at the funded share of enforcement (7.5)."""
+    return inspection_prob(model, status) * (1 - model.config.policy.legal.corruption)
+
+
+def eviction_hazard(model, status: np.ndarray, legal: np.ndarray) -> np.ndarray:
+    """Monthly probability (0-1) of being evicted from land ``status`` as a miner of legal
+    status ``legal``: the land's hazard, plus, for an informal miner on concession or
+    protected land, a sanctioned inspection (which evicts). Applicants are not inspected."""
+    inspected = (legal == Legal.INFORMAL) & evicting_land(status)
+    return np.minimum(land_hazard(model.config.context, status, legal)
+                      + inspected * sanction_prob(model, status), 1.0)
+
+
+def mean_eviction_distance(context) -> float:
+    """Mean Chebyshev distance (cells) of a cell drawn uniformly within the eviction radius,
+    the cell left excluded: the expected length of an eviction's move."""
+    offsets = np.abs(np.arange(-context.eviction_search_radius_cells,
+                               context.eviction_search_radius_cells + 1))
+    distance = np.maximum(offsets[:, None], offsets[None, :])
+    return float(distance[distance > 0].mean())
+
+
+def eviction_loss(model, rows: np.ndarray) -> np.ndarray:
+    """L_ev (USD): what one eviction costs miners ``rows`` — the months without output
+    (``relocation_months`` × expected income) and the expected move."""
+    ctx = model.config.context
+    return ctx.relocation_months * np.maximum(model.miners.exp_income[rows], 0.0) \
+        + ctx.move_cost_usd_per_cell * mean_eviction_distance(ctx)
+
+
+def tenure_value(model, rows: np.ndarray) -> np.ndarray:
+    """The licence's ``tenure`` term (USD/month) for miners ``rows``: the eviction risk on
+    their ground as informal miners less a licensee's, times the loss of an eviction."""
+    status = model.sites.land_status[model.miners.site[rows]]
+    informal = eviction_hazard(model, status, np.full(len(rows), Legal.INFORMAL))
+    return (informal - model.config.context.eviction_hazard_licensed) \
+        * eviction_loss(model, rows)
+
+
+# ---------------------------------------------------------------- site value
+def expected_sanction(model, rows: np.ndarray, status: np.ndarray) -> np.ndarray:
+    """Expected fines, seizures, suspension and bribes a month (USD) for miners ``rows``
+    (n) on land ``status`` (n × k), for informal miners (applicants and licensees are not
+    inspected); the eviction that follows a sanction is in the tenure risk."""
+    ctx, legal = model.config.context, model.config.policy.legal
+    m = model.miners
+    sanction = legal.fine_usd + legal.seizure_prob * ctx.equipment_value_usd \
+        + ctx.suspension_months * np.maximum(m.exp_income[rows], 0.0)
+    per_inspection = (1 - legal.corruption) * sanction \
+        + legal.corruption * ctx.bribe_share_of_fine * legal.fine_usd
+    informal = m.legal[rows] == Legal.INFORMAL
+    return inspection_prob(model, status) * (per_inspection * informal)[:, None]
+
+
+def sale_value(model, rows: np.ndarray, cells: np.ndarray, grams: np.ndarray) -> np.ndarray:
+    """USD/month: for each miner of ``rows`` and cell of ``cells`` (one row of cells per
+    miner), the best value of selling ``grams`` (same shape) through the channels open to
+    it from that cell — the traders of that cell's town at the pit, or a formal buyer
+    after the month's trip (7.2)."""
+    m, ctx, sites, now = model.miners, model.config.context, model.sites, model.now
+    flat = cells.ravel()
+    owner = np.repeat(rows, cells.shape[1])
+    costs = ChannelCosts.from_context(ctx)
+    point = np.minimum(sites.dist_buying_point[flat], 1e6)  # 1e6: no buying point
+    own = traders.of_town(model, sites.town_of[flat])
+    tied_to = m.tied_trader[owner]
+    trader_values = channels.trader_per_gram(now.prices, costs, own, tied_to,
+                                             m.legal[owner] == Legal.LICENSED)
+    per_gram = channels.per_gram_utilities(now.prices, costs, trader_values, tied_to >= 0)
+    values = per_gram * grams.ravel() - channels.trip_costs(costs, sites.dist_town[flat], point)
+    values[~channels.available(now.prices, m.legal[owner])] = -np.inf
+    return values.max(axis=0).reshape(cells.shape)
+
+
+def chebyshev(sites, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Chebyshev distance (cells) between cells ``a`` and ``b`` (broadcast)."""
+    return np.maximum(np.abs(sites.xs[a] - sites.xs[b]), np.abs(sites.ys[a] - sites.ys[b]))
+
+
+def site_values(model, rows: np.ndarray, origin: np.ndarray, cells: np.ndarray,
+                signal: np.ndarray) -> dict[str, np.ndarray]:
+    """Named terms of the value (USD/month) of cells ``cells`` (n × k) to miners ``rows``
+    coming from cells ``origin``, with this month's grade ``signal`` per cell (g/t)."""
+    m, ctx, sites, now = model.miners, model.config.context, model.sites, model.now
+    tonnes = production.tonnes_potential(ctx, m.role[rows], m.skill[rows], m.silicosis[rows])
+    grams = signal[cells] * (tonnes * now.recovery_by_tech[m.tech[rows]])[:, None]
+    status = sites.land_status[cells]
+    risk = eviction_hazard(model, status, m.legal[rows][:, None])
+    return {
+        "gold": sale_value(model, rows, cells, grams),
+        "sanction": -expected_sanction(model, rows, status),
+        "tenure_risk": -risk * eviction_loss(model, rows)[:, None],
+        "move": -ctx.move_cost_usd_per_cell * chebyshev(sites, origin[:, None], cells)
+        / ctx.site_horizon_months,
+    }
+
+
+# --------------------------------------------------------------- the choice
+def draw_cells(sites, origin: np.ndarray, radius: np.ndarray, uniform: np.ndarray
+               ) -> np.ndarray:
+    """Cells drawn uniformly within Chebyshev ``radius`` of each ``origin`` (inside the
+    grid): ``uniform`` has shape (origins, draws, 2); returns (origins, draws) cells."""
+    y, x = np.divmod(origin, sites.width)
+    picked = []
+    for axis, (centre, size) in enumerate(((x, sites.width), (y, sites.height))):
+        low = np.maximum(centre - radius, 0)[:, None]
+        high = np.minimum(centre + radius, size - 1)[:, None]
+        picked.append(low + (uniform[..., axis] * (high - low + 1)).astype(np.int64))
+    x_new, y_new = picked
+    return y_new * sites.width + x_new
+
+
+def choose(model, rows: np.ndarray, origin: np.ndarray, cells: np.ndarray, valid: np.ndarray,
+           signal: np.ndarray, uniform: np.ndarray) -> np.ndarray:
+    """Each miner of ``rows`` picks one of its ``valid`` candidate ``cells`` (n × k) by
+    multinomial logit on the site value; −1 where it has no valid candidate."""
+    if len(rows) == 0:
+        return np.zeros(0, dtype=np.int64)
+    cells = np.where(valid, cells, origin[:, None])  # any cell: invalid ones are masked
+    value = sum(site_values(model, rows, origin, cells, signal).values())
+    value = np.where(valid, value, 0.0)
+    pick = logit_choice(value.T, np.ones(len(rows)), valid.T,
+                        model.config.context.logit_scale_per_usd, uniform)
+    chosen = cells[np.arange(len(rows)), pick]
+    grade = model.sites.grade()
+    model.now.site_decisions.setdefault("choices", []).append(
+        {"rows": rows, "grade_candidates": grade[cells], "valid": valid,
+         "grade_chosen": grade[chosen]})
+    return np.where(valid.any(axis=1), chosen, -1)
+
+
+# --------------------------------------------------------------------- step
+def evictions(model, existing: int) -> np.ndarray:
+    """Rows evicted this month (sorted): those sanctioned on concession or protected land
+    (7.5), and those struck by their land's hazard (one draw per row of the table at the
+    start of the month, in row order, stream ``evictions``; miners suspended or just
+    arrived are not on site)."""
+    m, sites = model.miners, model.sites
+    draw = model.stream("evictions").random(existing)
+    site, legal = m.site[:existing], m.legal[:existing]
+    at_risk = m.active[:existing] & (m.suspended[:existing] == 0)
+    hazard = land_hazard(model.config.context, sites.land_status[site], legal)
+    struck = np.flatnonzero(at_risk & (draw < hazard))
+    sanctioned = np.concatenate(model.now.evicted) if model.now.evicted else struck[:0]
+    return np.union1d(sanctioned[m.active[sanctioned]], struck)
+
+
+def step(model) -> None:
+    """Evictions, then site choice for evictees, miners on worked-out cells, a few others
+    and this month's entrants; moves are paid, evictees lose ``relocation_months``."""
+    m, ctx, sites, now = model.miners, model.config.context, model.sites, model.now
+    existing = len(now.site_at_start)  # rows at the start of the month; entrants follow
+    cells_total = sites.width * sites.height
+    signal = sites.grade() * model.stream("site_choice").lognormal(0.0, ctx.grade_info_sigma,
+                                                                   cells_total)
+    evicted = evictions(model, existing)
+    origin_of_evicted = m.site[evicted].copy()
+    m.excluded_cell[evicted] = origin_of_evicted
+    m.excluded_until[evicted] = model.month + ctx.eviction_exclusion_months
+    licensed_evicted = evicted[m.legal[evicted] == Legal.LICENSED]
+    informal_evicted = evicted[m.legal[evicted] != Legal.LICENSED]
+    stranded = np.flatnonzero(m.active[:existing] & sites.exhausted()[m.site[:existing]]
+                              & (m.legal[:existing] != Legal.LICENSED))
+    stranded = np.setdiff1d(stranded, evicted, assume_unique=True)
+    if ctx.site_choice:
+        entrants = np.flatnonzero(m.active[existing:]) + existing
+        draw = model.stream("site_choice").random(m.n)
+        reconsider = m.active & (m.legal == Legal.INFORMAL) & (m.suspended == 0) \
+            & (draw < ctx.site_reconsider_prob)
+        reconsider[existing:] = False
+        reconsider[evicted] = False
+        reconsider[stranded] = False
+        movers = np.concatenate([informal_evicted, stranded])
+        stayers = np.concatenate([np.flatnonzero(reconsider), entrants])
+        rows = np.concatenate([movers, stayers])
+        radius = np.where(np.arange(len(rows)) < len(informal_evicted),
+                          ctx.eviction_search_radius_cells, ctx.site_search_radius_cells)
+        origin = m.site[rows]
+        uniform = model.stream("site_choice").random((len(rows), ctx.site_candidates, 2))
+        drawn = draw_cells(sites, origin, radius, uniform)
+        cells = np.concatenate([origin[:, None], drawn], axis=1)
+        valid = ~sites.exhausted()[cells] & ~_excluded(model, rows, cells)
+        valid[:len(movers), 0] = False  # evictees and miners on worked-out cells move
+        valid[:len(movers)] &= cells[:len(movers)] != origin[:len(movers), None]
+        chosen = choose(model, rows, origin, cells, valid, signal,
+                        model.stream("site_choice").random(len(rows)))
+        _move(model, rows, np.where(chosen >= 0, chosen, origin), existing)
+        if len(licensed_evicted):
+            _move_licensed(model, licensed_evicted, signal, existing)
+    else:
+        random_cells = model.stream("moves").integers(1, cells_total,
+                                                      size=len(informal_evicted) + len(stranded))
+        rows = np.concatenate([informal_evicted, stranded])
+        m.site[rows] = (m.site[rows] + random_cells) % cells_total
+    m.suspended[evicted] += ctx.relocation_months
+    moved = evicted[m.site[evicted] != origin_of_evicted]
+    distance = chebyshev(sites, origin_of_evicted, m.site[evicted])
+    now.site_decisions["evicted"] = (evicted, origin_of_evicted)
+    now.stats["evictions"] += len(evicted)
+    now.stats["evictees_moved"] += len(moved)
+    now.stats["eviction_distance_cells"] += float(distance.sum())
+
+
+def _excluded(model, rows: np.ndarray, cells: np.ndarray) -> np.ndarray:
+    """Candidate cells a miner will not go back to: the cell it was evicted from, until
+    ``eviction_exclusion_months`` after the eviction."""
+    m = model.miners
+    return (cells == m.excluded_cell[rows][:, None]) \
+        & (model.month <= m.excluded_until[rows])[:, None]
+
+
+def _move_licensed(model, rows: np.ndarray, signal: np.ndarray, existing: int) -> None:
+    """Evicted licensees move, licence and all, to a licensable plot within the eviction
+    radius (logit on the site value); with none in reach they stay."""
+    m, ctx, sites = model.miners, model.config.context, model.sites
+    near, _ = sites.plots_near(ctx.eviction_search_radius_cells,
+                               model.config.policy.legal.open_land_licensable)
+    origin = m.site[rows]
+    cells = near[origin]
+    valid = (cells >= 0) & (cells != origin[:, None])
+    cells = np.where(valid, cells, origin[:, None])
+    valid &= ~sites.exhausted()[cells] & ~_excluded(model, rows, cells)
+    chosen = choose(model, rows, origin, cells, valid, signal,
+                    model.stream("site_choice").random(len(rows)))
+    _move(model, rows, np.where(chosen >= 0, chosen, origin), existing)
+
+
+def _move(model, rows: np.ndarray, target: np.ndarray, existing: int) -> None:
+    """Miners ``rows`` go to ``target``; those already in the table at the start of the
+    month pay the move (``move_cost_usd_per_cell`` × distance, up to their cash)."""
+    m, sites = model.miners, model.sites
+    distance = chebyshev(sites, m.site[rows], target)
+    paying = (rows < existing) & (distance > 0)
+    payers = rows[paying]
+    cost = model.config.context.move_cost_usd_per_cell * distance[paying]
+    model.now.ledger.debit_rows(m.cash, "moves", payers, np.minimum(m.cash[payers], cost))
+    m.site[rows] = target
