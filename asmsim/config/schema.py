@@ -103,6 +103,11 @@ class ContextConfig:
                                         "protected sites form round blocks of about this many "
                                         "cells (1: scattered single sites)", lo=1.0, hi=1e7)
     women_share: float = share(0.30, "share of women among miners", source=SRC_GENDER)
+    women_land_access: float = share(0.3, "share of women miners with the land rights (or a "
+                                     "male relative's signature) a licence application "
+                                     "needs", source="Ghana: ≈ 10 % of licence holders "
+                                     "women, for want of land (domain-facts-2 §C); "
+                                     "Extractives Hub: approval of a male relative")
     digger_share_men: float = share(0.60, "probability a man works as digger")
     women_role_bias: float = share(0.85, "relative reduction of women's chance to dig "
                                    "(0 = same roles as men)", source=SRC_GENDER_GAP)
@@ -470,6 +475,9 @@ class SocialPolicy:
                                   policy_range=(0.0, 0.8))
     women_role_access: float = share(0.0, "share of the role bias against women removed "
                                      "(access to digging and ownership roles)")
+    women_land_access: float = share(0.0, "share of women's land-access gap closed (titles "
+                                     "in women's names, joint titling, no signature rule)",
+                                     policy_range=(0.0, 1.0))
     ohs_subsidy_share: float = share(0.0, "state share of dust-control and PPE cost")
     mercury_free_subsidy_share: float = share(0.0, "state share of mercury-free equipment cost")
 

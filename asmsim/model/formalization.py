@@ -157,6 +157,9 @@ def apply_for_licences(model) -> None:
     value = sum(terms.values())
     chosen = choose(value, ctx.logit_scale_per_usd, model.stream("formalization"))
     wants, target = rows[chosen], target[chosen]
+    with_land = has_land_rights(model, wants)
+    model.now.stats["applications_no_land"] += int(np.count_nonzero(~with_land))
+    wants, target = wants[with_land], target[with_land]
     travel = 0.0 if legal_cfg.decentralised_offices else ctx.office_travel_cost_usd
     paid = pay_with_credit(model, wants, legal_cfg.licence_fee_usd, purpose="fee", travel=travel)
     applicants = wants[paid]
@@ -165,6 +168,19 @@ def apply_for_licences(model) -> None:
     m.legal[applicants] = Legal.APPLICANT
     m.applied_month[applicants] = model.month
     m.licence_cell[applicants] = target[paid]
+
+
+def has_land_rights(model, rows: np.ndarray) -> np.ndarray:
+    """Whether miners ``rows`` can show the land rights a licence application needs: men
+    can; a woman can with probability ``l_w + (1 − l_w)·a``, ``l_w`` =
+    ``context.women_land_access``, ``a`` = ``policy.social.women_land_access`` (a lever)."""
+    m = model.miners
+    access = model.config.context.women_land_access
+    access += (1.0 - access) * model.config.policy.social.women_land_access
+    women = m.woman[rows]
+    if access >= 1.0 or not women.any():
+        return np.ones(len(rows), dtype=bool)
+    return ~women | (model.stream("formalization").random(len(rows)) < access)
 
 
 def process_queue(model) -> None:

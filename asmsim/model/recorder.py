@@ -123,6 +123,13 @@ OUTPUTS: dict[str, tuple[str, str]] = {
        for name, label in (("protected", "protected land"),
                            ("concession", "large-scale concessions"),
                            ("zone", "ASM zones"), ("open", "open land"))},
+    "women_licence_holder_share": ("0-1", "women among licensed miners"),
+    "applications_no_land": ("count/month", "women who chose to apply for a licence but lacked "
+                             "the land rights it needs"),
+    **{f"income_{name}_usd": ("USD/month", f"mean net income of active {label}")
+       for name, label in (("digger", "diggers"), ("hauler", "haulers"),
+                           ("processor", "processors"), ("licensed", "licensed miners"),
+                           ("informal", "informal miners (not licensed, not applying)"))},
     "spillover_ring_miners": ("people", ("active miners on cells within 2 cells (Chebyshev) "
                                          "of protected land but not on it, at month end")),
 }
@@ -276,6 +283,29 @@ def record(model) -> dict[str, float]:
            for category in SPENDING_CATEGORIES},
         **_market_outputs(model, by_channel, sold_total),
         **_space(model, active),
+        **_people(model, active),
+    }
+
+
+def _people(model, active: _ActiveMiners) -> dict[str, float]:
+    """Who holds licences, and income by role and by legal status (USD/month)."""
+    m = model.miners
+    licensed = active.mask & (m.legal == Legal.LICENSED)
+    n_licensed = int(np.count_nonzero(licensed))
+
+    def mean_income(mask: np.ndarray) -> float:
+        count = int(np.count_nonzero(mask))
+        return float(m.income[mask].sum()) / count if count else 0.0
+
+    return {
+        "women_licence_holder_share": np.count_nonzero(licensed & m.woman) / n_licensed
+        if n_licensed else 0.0,
+        "applications_no_land": int(model.now.stats["applications_no_land"]),
+        "income_digger_usd": mean_income(active.mask & (m.role == Role.DIGGER)),
+        "income_hauler_usd": mean_income(active.mask & (m.role == Role.HAULER)),
+        "income_processor_usd": mean_income(active.mask & (m.role == Role.PROCESSOR)),
+        "income_licensed_usd": mean_income(licensed),
+        "income_informal_usd": mean_income(active.mask & (m.legal == Legal.INFORMAL)),
     }
 
 
