@@ -147,9 +147,8 @@ def apply_for_licences(model) -> None:
     m, ctx, legal_cfg = model.miners, model.config.context, model.config.policy.legal
     if legal_cfg.office_capacity_per_1000_miners <= 0:
         return
-    draw = model.uniforms("apply/miners")
-    reconsider = m.active & (m.legal == Legal.INFORMAL) & (draw < ctx.reconsider_prob)
-    rows = np.flatnonzero(reconsider)
+    informal = np.flatnonzero(m.active & (m.legal == Legal.INFORMAL))
+    rows = informal[model.uniforms("apply/miners", informal) < ctx.reconsider_prob]
     if len(rows) == 0:
         return
     target, site_change = licence_sites(model, rows)

@@ -78,7 +78,7 @@ def step(model) -> None:
                          model.uniforms("silicosis/miners"))
     m.silicosis[sick] = True
     hurt = accidents(ctx, m.legal[:n], m.trained[:n], m.woman[:n], working,
-                     model.uniforms("accidents/miners")[:n])
+                     model.uniforms("accidents/miners", slice(0, n)))
     m.injured[:n][hurt] = ctx.injury_months
     mercury = mercury_released_kg(ctx, m.grams[:n], m.tech[:n], m.retort[:n])
     sites.mercury_kg += np.bincount(m.site[:n], weights=mercury, minlength=len(sites.ore_t))

@@ -190,10 +190,13 @@ class ASMModel(mesa.Model):
         return MonthRecord(month=self.month, ledger=Ledger(self.miners.n),
                            recovery_by_tech=production.recovery(self.config.context))
 
-    def uniforms(self, name: str) -> np.ndarray:
-        """One uniform per miner row this month from per-miner stream ``name``, keyed by
-        miner id so that common random numbers survive table compaction."""
-        return self.stream.per_miner(name, self.miners.uid, self.created)
+    def uniforms(self, name: str, rows: np.ndarray | slice | None = None) -> np.ndarray:
+        """This month's uniform (float32, [0, 1)) of per-miner stream ``name`` for miner rows
+        ``rows`` (an index array or slice; default: every row). Keyed by miner id, so a
+        miner's number does not depend on its row, on table compaction or on which rows
+        are asked for (common random numbers); ask only for the rows a decision needs."""
+        uid = self.miners.uid if rows is None else self.miners.uid[rows]
+        return self.stream.per_miner(name, uid)
 
     def _record(self) -> None:
         self.last_row = record(self)
