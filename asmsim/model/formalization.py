@@ -87,7 +87,7 @@ def expected_wait_months(model) -> float:
     """Months a new applicant expects to wait for a licence."""
     legal = model.config.policy.legal
     m = model.miners
-    queue = int(np.count_nonzero(m.active & (m.legal == Legal.APPLICANT)))
+    queue = int(np.count_nonzero(m.active & (m.legal == Legal.APPLICANT.value)))
     capacity = per_population(model, legal.office_capacity_per_1000_miners)  # licences/month
     if capacity <= 0:
         return float("inf")
@@ -147,7 +147,7 @@ def apply_for_licences(model) -> None:
     m, ctx, legal_cfg = model.miners, model.config.context, model.config.policy.legal
     if legal_cfg.office_capacity_per_1000_miners <= 0:
         return
-    informal = np.flatnonzero(m.active & (m.legal == Legal.INFORMAL))
+    informal = np.flatnonzero(m.active & (m.legal == Legal.INFORMAL.value))
     rows = informal[model.uniforms("apply/miners", informal) < ctx.reconsider_prob]
     if len(rows) == 0:
         return
@@ -169,7 +169,7 @@ def apply_for_licences(model) -> None:
 def process_queue(model) -> None:
     """The licensing office grants up to its capacity, oldest eligible applications first."""
     m, ctx, legal_cfg = model.miners, model.config.context, model.config.policy.legal
-    waiting = m.active & (m.legal == Legal.APPLICANT)
+    waiting = m.active & (m.legal == Legal.APPLICANT.value)
     rows = np.flatnonzero(waiting)
     if len(rows) == 0:
         return
@@ -200,7 +200,7 @@ def process_queue(model) -> None:
 def renew_or_lapse(model) -> None:
     """At expiry a licence is renewed (fee paid) if still worth it, else it lapses."""
     m, ctx, cfg = model.miners, model.config.context, model.config.policy
-    expiring = np.flatnonzero(m.active & (m.legal == Legal.LICENSED)
+    expiring = np.flatnonzero(m.active & (m.legal == Legal.LICENSED.value)
                               & (m.licence_expiry <= model.month))
     if len(expiring) == 0:
         return

@@ -159,18 +159,17 @@ class Sites:
     def neighbourhood_shares(self, total: np.ndarray, *counts: np.ndarray) -> list[np.ndarray]:
         """Per cell, for each of ``counts``: its share of ``total``, both summed over the 3×3
         Moore neighbourhood (0 where the neighbourhood is empty)."""
-        t = self._box_sum(total.reshape(self.height, self.width)).ravel()
-        shares = []
-        for count in counts:
-            c = self._box_sum(count.reshape(self.height, self.width)).ravel()
-            shares.append(np.divide(c, t, out=np.zeros_like(c), where=t > 0))
-        return shares
+        sums = self._box_sum(np.stack((total, *counts)).reshape(-1, self.height, self.width))
+        t = sums[0].ravel()
+        inhabited = t > 0
+        return [np.divide(c.ravel(), t, out=np.zeros_like(t), where=inhabited) for c in sums[1:]]
 
     @staticmethod
-    def _box_sum(grid: np.ndarray) -> np.ndarray:
-        """3×3 sums with zeros beyond the edge (separable: rows, then columns)."""
-        h, w = grid.shape
-        padded = np.zeros((h + 2, w + 2))
-        padded[1:-1, 1:-1] = grid
-        rows = padded[:-2] + padded[1:-1] + padded[2:]
-        return rows[:, :-2] + rows[:, 1:-1] + rows[:, 2:]
+    def _box_sum(grids: np.ndarray) -> np.ndarray:
+        """3×3 sums with zeros beyond the edge (separable: rows, then columns), of each grid
+        of a (grids, height, width) stack."""
+        k, h, w = grids.shape
+        padded = np.zeros((k, h + 2, w + 2))
+        padded[:, 1:-1, 1:-1] = grids
+        rows = padded[:, :-2] + padded[:, 1:-1] + padded[:, 2:]
+        return rows[:, :, :-2] + rows[:, :, 1:-1] + rows[:, :, 2:]
