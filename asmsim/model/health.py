@@ -35,7 +35,7 @@ def mercury_released_kg(context: ContextConfig, grams, tech, retort) -> np.ndarr
 
 def update_exposure(context: ContextConfig, exposure_years, role, dust_control, working) -> None:
     """Add this month's unprotected dry-work exposure (years), in place."""
-    dry = working & (role != Role.HAULER)
+    dry = working & (role != Role.HAULER.value)
     protection = np.where(dust_control, 1.0 - context.dust_control_effect, 1.0)
     exposure_years += dry * protection / 12.0
 
@@ -57,14 +57,14 @@ def accidents(context: ContextConfig, legal, trained, woman, working, uniform) -
                           * (context.accident_informal_factor if informal else 1.0)
                           * (context.accident_untrained_factor if untrained else 1.0)
                           * (context.accident_women_factor if is_woman else 1.0), 1.0)
-    code = (legal != Legal.LICENSED).view(np.int8) + 2 * (~trained).view(np.int8) \
+    code = (legal != Legal.LICENSED.value).view(np.int8) + 2 * (~trained).view(np.int8) \
         + 4 * woman.view(np.int8)
     return working & (uniform < rates.take(code))
 
 
 def land_disturbed_ha(context: ContextConfig, tonnes, legal) -> np.ndarray:
     """Net land newly disturbed per miner this month (ha)."""
-    restored = context.restoration_share_licensed * (legal == Legal.LICENSED)
+    restored = context.restoration_share_licensed * (legal == Legal.LICENSED.value)
     return tonnes * context.land_ha_per_t * (1.0 - restored)
 
 
