@@ -240,7 +240,7 @@ def trader_offers(model) -> LoanTerms:
     trader's credit budget (USD, by trader); its interest is the price discount a tied miner
     accepts."""
     ctx, m = model.config.context, model.miners
-    owing = m.active & (m.lender == Lender.TRADER.value)
+    owing = np.flatnonzero(m.active & (m.lender == Lender.TRADER.value))
     lent = np.bincount(m.tied_trader[owing], weights=m.debt[owing], minlength=len(model.traders))
     budgets = np.array([trader.credit_budget_usd for trader in model.traders])
     return LoanTerms(Lender.TRADER, TRADER_EQUIVALENT_RATE, ctx.prefinance_max_usd,
@@ -343,7 +343,8 @@ def pay_with_credit(model, rows: np.ndarray, cost, purpose: str, *, travel: floa
                                          m, traders.usual_trader(model, borrowers),
                                          model.stream("finance"))
         take = (amount >= short[lacking] - 1e-9) & (amount > 0)  # it covers the shortfall
-        book_loans(model, rows[lacking[take]], amount[take], kind[take], rate[take])
+        if take.any():
+            book_loans(model, rows[lacking[take]], amount[take], kind[take], rate[take])
     cash = m.cash[rows]
     paid = cash >= total - 1e-9
     ledger = model.now.ledger
@@ -382,21 +383,28 @@ def service_debt(model) -> None:
     np.subtract(m.credit_ban, 1, out=m.credit_ban, where=m.credit_ban > 0)
     np.subtract(m.trader_ban, 1, out=m.trader_ban, where=m.trader_ban > 0)
     rows = np.flatnonzero(m.lender != Lender.NONE.value)  # a miner without a lender owes nothing
-    lender, debt, cash = m.lender[rows], m.debt[rows], m.cash[rows]
-    # A trader keeps a share of what a miner tied to it sells it (not to another trader).
-    tied = lender == Lender.TRADER
-    repay = np.where(tied, np.minimum(np.minimum(debt, cash), ctx.prefinance_repay_share
-                                      * now.tied_trader_revenue[rows]), 0.0)
-    # Formal loans: the annuity fixed when the loan was made.
+    tied = m.lender[rows] == Lender.TRADER.value
     formal = ~tied
-    interest, due = formal_instalment(debt, m.debt_rate[rows], m.instalment[rows])
-    pay_formal = np.where(formal, np.minimum(due, cash), 0.0)
-    now.ledger.debit_rows(m.cash, "debt_service", rows, repay + pay_formal)
-    now.interest_paid[rows] = np.where(formal, np.minimum(interest, pay_formal), 0.0)
-    debt = np.where(formal, debt + interest - pay_formal, debt - repay)
-    # A tied miner is behind when it produced but repaid nothing (it sold elsewhere or held).
-    produced = m.grams[rows] > 0
-    behind = np.where(formal, pay_formal < due - 1e-9, (repay <= 0) & (debt > 0.01) & produced)
+    debt = m.debt[rows]  # becomes each balance after this month's payment (USD)
+    paid = np.empty(len(rows))  # debt service paid (USD)
+    behind = np.empty(len(rows), dtype=bool)
+    # A trader keeps a share of what a miner tied to it sells it (not to another trader). A
+    # tied miner is behind when it produced but repaid nothing (it sold elsewhere or held).
+    at, who = np.flatnonzero(tied), rows[tied]
+    repay = np.minimum(np.minimum(debt[at], m.cash[who]), ctx.prefinance_repay_share
+                       * now.tied_trader_revenue[who])
+    paid[at] = repay + 0.0  # (+ its formal payment, none)
+    debt[at] -= repay
+    behind[at] = (repay <= 0) & (debt[at] > 0.01) & (m.grams[who] > 0)
+    # Formal loans: the annuity fixed when the loan was made.
+    at, who = np.flatnonzero(formal), rows[formal]
+    interest, due = formal_instalment(debt[at], m.debt_rate[who], m.instalment[who])
+    pay_formal = np.minimum(due, m.cash[who])
+    paid[at] = 0.0 + pay_formal  # (a trader's repayment, none, + its payment)
+    now.interest_paid[who] = np.minimum(interest, pay_formal)
+    debt[at] = debt[at] + interest - pay_formal
+    behind[at] = pay_formal < due - 1e-9
+    now.ledger.debit_rows(m.cash, "debt_service", rows, paid)
     arrears = np.where(behind, m.arrears[rows] + 1, 0)
     defaulted = behind & (arrears >= ctx.default_after_months)
     m.debt[rows], m.arrears[rows] = debt, arrears

@@ -29,8 +29,8 @@ def hg_au_ratio(context: ContextConfig) -> np.ndarray:
 
 def mercury_released_kg(context: ContextConfig, grams, tech, retort) -> np.ndarray:
     """Mercury released this month per miner (kg)."""
-    capture = context.retort_capture * retort
-    return grams / 1000.0 * hg_au_ratio(context).take(tech) * (1.0 - capture)
+    kept = np.where(retort, 1.0 - context.retort_capture, 1.0)  # (1 − capture), capture 0 or r
+    return grams / 1000.0 * hg_au_ratio(context).take(tech) * kept
 
 
 def update_exposure(context: ContextConfig, exposure_years, role, dust_control, working) -> None:
@@ -64,8 +64,10 @@ def accidents(context: ContextConfig, legal, trained, woman, working, uniform) -
 
 def land_disturbed_ha(context: ContextConfig, tonnes, legal) -> np.ndarray:
     """Net land newly disturbed per miner this month (ha)."""
-    restored = context.restoration_share_licensed * (legal == Legal.LICENSED.value)
-    return tonnes * context.land_ha_per_t * (1.0 - restored)
+    # (1 − restored share), by legal status: licensees restore a share
+    unrestored = np.ones(len(Legal))
+    unrestored[Legal.LICENSED] = 1.0 - context.restoration_share_licensed
+    return tonnes * context.land_ha_per_t * unrestored.take(legal)
 
 
 def step(model) -> None:

@@ -36,9 +36,10 @@ def update(model) -> None:
     cells = sites.width * sites.height
     active = m.active
     total = np.bincount(m.site, weights=active, minlength=cells)  # miners per cell
-    licensed = np.bincount(m.site, weights=active & (m.legal == Legal.LICENSED.value),
+    # (few are licensed or mercury-free: counted from their rows, same whole numbers)
+    licensed = np.bincount(m.site[np.flatnonzero(active & (m.legal == Legal.LICENSED.value))],
                            minlength=cells)
-    clean = np.bincount(m.site, weights=active & (m.tech == Tech.MERCURY_FREE.value),
+    clean = np.bincount(m.site[np.flatnonzero(active & (m.tech == Tech.MERCURY_FREE.value))],
                         minlength=cells)
     now.neighbour_licensed, now.neighbour_mercury_free = sites.neighbourhood_shares(
         total, licensed, clean)

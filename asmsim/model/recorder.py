@@ -143,7 +143,7 @@ def _gini_of_sorted(x: np.ndarray) -> float:
     n, total = len(x), x.sum()
     if n == 0 or total <= 0:
         return 0.0
-    ranks = np.arange(1, n + 1)
+    ranks = np.arange(1.0, n + 1.0)  # (integers: exact in float64)
     return float((2.0 * (ranks * x).sum() / (n * total)) - (n + 1.0) / n)
 
 
@@ -193,10 +193,12 @@ def record(model) -> dict[str, float]:
     formal_g = by_channel[Channel.LICENSED_BUYER] + by_channel[Channel.OFFICIAL_BUYER]
     trader_g = by_channel[Channel.TRADER]
     smuggled_g = float(stats["smuggled_g"])
-    income = np.sort(m.income[active.mask])
+    income = m.income[active.mask]
+    income.sort()
     income_total = float(income.sum())
-    n_women = int(np.count_nonzero(m.woman & active.mask))
-    women_total = float((m.income * (m.woman & active.mask)).sum())
+    women = m.woman & active.mask
+    n_women = int(np.count_nonzero(women))
+    women_total = float((m.income * women).sum())
     women_income = women_total / n_women if n_women else 0.0
     men_income = (income_total - women_total) / (n_active - n_women) \
         if n_active > n_women else 0.0
