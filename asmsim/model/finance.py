@@ -148,28 +148,29 @@ def _ration(approved: np.ndarray, want: np.ndarray, terms: LoanTerms, borrowers:
         served = order[np.cumsum(want[order]) <= terms.funds_usd]
         return approved[served], want[served]
     trader = borrowers.trader[approved]
-    order = _ascending(key, by=trader)  # by trader, then in random order
+    order = _ascending(key, by=trader, groups=len(terms.funds_usd))  # by trader, then at random
     trader = trader[order]
     spent = np.cumsum(want[order])
     served = order[spent - _spent_before_group(trader, spent) <= terms.funds_usd[trader]]
     return approved[served], want[served]
 
 
-def _ascending(key: np.ndarray, by: np.ndarray | None = None) -> np.ndarray:
+def _ascending(key: np.ndarray, by: np.ndarray | None = None, groups: int = 0) -> np.ndarray:
     """Positions sorting ``key`` ascending (equal keys by position), grouped by ``by``
-    ascending if given: ``np.lexsort((key, by))``, faster. Unstable quicksort on the
-    random keys, then a stable radix sort on the small group codes; equal keys (which
-    random doubles practically never have) fall back to lexsort for the same order."""
+    (codes 0 to ``groups`` − 1) ascending if given: ``np.lexsort((key, by))``, faster.
+    Unstable quicksort on the random keys, then a stable radix sort on the small group
+    codes; equal keys (which random doubles practically never have) fall back to lexsort
+    for the same order."""
     order = np.argsort(key)
     sorted_key = key[order]
     if np.any(sorted_key[1:] == sorted_key[:-1]):
         return np.lexsort((key,) if by is None else (key, by))
     if by is None:
         return order
-    groups = by[order]
-    if len(groups) and 0 <= groups.min() and groups.max() < 2**15:
-        groups = groups.astype(np.int16)  # radix sort
-    return order[np.argsort(groups, kind="stable")]
+    codes = by[order]
+    if groups <= 2**15:
+        codes = codes.astype(np.int16)  # radix sort
+    return order[np.argsort(codes, kind="stable")]
 
 
 def _spent_before_group(group: np.ndarray, spent: np.ndarray) -> np.ndarray:
@@ -333,7 +334,8 @@ def pay_with_credit(model, rows: np.ndarray, cost, purpose: str, *, travel: floa
     m = model.miners
     if len(rows) == 0:
         return np.zeros(0, dtype=bool)
-    cost = np.full(len(rows), cost) if np.ndim(cost) == 0 else np.asarray(cost, dtype=float)
+    if np.ndim(cost):
+        cost = np.asarray(cost, dtype=float)
     total = cost + travel
     short = total - m.cash[rows]
     lacking = np.flatnonzero(short > 0)
@@ -349,7 +351,7 @@ def pay_with_credit(model, rows: np.ndarray, cost, purpose: str, *, travel: floa
     paid = cash >= total - 1e-9
     ledger = model.now.ledger
     ledger.debit_rows(m.cash, "fees" if purpose == "fee" else "equipment", rows[paid],
-                      cost[paid])
+                      cost[paid] if np.ndim(cost) else cost)
     if travel:
         ledger.debit_rows(m.cash, "travel", rows[paid], travel)
     return paid

@@ -142,8 +142,12 @@ class Sites:
 
     def grade(self) -> np.ndarray:
         """Current grade (g/t): falls with the square root of the ore left."""
-        left = np.clip(self.ore_t / self.ore_initial, 0.0, 1.0)
-        return self.grade0 * np.sqrt(left)
+        left = self.ore_t / self.ore_initial  # share of the ore left, clipped to [0, 1]
+        np.maximum(left, 0.0, out=left)
+        np.minimum(left, 1.0, out=left)
+        np.sqrt(left, out=left)
+        left *= self.grade0
+        return left
 
     def rediscover(self, probability: float, rng: np.random.Generator) -> None:
         """A new deposit is found on a site with ``probability`` a month: its ore (and so its
