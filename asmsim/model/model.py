@@ -245,7 +245,10 @@ class ASMModel(mesa.Model):
             return
         self.stock_carried_off_g += float(m.stock_g[~m.active].sum())
         keep = m.compact()
-        self._handles = [self._handles[row] for row in keep]
+        if self._handles_upto == 0:  # no handle made yet: nothing to carry over
+            self._handles = [None] * len(keep)
+        else:
+            self._handles = [self._handles[row] for row in keep.tolist()]
         self._handles_upto = int(np.searchsorted(keep, self._handles_upto))
         for row, handle in enumerate(self._handles[: self._handles_upto]):
             handle.row = row
