@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from asmsim.model import space
-from asmsim.model.channels import open_channels
+from asmsim.model.channels import open_by_status
 from asmsim.model.choice import choose, inclusive_value
 from asmsim.model.enums import Channel, Legal
 from asmsim.model.finance import pay_with_credit
@@ -47,8 +47,10 @@ def licence_terms(model, rows: np.ndarray, fee_usd: float, *, renewal: bool = Fa
     as_informal[Channel.TRADER] += penalty * g * (m.legal[rows] == Legal.LICENSED)
     as_licensee = as_informal.copy()
     as_licensee[Channel.TRADER] -= penalty * g
-    now = inclusive_value(as_informal, open_channels(model.now.prices, Legal.INFORMAL), scale)
-    licensed = inclusive_value(as_licensee, open_channels(model.now.prices, Legal.LICENSED), scale)
+    open_to = open_by_status(model.now.prices)  # (channels, statuses), built once for both
+    now = inclusive_value(as_informal, np.flatnonzero(open_to[:, Legal.INFORMAL]).tolist(), scale)
+    licensed = inclusive_value(as_licensee, np.flatnonzero(open_to[:, Legal.LICENSED]).tolist(),
+                               scale)
     market_access = licensed - now
 
     inspected = space.inspection_prob(model, model.sites.land_status[m.site[rows]], funded=False)
