@@ -137,7 +137,7 @@ def entry(model) -> None:
     """New miners join from the labour pool; they expect what miners earn now (USD/month)."""
     m = model.miners
     active = m.active
-    mean_income = float(m.exp_income[active].mean()) if active.any() else 0.0
+    mean_income = float(m.exp_income[np.flatnonzero(active)].mean()) if active.any() else 0.0
     count = entrants(model.config.context, model.pool, mean_income, model.stream("entry"))
     model.now.stats["entries"] = count
     model.entered_total += count

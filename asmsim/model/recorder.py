@@ -193,7 +193,7 @@ def record(model) -> dict[str, float]:
     formal_g = by_channel[Channel.LICENSED_BUYER] + by_channel[Channel.OFFICIAL_BUYER]
     trader_g = by_channel[Channel.TRADER]
     smuggled_g = float(stats["smuggled_g"])
-    income = m.income[active.mask]
+    income = m.income[np.flatnonzero(active.mask)]
     income.sort()
     income_total = float(income.sum())
     women = m.woman & active.mask
