@@ -64,12 +64,16 @@ class _Borrowers:
         self.rows, self.miners = rows, miners
         self.trader = trader  # the trader each would borrow from (its usual trader)
 
-    def approval(self, terms: LoanTerms) -> float | np.ndarray:
-        """Approval probability (0-1), per borrower where women's differs."""
+    def approved(self, terms: LoanTerms, draw: np.ndarray, asking: np.ndarray) -> np.ndarray:
+        """Positions of the borrowers ``asking`` whose uniform ``draw`` is below the lender's
+        approval probability (times its factor for women): the larger of the two
+        probabilities first picks the candidates, women's or men's then applies to them."""
+        women = terms.approval * terms.women_factor
+        candidates = np.flatnonzero(asking & (draw < max(terms.approval, women)))
         if terms.women_factor == 1.0:
-            return terms.approval
-        return np.where(self.miners.woman[self.rows], terms.approval * terms.women_factor,
-                        terms.approval)
+            return candidates
+        woman = self.miners.woman[self.rows[candidates]]
+        return candidates[draw[candidates] < np.where(woman, women, terms.approval)]
 
     def woman(self, among: np.ndarray) -> np.ndarray:
         return self.miners.woman[self.rows[among]]
@@ -122,7 +126,7 @@ def grant_loans(rows: np.ndarray, need: np.ndarray, offers: list[LoanTerms], min
         if not terms.has_funds() or not open_need.any():
             continue
         draw = rng.random(n)
-        approved = np.flatnonzero(open_need & (draw < borrowers.approval(terms)))
+        approved = borrowers.approved(terms, draw, open_need)
         approved = approved[borrowers.eligible(terms, approved)]
         if len(approved) == 0:
             continue
@@ -142,7 +146,9 @@ def _ration(approved: np.ndarray, want: np.ndarray, terms: LoanTerms, borrowers:
 
     Returns the served subset of ``approved`` and their amounts (USD).
     """
-    key = rng.random(len(approved)) - (borrowers.woman(approved) if terms.women_first else 0)
+    key = rng.random(len(approved))
+    if terms.women_first:
+        key -= borrowers.woman(approved)
     if np.ndim(terms.funds_usd) == 0:
         order = _ascending(key)
         served = order[np.cumsum(want[order]) <= terms.funds_usd]
@@ -176,9 +182,14 @@ def _ascending(key: np.ndarray, by: np.ndarray | None = None, groups: int = 0) -
 def _spent_before_group(group: np.ndarray, spent: np.ndarray) -> np.ndarray:
     """For requests sorted by ``group`` (a trader) with running total ``spent`` (USD), the
     running total at the end of the previous group's requests (0 for the first), per request."""
-    starts = np.flatnonzero(group[1:] != group[:-1]) + 1
-    runs = np.diff(np.concatenate(([0], starts, [len(group)])))
-    return np.repeat(np.concatenate(([0.0], spent[starts - 1])), runs)
+    if len(group) == 0:
+        return np.zeros(0)
+    runs = np.bincount(group)  # requests per group; the groups with some, in order, are the runs
+    runs = runs[runs > 0]
+    before = np.empty(len(runs))  # running total at each run's start
+    before[0] = 0.0
+    before[1:] = spent[np.cumsum(runs[:-1]) - 1]
+    return np.repeat(before, runs)
 
 
 def annuity_payment(principal, rate, term_months: int):
@@ -297,11 +308,13 @@ def book_loans(model, rows: np.ndarray, amount: np.ndarray, kind: np.ndarray,
     m.debt_rate[rows] = rate
     to_trader = kind == Lender.TRADER.value
     formal = ~to_trader  # formal borrowers hold no other loan: amount = principal
+    trader = traders.usual_trader(model, rows)
     if formal.any():
         m.instalment[rows[formal]] = annuity_payment(amount[formal], rate[formal],
                                                      model.config.context.loan_term_months)
-    trader = traders.usual_trader(model, rows)
-    m.tied_trader[rows[to_trader]] = trader[to_trader]
+        m.tied_trader[rows[to_trader]] = trader[to_trader]
+    else:  # all from traders
+        m.tied_trader[rows] = trader
     now.stats["loans_usd"] += float(amount.sum())
     draw_down(now.loan_offers, kind, trader, amount)
 
