@@ -104,6 +104,8 @@ class Sites:
         """Designate the first ``asm_zone_share`` of all cells (taken from open land) as ASM zones."""
         cells = self.width * self.height
         n_zone = min(int(round(asm_zone_share * cells)), len(self._zoning_order))
+        if getattr(self, "zone_cells", None) is not None and len(self.zone_cells) == n_zone:
+            return  # the same zones (tables built on them, such as plots_near, stay valid)
         self.land_status = self.base_status.copy()
         self.land_status[self._zoning_order[:n_zone]] = LandStatus.ASM_ZONE
         self.zone_cells = self._zoning_order[:n_zone]
