@@ -7,6 +7,8 @@ rises with its value, with rationality ``λ`` (``context.logit_scale_per_usd``,
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 
@@ -40,22 +42,24 @@ def _weights(scored: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def logit_choice(per_unit: np.ndarray, units: np.ndarray, ok: np.ndarray, scale: float,
-                 uniform: np.ndarray) -> np.ndarray:
+                 uniform: np.ndarray | Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
     """Multinomial-logit choice among the open options on values ``per_unit × units``.
 
     ``per_unit`` and ``ok`` have shape (options, miners); ``units`` one entry per miner.
     Inverse-CDF draw with one ``uniform`` per miner, so a miner's draw does not depend on
     how many options it (or anyone else) has: common random numbers across scenarios.
+    ``uniform`` is one draw per miner, or a function giving the draws of the miners
+    (indices) it is passed: then only the miners with a choice to make are drawn for.
     Miners with a single open option take it without any arithmetic.
     """
-    u = uniform
     choice, several = _only_and_several(ok)
     if len(several):
         scored = scale * (per_unit[:, several] * units[several])
         scored[~ok[:, several]] = -np.inf
         weights, _ = _weights(scored)
         cumulative = np.cumsum(weights, axis=0, out=weights)
-        target = u[several] * cumulative[-1]
+        u = uniform(several) if callable(uniform) else uniform[several]
+        target = u * cumulative[-1]
         choice[several] = _count_true(cumulative[:-1] < target)
     return choice
 

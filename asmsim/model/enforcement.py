@@ -26,10 +26,10 @@ def inspect(model) -> None:
     legal_cfg = cfg.legal
     if legal_cfg.inspection_prob * model.government.funded["enforcement"] <= 0:
         return
-    exposed = m.active & (m.legal == Legal.INFORMAL) & (m.suspended == 0)
-    probability = inspection_prob(model, model.sites.land_status[m.site])  # targeted (7.12)
-    inspected = exposed & (model.uniforms("enforcement/miners") < probability)
-    rows = np.flatnonzero(inspected)
+    exposed = np.flatnonzero(m.active & (m.legal == Legal.INFORMAL.value) & (m.suspended == 0))
+    # targeted (7.12)
+    probability = inspection_prob(model, model.sites.land_status[m.site[exposed]])
+    rows = exposed[model.uniforms("enforcement/miners", exposed) < probability]
     rows = rows[: model.government.grant("enforcement", ctx.inspection_cost_usd, len(rows))]
     model.now.spend("enforcement", len(rows) * ctx.inspection_cost_usd)
     if len(rows) == 0:

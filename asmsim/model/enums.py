@@ -1,4 +1,9 @@
-"""Named states. Arrays store the integer codes; code always compares with these names."""
+"""Named states. Arrays store the integer codes; code always compares with these names.
+
+Whole columns compare with a member's ``.value`` (a plain int): numpy treats an IntEnum
+member as an int64 array, so ``column == Legal.LICENSED`` first casts an int8 column to
+int64 (several times slower on a whole column; the result is the same).
+"""
 
 from enum import IntEnum
 

@@ -15,6 +15,7 @@ the price discount (see :mod:`asmsim.model.channels`).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import mesa
@@ -44,45 +45,64 @@ class LoanTerms:
     women_first: bool = False      # women served first from limited funds (credit quota)
 
     def has_funds(self) -> bool:
-        return bool(np.any(np.asarray(self.funds_usd) > 0))
+        funds = self.funds_usd
+        return bool((funds > 0).any()) if isinstance(funds, np.ndarray) else funds > 0
 
     def limited(self) -> bool:
-        return not np.all(np.isinf(self.funds_usd))
+        funds = self.funds_usd
+        if isinstance(funds, np.ndarray):
+            return not np.isinf(funds).all()
+        return not math.isinf(funds)
 
 
 class _Borrowers:
-    """What lenders check about miners ``rows`` (read once per round of loans)."""
+    """Miners ``rows`` (usual traders ``trader``) asking for loans: what a lender checks is read
+    from the miner table for the candidates it considers (those its approval draw passed),
+    not for every borrower."""
 
     def __init__(self, rows: np.ndarray, miners, trader: np.ndarray):
-        self.legal = miners.legal[rows]
-        self.cash = miners.cash[rows]
-        self.woman = miners.woman[rows]
+        self.rows, self.miners = rows, miners
         self.trader = trader  # the trader each would borrow from (its usual trader)
-        lender = miners.lender[rows]
-        self.unattached = lender == Lender.NONE
-        self.with_trader = lender == Lender.TRADER
-        self.trader_debt = np.where(self.with_trader, miners.debt[rows], 0.0)
-        self.no_ban = miners.credit_ban[rows] == 0
-        self.no_trader_ban = miners.trader_ban[rows] == 0
-        self.licensed_or_member = (self.legal == Legal.LICENSED) | miners.coop[rows]
 
-    def eligible(self, terms: LoanTerms) -> np.ndarray:
-        """Miners this lender would consider: status, no other lender, no ban, collateral."""
+    def approved(self, terms: LoanTerms, draw: np.ndarray, asking: np.ndarray) -> np.ndarray:
+        """Positions of the borrowers ``asking`` whose uniform ``draw`` is below the lender's
+        approval probability (times its factor for women): the larger of the two
+        probabilities first picks the candidates, women's or men's then applies to them."""
+        women = terms.approval * terms.women_factor
+        candidates = np.flatnonzero(asking & (draw < max(terms.approval, women)))
+        if terms.women_factor == 1.0:
+            return candidates
+        woman = self.miners.woman[self.rows[candidates]]
+        return candidates[draw[candidates] < np.where(woman, women, terms.approval)]
+
+    def woman(self, among: np.ndarray) -> np.ndarray:
+        return self.miners.woman[self.rows[among]]
+
+    def eligible(self, terms: LoanTerms, among: np.ndarray) -> np.ndarray:
+        """Which borrowers ``among`` (positions) this lender would consider: status, no other
+        lender, no ban, collateral."""
+        m, rows = self.miners, self.rows[among]
+        lender = m.lender[rows]
         if terms.kind == Lender.TRADER:  # its usual trader; it tops up its own ties
-            ok = (self.unattached | self.with_trader) & self.no_trader_ban
+            ok = ((lender == Lender.NONE.value) | (lender == Lender.TRADER.value)) \
+                & (m.trader_ban[rows] == 0)
         else:
-            ok = self.unattached & self.no_ban
+            ok = (lender == Lender.NONE.value) & (m.credit_ban[rows] == 0)
         if terms.needs_licence:
-            status_ok = self.licensed_or_member
+            legal = m.legal[rows]
+            status_ok = (legal == Legal.LICENSED.value) | m.coop[rows]
             if terms.accepts_applicants:
-                status_ok = status_ok | (self.legal == Legal.APPLICANT)
+                status_ok |= legal == Legal.APPLICANT.value
             ok &= status_ok
-        return ok & (self.cash >= terms.collateral_usd)
+        return ok & (m.cash[rows] >= terms.collateral_usd)
 
     def headroom(self, terms: LoanTerms, approved: np.ndarray) -> np.ndarray:
-        """Largest new loan (USD) for miners ``approved``: the cap less what they owe it."""
+        """Largest new loan (USD) for borrowers ``approved``: the cap less what they owe it."""
         if terms.kind == Lender.TRADER:
-            return np.maximum(terms.max_loan_usd - self.trader_debt[approved], 0.0)
+            rows = self.rows[approved]
+            owed = np.where(self.miners.lender[rows] == Lender.TRADER.value,
+                            self.miners.debt[rows], 0.0)
+            return np.maximum(terms.max_loan_usd - owed, 0.0)
         return np.full(len(approved), terms.max_loan_usd)
 
 
@@ -98,7 +118,7 @@ def grant_loans(rows: np.ndarray, need: np.ndarray, offers: list[LoanTerms], min
     """
     n = len(rows)
     amount = np.zeros(n)
-    kind = np.full(n, Lender.NONE, dtype=np.int8)
+    kind = np.zeros(n, dtype=np.int8)  # Lender.NONE
     rate = np.zeros(n)
     open_need = need > 0
     borrowers = _Borrowers(rows, miners, trader)
@@ -106,9 +126,8 @@ def grant_loans(rows: np.ndarray, need: np.ndarray, offers: list[LoanTerms], min
         if not terms.has_funds() or not open_need.any():
             continue
         draw = rng.random(n)
-        approval = terms.approval if terms.women_factor == 1.0 else \
-            np.where(borrowers.woman, terms.approval * terms.women_factor, terms.approval)
-        approved = np.flatnonzero(open_need & borrowers.eligible(terms) & (draw < approval))
+        approved = borrowers.approved(terms, draw, open_need)
+        approved = approved[borrowers.eligible(terms, approved)]
         if len(approved) == 0:
             continue
         want = np.minimum(need[approved], borrowers.headroom(terms, approved))
@@ -127,18 +146,50 @@ def _ration(approved: np.ndarray, want: np.ndarray, terms: LoanTerms, borrowers:
 
     Returns the served subset of ``approved`` and their amounts (USD).
     """
-    key = rng.random(len(approved)) - (borrowers.woman[approved] if terms.women_first else 0)
+    key = rng.random(len(approved))
+    if terms.women_first:
+        key -= borrowers.woman(approved)
     if np.ndim(terms.funds_usd) == 0:
-        order = np.argsort(key, kind="stable")
+        order = _ascending(key)
         served = order[np.cumsum(want[order]) <= terms.funds_usd]
         return approved[served], want[served]
     trader = borrowers.trader[approved]
-    order = np.lexsort((key, trader))  # by trader, then in random order
+    order = _ascending(key, by=trader, groups=len(terms.funds_usd))  # by trader, then at random
+    trader = trader[order]
     spent = np.cumsum(want[order])
-    first = np.searchsorted(trader[order], trader[order])  # first position of each one's trader
-    before = np.where(first > 0, spent[np.maximum(first - 1, 0)], 0.0)
-    served = order[spent - before <= terms.funds_usd[trader[order]]]
+    served = order[spent - _spent_before_group(trader, spent) <= terms.funds_usd[trader]]
     return approved[served], want[served]
+
+
+def _ascending(key: np.ndarray, by: np.ndarray | None = None, groups: int = 0) -> np.ndarray:
+    """Positions sorting ``key`` ascending (equal keys by position), grouped by ``by``
+    (codes 0 to ``groups`` − 1) ascending if given: ``np.lexsort((key, by))``, faster.
+    Unstable quicksort on the random keys, then a stable radix sort on the small group
+    codes; equal keys (which random doubles practically never have) fall back to lexsort
+    for the same order."""
+    order = np.argsort(key)
+    sorted_key = key[order]
+    if np.any(sorted_key[1:] == sorted_key[:-1]):
+        return np.lexsort((key,) if by is None else (key, by))
+    if by is None:
+        return order
+    codes = by[order]
+    if groups <= 2**15:
+        codes = codes.astype(np.int16)  # radix sort
+    return order[np.argsort(codes, kind="stable")]
+
+
+def _spent_before_group(group: np.ndarray, spent: np.ndarray) -> np.ndarray:
+    """For requests sorted by ``group`` (a trader) with running total ``spent`` (USD), the
+    running total at the end of the previous group's requests (0 for the first), per request."""
+    if len(group) == 0:
+        return np.zeros(0)
+    runs = np.bincount(group)  # requests per group; the groups with some, in order, are the runs
+    runs = runs[runs > 0]
+    before = np.empty(len(runs))  # running total at each run's start
+    before[0] = 0.0
+    before[1:] = spent[np.cumsum(runs[:-1]) - 1]
+    return np.repeat(before, runs)
 
 
 def annuity_payment(principal, rate, term_months: int):
@@ -201,7 +252,7 @@ def trader_offers(model) -> LoanTerms:
     trader's credit budget (USD, by trader); its interest is the price discount a tied miner
     accepts."""
     ctx, m = model.config.context, model.miners
-    owing = m.active & (m.lender == Lender.TRADER)
+    owing = np.flatnonzero(m.active & (m.lender == Lender.TRADER.value))
     lent = np.bincount(m.tied_trader[owing], weights=m.debt[owing], minlength=len(model.traders))
     budgets = np.array([trader.credit_budget_usd for trader in model.traders])
     return LoanTerms(Lender.TRADER, TRADER_EQUIVALENT_RATE, ctx.prefinance_max_usd,
@@ -221,7 +272,7 @@ def licensed_credit_value(offers: list[LoanTerms]) -> float:
 def post_terms(model) -> None:
     """Lenders post this month's terms; traders offer pre-finance for cash needs."""
     m, now = model.miners, model.now
-    outstanding = np.bincount(m.lender, weights=m.debt, minlength=len(Lender))
+    outstanding = np.bincount(m.lender.astype(np.intp), weights=m.debt, minlength=len(Lender))
     offers = [lender.post_terms(float(outstanding[kind]))
               for kind, lender in model.lenders.items()]
     formal = [o for o in offers if o is not None]
@@ -255,13 +306,17 @@ def book_loans(model, rows: np.ndarray, amount: np.ndarray, kind: np.ndarray,
     m.debt[rows] += amount
     m.lender[rows] = kind
     m.debt_rate[rows] = rate
-    formal = kind != Lender.TRADER  # formal borrowers hold no other loan: amount = principal
-    m.instalment[rows[formal]] = annuity_payment(amount[formal], rate[formal],
-                                                 model.config.context.loan_term_months)
-    to_trader = kind == Lender.TRADER
-    m.tied_trader[rows[to_trader]] = traders.usual_trader(model, rows[to_trader])
+    to_trader = kind == Lender.TRADER.value
+    formal = ~to_trader  # formal borrowers hold no other loan: amount = principal
+    trader = traders.usual_trader(model, rows)
+    if formal.any():
+        m.instalment[rows[formal]] = annuity_payment(amount[formal], rate[formal],
+                                                     model.config.context.loan_term_months)
+        m.tied_trader[rows[to_trader]] = trader[to_trader]
+    else:  # all from traders
+        m.tied_trader[rows] = trader
     now.stats["loans_usd"] += float(amount.sum())
-    draw_down(now.loan_offers, kind, np.where(to_trader, m.tied_trader[rows], -1), amount)
+    draw_down(now.loan_offers, kind, trader, amount)
 
 
 def draw_down(offers: dict, kind: np.ndarray, trader: np.ndarray, amount: np.ndarray) -> None:
@@ -272,6 +327,8 @@ def draw_down(offers: dict, kind: np.ndarray, trader: np.ndarray, amount: np.nda
         if not terms.limited():
             continue
         mine = kind == terms.kind
+        if not mine.any():  # nothing lent: its funds stay as they are
+            continue
         if np.ndim(terms.funds_usd):
             used = np.bincount(trader[mine], weights=amount[mine], minlength=len(terms.funds_usd))
             terms.funds_usd = np.maximum(terms.funds_usd - used, 0.0)
@@ -290,7 +347,8 @@ def pay_with_credit(model, rows: np.ndarray, cost, purpose: str, *, travel: floa
     m = model.miners
     if len(rows) == 0:
         return np.zeros(0, dtype=bool)
-    cost = np.full(len(rows), cost) if np.ndim(cost) == 0 else np.asarray(cost, dtype=float)
+    if np.ndim(cost):
+        cost = np.asarray(cost, dtype=float)
     total = cost + travel
     short = total - m.cash[rows]
     lacking = np.flatnonzero(short > 0)
@@ -300,12 +358,13 @@ def pay_with_credit(model, rows: np.ndarray, cost, purpose: str, *, travel: floa
                                          m, traders.usual_trader(model, borrowers),
                                          model.stream("finance"))
         take = (amount >= short[lacking] - 1e-9) & (amount > 0)  # it covers the shortfall
-        book_loans(model, rows[lacking[take]], amount[take], kind[take], rate[take])
+        if take.any():
+            book_loans(model, rows[lacking[take]], amount[take], kind[take], rate[take])
     cash = m.cash[rows]
     paid = cash >= total - 1e-9
     ledger = model.now.ledger
     ledger.debit_rows(m.cash, "fees" if purpose == "fee" else "equipment", rows[paid],
-                      cost[paid])
+                      cost[paid] if np.ndim(cost) else cost)
     if travel:
         ledger.debit_rows(m.cash, "travel", rows[paid], travel)
     return paid
@@ -338,22 +397,29 @@ def service_debt(model) -> None:
     now.interest_paid = np.zeros(m.n)
     np.subtract(m.credit_ban, 1, out=m.credit_ban, where=m.credit_ban > 0)
     np.subtract(m.trader_ban, 1, out=m.trader_ban, where=m.trader_ban > 0)
-    rows = np.flatnonzero(m.lender != Lender.NONE)  # a miner without a lender owes nothing
-    lender, debt, cash = m.lender[rows], m.debt[rows], m.cash[rows]
-    # A trader keeps a share of what a miner tied to it sells it (not to another trader).
-    tied = lender == Lender.TRADER
-    repay = np.where(tied, np.minimum(np.minimum(debt, cash), ctx.prefinance_repay_share
-                                      * now.tied_trader_revenue[rows]), 0.0)
-    # Formal loans: the annuity fixed when the loan was made.
+    rows = np.flatnonzero(m.lender != Lender.NONE.value)  # a miner without a lender owes nothing
+    tied = m.lender[rows] == Lender.TRADER.value
     formal = ~tied
-    interest, due = formal_instalment(debt, m.debt_rate[rows], m.instalment[rows])
-    pay_formal = np.where(formal, np.minimum(due, cash), 0.0)
-    now.ledger.debit_rows(m.cash, "debt_service", rows, repay + pay_formal)
-    now.interest_paid[rows] = np.where(formal, np.minimum(interest, pay_formal), 0.0)
-    debt = np.where(formal, debt + interest - pay_formal, debt - repay)
-    # A tied miner is behind when it produced but repaid nothing (it sold elsewhere or held).
-    produced = m.grams[rows] > 0
-    behind = np.where(formal, pay_formal < due - 1e-9, (repay <= 0) & (debt > 0.01) & produced)
+    debt = m.debt[rows]  # becomes each balance after this month's payment (USD)
+    paid = np.empty(len(rows))  # debt service paid (USD)
+    behind = np.empty(len(rows), dtype=bool)
+    # A trader keeps a share of what a miner tied to it sells it (not to another trader). A
+    # tied miner is behind when it produced but repaid nothing (it sold elsewhere or held).
+    at, who = np.flatnonzero(tied), rows[tied]
+    repay = np.minimum(np.minimum(debt[at], m.cash[who]), ctx.prefinance_repay_share
+                       * now.tied_trader_revenue[who])
+    paid[at] = repay + 0.0  # (+ its formal payment, none)
+    debt[at] -= repay
+    behind[at] = (repay <= 0) & (debt[at] > 0.01) & (m.grams[who] > 0)
+    # Formal loans: the annuity fixed when the loan was made.
+    at, who = np.flatnonzero(formal), rows[formal]
+    interest, due = formal_instalment(debt[at], m.debt_rate[who], m.instalment[who])
+    pay_formal = np.minimum(due, m.cash[who])
+    paid[at] = 0.0 + pay_formal  # (a trader's repayment, none, + its payment)
+    now.interest_paid[who] = np.minimum(interest, pay_formal)
+    debt[at] = debt[at] + interest - pay_formal
+    behind[at] = pay_formal < due - 1e-9
+    now.ledger.debit_rows(m.cash, "debt_service", rows, paid)
     arrears = np.where(behind, m.arrears[rows] + 1, 0)
     defaulted = behind & (arrears >= ctx.default_after_months)
     m.debt[rows], m.arrears[rows] = debt, arrears
@@ -386,8 +452,8 @@ def write_off(model, rows: np.ndarray) -> None:
     traders = rows[m.lender[rows] == Lender.TRADER]
     trader_loss = np.bincount(m.tied_trader[traders], weights=m.debt[traders],
                               minlength=len(model.traders))
-    for trader, loss in zip(model.traders, trader_loss, strict=True):
-        trader.defaults_usd += float(loss)
+    for trader in np.flatnonzero(trader_loss):
+        model.traders[trader].defaults_usd += float(trader_loss[trader])
     now.stats["trader_defaults_usd"] += float(loss_by_kind[Lender.TRADER])
     guarantee = model.config.policy.finance.bank_guarantee_share
     for kind, lender_agent in model.lenders.items():
@@ -397,19 +463,43 @@ def write_off(model, rows: np.ndarray) -> None:
     close_loans(m, rows)
 
 
+def net_income(now) -> np.ndarray:
+    """This month's net income per miner row (USD): revenue less royalties, operating and
+    access costs, fines, seizures, bribes and formal interest."""
+    flows = now.ledger.flows
+    income = flows["revenue"] - flows["royalties"]
+    for outflow in ("operating", "access", "fines", "seizures", "bribes"):
+        if outflow in flows:  # (x − 0 is x: a flow never booked changes nothing)
+            income -= flows[outflow]
+    income -= now.interest_paid
+    return income
+
+
+def desired_consumption(ctx, income: np.ndarray, cash: np.ndarray) -> np.ndarray:
+    """Consumption wanted this month (USD): subsistence plus a share of the surplus over it,
+    plus a share of the cash held beyond that."""
+    subsistence = ctx.subsistence_usd_month
+    desired = income - subsistence
+    np.maximum(desired, 0.0, out=desired)
+    desired *= ctx.consumption_share_of_surplus
+    desired += subsistence
+    drawdown = cash - desired
+    np.maximum(drawdown, 0.0, out=drawdown)
+    drawdown *= ctx.savings_drawdown
+    drawdown += desired
+    return drawdown
+
+
 def earn_and_consume(model) -> None:
     """Net income (USD/month), its expectation, and consumption (borrowing if short)."""
     m, ctx, now = model.miners, model.config.context, model.now
-    flows = now.ledger.flows
-    income = flows["revenue"] - flows["royalties"] - flows["operating"] - flows["access"] \
-        - flows["fines"] - flows["seizures"] - flows["bribes"] - now.interest_paid
+    income = net_income(now)
     m.income[:] = np.where(m.active, income, 0.0)
     w = ctx.expectation_weight
-    m.exp_income[:] = np.where(m.active, (1 - w) * m.exp_income + w * income, m.exp_income)
-    desired = ctx.subsistence_usd_month + ctx.consumption_share_of_surplus \
-        * np.maximum(income - ctx.subsistence_usd_month, 0.0)
-    desired = np.where(m.active, desired + ctx.savings_drawdown * np.maximum(m.cash - desired,
-                                                                              0.0), 0.0)
+    expected = (1 - w) * m.exp_income
+    expected += w * income
+    np.copyto(m.exp_income, expected, where=m.active)
+    desired = np.where(m.active, desired_consumption(ctx, income, m.cash), 0.0)
     short = np.flatnonzero(desired > m.cash)
     if len(short):
         borrow(model, short, desired[short] - m.cash[short], "consumption")

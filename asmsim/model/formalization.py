@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from asmsim.model import space
-from asmsim.model.channels import open_channels
+from asmsim.model.channels import open_by_status
 from asmsim.model.choice import choose, inclusive_value
 from asmsim.model.enums import Channel, Legal
 from asmsim.model.finance import pay_with_credit
@@ -47,8 +47,10 @@ def licence_terms(model, rows: np.ndarray, fee_usd: float, *, renewal: bool = Fa
     as_informal[Channel.TRADER] += penalty * g * (m.legal[rows] == Legal.LICENSED)
     as_licensee = as_informal.copy()
     as_licensee[Channel.TRADER] -= penalty * g
-    now = inclusive_value(as_informal, open_channels(model.now.prices, Legal.INFORMAL), scale)
-    licensed = inclusive_value(as_licensee, open_channels(model.now.prices, Legal.LICENSED), scale)
+    open_to = open_by_status(model.now.prices)  # (channels, statuses), built once for both
+    now = inclusive_value(as_informal, np.flatnonzero(open_to[:, Legal.INFORMAL]).tolist(), scale)
+    licensed = inclusive_value(as_licensee, np.flatnonzero(open_to[:, Legal.LICENSED]).tolist(),
+                               scale)
     market_access = licensed - now
 
     inspected = space.inspection_prob(model, model.sites.land_status[m.site[rows]], funded=False)
@@ -87,7 +89,7 @@ def expected_wait_months(model) -> float:
     """Months a new applicant expects to wait for a licence."""
     legal = model.config.policy.legal
     m = model.miners
-    queue = int(np.count_nonzero(m.active & (m.legal == Legal.APPLICANT)))
+    queue = int(np.count_nonzero(m.active & (m.legal == Legal.APPLICANT.value)))
     capacity = per_population(model, legal.office_capacity_per_1000_miners)  # licences/month
     if capacity <= 0:
         return float("inf")
@@ -147,9 +149,8 @@ def apply_for_licences(model) -> None:
     m, ctx, legal_cfg = model.miners, model.config.context, model.config.policy.legal
     if legal_cfg.office_capacity_per_1000_miners <= 0:
         return
-    draw = model.uniforms("apply/miners")
-    reconsider = m.active & (m.legal == Legal.INFORMAL) & (draw < ctx.reconsider_prob)
-    rows = np.flatnonzero(reconsider)
+    informal = np.flatnonzero(m.active & (m.legal == Legal.INFORMAL.value))
+    rows = informal[model.uniforms("apply/miners", informal) < ctx.reconsider_prob]
     if len(rows) == 0:
         return
     target, site_change = licence_sites(model, rows)
@@ -186,7 +187,7 @@ def has_land_rights(model, rows: np.ndarray) -> np.ndarray:
 def process_queue(model) -> None:
     """The licensing office grants up to its capacity, oldest eligible applications first."""
     m, ctx, legal_cfg = model.miners, model.config.context, model.config.policy.legal
-    waiting = m.active & (m.legal == Legal.APPLICANT)
+    waiting = m.active & (m.legal == Legal.APPLICANT.value)
     rows = np.flatnonzero(waiting)
     if len(rows) == 0:
         return
@@ -217,7 +218,7 @@ def process_queue(model) -> None:
 def renew_or_lapse(model) -> None:
     """At expiry a licence is renewed (fee paid) if still worth it, else it lapses."""
     m, ctx, cfg = model.miners, model.config.context, model.config.policy
-    expiring = np.flatnonzero(m.active & (m.legal == Legal.LICENSED)
+    expiring = np.flatnonzero(m.active & (m.legal == Legal.LICENSED.value)
                               & (m.licence_expiry <= model.month))
     if len(expiring) == 0:
         return

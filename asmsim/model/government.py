@@ -62,7 +62,7 @@ class Government(mesa.Agent):
         """What each programme would cost in ``month`` at full scale (USD)."""
         model, m = self.model, self.model.miners
         cfg, ctx = model.config.policy, model.config.context
-        informal = m.active & (m.legal == Legal.INFORMAL)
+        informal = m.active & (m.legal == Legal.INFORMAL.value)
         inspected = float((space.inspection_prob(model, model.sites.land_status[m.site],
                                                  funded=False) * informal).sum())
         last = self.last_spending

@@ -29,13 +29,13 @@ def hg_au_ratio(context: ContextConfig) -> np.ndarray:
 
 def mercury_released_kg(context: ContextConfig, grams, tech, retort) -> np.ndarray:
     """Mercury released this month per miner (kg)."""
-    capture = context.retort_capture * retort
-    return grams / 1000.0 * hg_au_ratio(context).take(tech) * (1.0 - capture)
+    kept = np.where(retort, 1.0 - context.retort_capture, 1.0)  # (1 − capture), capture 0 or r
+    return grams / 1000.0 * hg_au_ratio(context).take(tech) * kept
 
 
 def update_exposure(context: ContextConfig, exposure_years, role, dust_control, working) -> None:
     """Add this month's unprotected dry-work exposure (years), in place."""
-    dry = working & (role != Role.HAULER)
+    dry = working & (role != Role.HAULER.value)
     protection = np.where(dust_control, 1.0 - context.dust_control_effect, 1.0)
     exposure_years += dry * protection / 12.0
 
@@ -57,15 +57,17 @@ def accidents(context: ContextConfig, legal, trained, woman, working, uniform) -
                           * (context.accident_informal_factor if informal else 1.0)
                           * (context.accident_untrained_factor if untrained else 1.0)
                           * (context.accident_women_factor if is_woman else 1.0), 1.0)
-    code = (legal != Legal.LICENSED).view(np.int8) + 2 * (~trained).view(np.int8) \
+    code = (legal != Legal.LICENSED.value).view(np.int8) + 2 * (~trained).view(np.int8) \
         + 4 * woman.view(np.int8)
     return working & (uniform < rates.take(code))
 
 
 def land_disturbed_ha(context: ContextConfig, tonnes, legal) -> np.ndarray:
     """Net land newly disturbed per miner this month (ha)."""
-    restored = context.restoration_share_licensed * (legal == Legal.LICENSED)
-    return tonnes * context.land_ha_per_t * (1.0 - restored)
+    # (1 − restored share), by legal status: licensees restore a share
+    unrestored = np.ones(len(Legal))
+    unrestored[Legal.LICENSED] = 1.0 - context.restoration_share_licensed
+    return tonnes * context.land_ha_per_t * unrestored.take(legal)
 
 
 def step(model) -> None:
@@ -78,7 +80,7 @@ def step(model) -> None:
                          model.uniforms("silicosis/miners"))
     m.silicosis[sick] = True
     hurt = accidents(ctx, m.legal[:n], m.trained[:n], m.woman[:n], working,
-                     model.uniforms("accidents/miners")[:n])
+                     model.uniforms("accidents/miners", slice(0, n)))
     m.injured[:n][hurt] = ctx.injury_months
     mercury = mercury_released_kg(ctx, m.grams[:n], m.tech[:n], m.retort[:n])
     sites.mercury_kg += np.bincount(m.site[:n], weights=mercury, minlength=len(sites.ore_t))

@@ -14,23 +14,46 @@ OUTFLOWS = ("operating", "access", "consumption", "equipment", "bribes", "royalt
             "travel", "fines", "seizures", "debt_service", "moves")
 
 
-class Ledger:
-    """This month's flows per miner (USD), by category."""
+class _Flows(dict):
+    """Flows by category (USD per miner row); a category's array is made, zeros, when first
+    asked for, so a month allocates only the categories it uses."""
 
     def __init__(self, n: int):
-        self.flows = {key: np.zeros(n) for key in (*INFLOWS, *OUTFLOWS)}
+        super().__init__()
+        self.n = n
+
+    def __missing__(self, key: str) -> np.ndarray:
+        assert key in INFLOWS or key in OUTFLOWS, key
+        flow = self[key] = np.zeros(self.n)
+        return flow
+
+
+class Ledger:
+    """This month's flows per miner (USD), by category, for the ``n`` rows of the month's
+    pass."""
+
+    def __init__(self, n: int):
+        self.n = n
+        self.flows = _Flows(n)
+
+    def _add(self, key: str, amount: np.ndarray) -> None:
+        """Add ``amount`` (USD per row, or broadcast) to flow ``key``."""
+        if key not in self.flows and isinstance(amount, np.ndarray) and amount.shape == (self.n,):
+            self.flows[key] = amount + 0.0  # = zeros + amount (0.0 + −0.0 is 0.0), one pass
+        else:
+            self.flows[key] += amount
 
     def credit(self, cash: np.ndarray, key: str, amount: np.ndarray) -> None:
         """Add ``amount`` (USD per miner) to cash under inflow ``key``."""
         assert key in INFLOWS, key
         cash += amount
-        self.flows[key] += amount
+        self._add(key, amount)
 
     def debit(self, cash: np.ndarray, key: str, amount: np.ndarray) -> None:
         """Take ``amount`` (USD per miner, never more than cash) from cash under ``key``."""
         assert key in OUTFLOWS, key
         cash -= amount
-        self.flows[key] += amount
+        self._add(key, amount)
 
     def credit_rows(self, cash: np.ndarray, key: str, rows: np.ndarray, amount) -> None:
         """Add ``amount`` (USD) to the cash of miners ``rows`` (distinct) under inflow ``key``."""
@@ -49,4 +72,5 @@ class Ledger:
         return sum(self.flows[k] for k in INFLOWS) - sum(self.flows[k] for k in OUTFLOWS)
 
     def total(self, key: str) -> float:
-        return float(self.flows[key].sum())
+        """Total of flow ``key`` this month (USD); 0 if nothing flowed."""
+        return float(self.flows[key].sum()) if key in self.flows else 0.0

@@ -192,15 +192,15 @@ def sell(model) -> None:
     codes = np.array([*wanted.other_codes, *[Channel.TRADER] * len(wanted.trader)],
                      dtype=np.int8)
     channel = np.where(selling, codes[option], Channel.HELD).astype(np.int8)
-    to_trader = channel == Channel.TRADER
+    to_trader = channel == Channel.TRADER.value
     rows = np.flatnonzero(to_trader)
     trader_of = np.full(m.n, -1, dtype=np.int64)
     trader_of[rows] = wanted.trader[option[rows] - first, rows]
     m.channel[:] = channel
     m.last_trader[rows] = trader_of[rows]
     m.stock_g[:] = (m.stock_g + grams) * hold
-    to_licensed = channel == Channel.LICENSED_BUYER
-    to_official = channel == Channel.OFFICIAL_BUYER
+    to_licensed = channel == Channel.LICENSED_BUYER.value
+    to_official = channel == Channel.OFFICIAL_BUYER.value
     gross = paid_per_gram(model, channel, trader_of) * sold_g
     now.ledger.credit(m.cash, "revenue", gross)
     now.ledger.debit(m.cash, "royalties",

@@ -20,7 +20,7 @@ COLUMNS: dict[str, type] = {
     "role": np.int8,            # Role
     "skill": np.float64,        # productivity multiplier, median 1
     "reservation": np.float64,  # wage (USD/month) at which the miner would rather quit
-    "site": np.int32,           # cell index y * width + x
+    "site": np.intp,            # cell index y * width + x (intp: fast as an index)
     "cash": np.float64,         # USD
     "stock_g": np.float64,      # unsold gold, g
     "debt": np.float64,         # USD principal outstanding

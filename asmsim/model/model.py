@@ -190,10 +190,13 @@ class ASMModel(mesa.Model):
         return MonthRecord(month=self.month, ledger=Ledger(self.miners.n),
                            recovery_by_tech=production.recovery(self.config.context))
 
-    def uniforms(self, name: str) -> np.ndarray:
-        """One uniform per miner row this month from per-miner stream ``name``, keyed by
-        miner id so that common random numbers survive table compaction."""
-        return self.stream.per_miner(name, self.miners.uid, self.created)
+    def uniforms(self, name: str, rows: np.ndarray | slice | None = None) -> np.ndarray:
+        """This month's uniform (float32, [0, 1)) of per-miner stream ``name`` for miner rows
+        ``rows`` (an index array or slice; default: every row). Keyed by miner id, so a
+        miner's number does not depend on its row, on table compaction or on which rows
+        are asked for (common random numbers); ask only for the rows a decision needs."""
+        uid = self.miners.uid if rows is None else self.miners.uid[rows]
+        return self.stream.per_miner(name, uid)
 
     def _record(self) -> None:
         self.last_row = record(self)
@@ -242,7 +245,10 @@ class ASMModel(mesa.Model):
             return
         self.stock_carried_off_g += float(m.stock_g[~m.active].sum())
         keep = m.compact()
-        self._handles = [self._handles[row] for row in keep]
+        if self._handles_upto == 0:  # no handle made yet: nothing to carry over
+            self._handles = [None] * len(keep)
+        else:
+            self._handles = [self._handles[row] for row in keep.tolist()]
         self._handles_upto = int(np.searchsorted(keep, self._handles_upto))
         for row, handle in enumerate(self._handles[: self._handles_upto]):
             handle.row = row

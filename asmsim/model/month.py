@@ -52,6 +52,7 @@ class MonthRecord:
     usual_traders: np.ndarray = field(default_factory=_zeros)     # trader for credit, per miner
     potential_t: np.ndarray = field(default_factory=_zeros)       # t/month in a full month
     grade_at_site: np.ndarray = field(default_factory=_zeros)     # g/t
+    recovery_share: np.ndarray = field(default_factory=_zeros)    # 0-1, of each miner's Tech
     expected_grams: np.ndarray = field(default_factory=_zeros)    # g/month
     neighbour_licensed: np.ndarray = field(default_factory=_zeros)      # per cell, 0-1
     neighbour_mercury_free: np.ndarray = field(default_factory=_zeros)  # per cell, 0-1

@@ -25,19 +25,21 @@ def update(model) -> None:
     now.point_distance = np.minimum(sites.dist_buying_point, 1e6)[m.site]  # 1e6: no point
     now.own_traders = traders.of_town(model, sites.town_of[m.site])
     now.trader_per_gram = channels.trader_per_gram(now.prices, costs, now.own_traders,
-                                                   m.tied_trader, m.legal == Legal.LICENSED)
+                                                   m.tied_trader, m.legal == Legal.LICENSED.value)
     now.per_gram_utility = channels.per_gram_utilities(now.prices, costs, now.trader_per_gram,
                                                        m.tied_trader >= 0)
     now.trip_cost = channels.trip_costs(costs, now.town_distance, now.point_distance)
     now.potential_t = production.tonnes_potential(ctx, m.role, m.skill, m.silicosis)
     now.grade_at_site = sites.grade()[m.site]
-    now.expected_grams = now.grade_at_site * now.potential_t * now.recovery_by_tech[m.tech]
+    now.recovery_share = now.recovery_by_tech.take(m.tech)
+    now.expected_grams = now.grade_at_site * now.potential_t * now.recovery_share
     cells = sites.width * sites.height
     active = m.active
     total = np.bincount(m.site, weights=active, minlength=cells)  # miners per cell
-    licensed = np.bincount(m.site, weights=active & (m.legal == Legal.LICENSED),
+    # (few are licensed or mercury-free: counted from their rows, same whole numbers)
+    licensed = np.bincount(m.site[np.flatnonzero(active & (m.legal == Legal.LICENSED.value))],
                            minlength=cells)
-    clean = np.bincount(m.site, weights=active & (m.tech == Tech.MERCURY_FREE),
+    clean = np.bincount(m.site[np.flatnonzero(active & (m.tech == Tech.MERCURY_FREE.value))],
                         minlength=cells)
     now.neighbour_licensed, now.neighbour_mercury_free = sites.neighbourhood_shares(
         total, licensed, clean)

@@ -38,8 +38,8 @@ def exits(context: ContextConfig, exp_income, reservation, low_months, silicosis
     per miner. Silicosis multiplies the background rate (``silicosis_exit_multiplier``)."""
     low = active & (exp_income < reservation)
     low_months[:] = (low_months + 1) * low
-    background = context.background_exit_monthly \
-        * np.where(silicosis, context.silicosis_exit_multiplier, 1.0)
+    rate = context.background_exit_monthly
+    background = np.where(silicosis, rate * context.silicosis_exit_multiplier, rate * 1.0)
     p = context.exit_rate * (low_months >= LOW_INCOME_MONTHS) + background
     return active & (uniform < p)
 
@@ -137,7 +137,7 @@ def entry(model) -> None:
     """New miners join from the labour pool; they expect what miners earn now (USD/month)."""
     m = model.miners
     active = m.active
-    mean_income = float(m.exp_income[active].mean()) if active.any() else 0.0
+    mean_income = float(m.exp_income[np.flatnonzero(active)].mean()) if active.any() else 0.0
     count = entrants(model.config.context, model.pool, mean_income, model.stream("entry"))
     model.now.stats["entries"] = count
     model.entered_total += count

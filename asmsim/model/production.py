@@ -36,8 +36,10 @@ def working_mask(active, suspended, injured) -> np.ndarray:
 
 def tonnes_potential(context: ContextConfig, role, skill, silicosis) -> np.ndarray:
     """Ore tonnes each miner would handle in a full working month (t)."""
-    health = np.where(silicosis, context.silicosis_productivity, 1.0)
-    return role_tonnes(context)[role] * skill * health
+    tonnes = role_tonnes(context).take(role) * skill
+    # × the silicosis productivity for the sick (× 1 elsewhere changes nothing)
+    np.multiply(tonnes, context.silicosis_productivity, out=tonnes, where=silicosis)
+    return tonnes
 
 
 def grams_produced(tonnes, grade_at_site, recovery_share, output_factor) -> np.ndarray:
@@ -56,7 +58,7 @@ def step(model) -> None:
     m, now = model.miners, model.now
     working = working_mask(m.active, m.suspended, m.injured)
     now.tonnes = now.potential_t * working
-    m.grams[:] = grams_produced(now.tonnes, now.grade_at_site, now.recovery_by_tech[m.tech],
+    m.grams[:] = grams_produced(now.tonnes, now.grade_at_site, now.recovery_share,
                                 now.output_factor)
     deplete(model.sites.ore_t, m.site, now.tonnes)
     model.sites.mark_worked(m.site, now.tonnes)

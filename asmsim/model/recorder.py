@@ -150,7 +150,7 @@ def _gini_of_sorted(x: np.ndarray) -> float:
     n, total = len(x), x.sum()
     if n == 0 or total <= 0:
         return 0.0
-    ranks = np.arange(1, n + 1)
+    ranks = np.arange(1.0, n + 1.0)  # (integers: exact in float64)
     return float((2.0 * (ranks * x).sum() / (n * total)) - (n + 1.0) / n)
 
 
@@ -189,7 +189,7 @@ def record(model) -> dict[str, float]:
     n_active = active.n
     now = model.now
     ledger, stats = now.ledger, now.stats
-    rows_in_pass = len(ledger.flows["revenue"])
+    rows_in_pass = ledger.n
     channel = m.channel[:rows_in_pass]
     sold = now.sold_g if model.month else np.zeros(rows_in_pass)
     sold_total = float(sold.sum())
@@ -200,10 +200,12 @@ def record(model) -> dict[str, float]:
     formal_g = by_channel[Channel.LICENSED_BUYER] + by_channel[Channel.OFFICIAL_BUYER]
     trader_g = by_channel[Channel.TRADER]
     smuggled_g = float(stats["smuggled_g"])
-    income = np.sort(m.income[active.mask])
+    income = m.income[np.flatnonzero(active.mask)]
+    income.sort()
     income_total = float(income.sum())
-    n_women = int(np.count_nonzero(m.woman & active.mask))
-    women_total = float((m.income * (m.woman & active.mask)).sum())
+    women = m.woman & active.mask
+    n_women = int(np.count_nonzero(women))
+    women_total = float((m.income * women).sum())
     women_income = women_total / n_women if n_women else 0.0
     men_income = (income_total - women_total) / (n_active - n_women) \
         if n_active > n_women else 0.0
@@ -211,17 +213,18 @@ def record(model) -> dict[str, float]:
         + float(stats["export_tax_usd"])
     revenue = float(stats["state_revenue_usd"])
     spending = float(sum(now.spending.values()))
-    owing_trader = active.mask & (m.lender == Lender.TRADER)
-    diggers = active.mask & (m.role == Role.DIGGER)
+    owing_trader = active.mask & (m.lender == Lender.TRADER.value)
+    diggers = active.mask & (m.role == Role.DIGGER.value)
     n_diggers = int(np.count_nonzero(diggers))
-    on_protected = (model.sites.land_status >= LandStatus.LSM_CONCESSION)[m.site]
+    on_protected = (model.sites.land_status >= LandStatus.LSM_CONCESSION.value)[m.site]
     return {
         "month": model.month,
         "active_miners": n_active,
         "entries": int(stats["entries"]),
         "exits": int(stats["exits"]),
-        "licensed_share": active.share(m.legal == Legal.LICENSED),
-        "applicants_waiting": int(np.count_nonzero(active.mask & (m.legal == Legal.APPLICANT))),
+        "licensed_share": active.share(m.legal == Legal.LICENSED.value),
+        "applicants_waiting": int(np.count_nonzero(active.mask
+                                                   & (m.legal == Legal.APPLICANT.value))),
         "official_sales_share": _ratio(formal_g, sold_total),
         "trader_sales_share": _ratio(trader_g, sold_total),
         "smuggled_share": _ratio(smuggled_g, sold_total),
@@ -229,8 +232,8 @@ def record(model) -> dict[str, float]:
         "trained_share": active.share(m.trained),
         "women_digger_share": np.count_nonzero(m.woman & diggers) / n_diggers if n_diggers
         else 0.0,
-        "formal_credit_share": sum(active.share(m.lender == kind) for kind in FORMAL_LENDERS),
-        "trader_tied_share": active.share(m.lender == Lender.TRADER),
+        "formal_credit_share": sum(active.share(m.lender == kind.value) for kind in FORMAL_LENDERS),
+        "trader_tied_share": active.share(m.lender == Lender.TRADER.value),
         "debt_mean_usd": active.mean(m.debt),
         "gold_kg": float(m.grams[:rows_in_pass].sum()) / 1000.0 if model.month else 0.0,
         "income_mean_usd": income_total / n_active if n_active else 0.0,
@@ -259,7 +262,7 @@ def record(model) -> dict[str, float]:
         "official_buyer_kg": float(by_channel[Channel.OFFICIAL_BUYER]) / 1000.0,
         "official_underpaid_share": _ratio(float(stats["official_underpaid_g"]),
                                            float(by_channel[Channel.OFFICIAL_BUYER])),
-        "mercury_free_share": active.share(m.tech == Tech.MERCURY_FREE),
+        "mercury_free_share": active.share(m.tech == Tech.MERCURY_FREE.value),
         "retort_share": active.share(m.retort),
         "displaced": int(stats["displaced"]),
         "inspections": int(stats["inspections"]),

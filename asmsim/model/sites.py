@@ -104,6 +104,8 @@ class Sites:
         """Designate the first ``asm_zone_share`` of all cells (taken from open land) as ASM zones."""
         cells = self.width * self.height
         n_zone = min(int(round(asm_zone_share * cells)), len(self._zoning_order))
+        if getattr(self, "zone_cells", None) is not None and len(self.zone_cells) == n_zone:
+            return  # the same zones (tables built on them, such as plots_near, stay valid)
         self.land_status = self.base_status.copy()
         self.land_status[self._zoning_order[:n_zone]] = LandStatus.ASM_ZONE
         self.zone_cells = self._zoning_order[:n_zone]
@@ -142,8 +144,12 @@ class Sites:
 
     def grade(self) -> np.ndarray:
         """Current grade (g/t): falls with the square root of the ore left."""
-        left = np.clip(self.ore_t / self.ore_initial, 0.0, 1.0)
-        return self.grade0 * np.sqrt(left)
+        left = self.ore_t / self.ore_initial  # share of the ore left, clipped to [0, 1]
+        np.maximum(left, 0.0, out=left)
+        np.minimum(left, 1.0, out=left)
+        np.sqrt(left, out=left)
+        left *= self.grade0
+        return left
 
     def rediscover(self, probability: float, rng: np.random.Generator) -> None:
         """A new deposit is found on a site with ``probability`` a month: its ore (and so its
@@ -159,18 +165,17 @@ class Sites:
     def neighbourhood_shares(self, total: np.ndarray, *counts: np.ndarray) -> list[np.ndarray]:
         """Per cell, for each of ``counts``: its share of ``total``, both summed over the 3×3
         Moore neighbourhood (0 where the neighbourhood is empty)."""
-        t = self._box_sum(total.reshape(self.height, self.width)).ravel()
-        shares = []
-        for count in counts:
-            c = self._box_sum(count.reshape(self.height, self.width)).ravel()
-            shares.append(np.divide(c, t, out=np.zeros_like(c), where=t > 0))
-        return shares
+        sums = self._box_sum(np.stack((total, *counts)).reshape(-1, self.height, self.width))
+        t = sums[0].ravel()
+        inhabited = t > 0
+        return [np.divide(c.ravel(), t, out=np.zeros_like(t), where=inhabited) for c in sums[1:]]
 
     @staticmethod
-    def _box_sum(grid: np.ndarray) -> np.ndarray:
-        """3×3 sums with zeros beyond the edge (separable: rows, then columns)."""
-        h, w = grid.shape
-        padded = np.zeros((h + 2, w + 2))
-        padded[1:-1, 1:-1] = grid
-        rows = padded[:-2] + padded[1:-1] + padded[2:]
-        return rows[:, :-2] + rows[:, 1:-1] + rows[:, 2:]
+    def _box_sum(grids: np.ndarray) -> np.ndarray:
+        """3×3 sums with zeros beyond the edge (separable: rows, then columns), of each grid
+        of a (grids, height, width) stack."""
+        k, h, w = grids.shape
+        padded = np.zeros((k, h + 2, w + 2))
+        padded[:, 1:-1, 1:-1] = grids
+        rows = padded[:, :-2] + padded[:, 1:-1] + padded[:, 2:]
+        return rows[:, :, :-2] + rows[:, :, 1:-1] + rows[:, :, 2:]

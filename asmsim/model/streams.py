@@ -1,11 +1,24 @@
 """Named random streams, re-keyed every month, for common random numbers.
 
-Each process draws from its own PCG64 stream (spawned from ``SeedSequence(seed)``),
-and each month starts at that month's own block of the stream (a jump of
-``month × 2**48`` draws), whatever was drawn before. Two scenarios run with
-the same seed therefore draw the same numbers for the same process, month and
-miner row (rows are never reused), even when a policy changes how many draws
-another process makes: paired differences then measure the policy, not the seed.
+Process streams (:data:`PROCESSES`): each process draws from its own PCG64
+generator (spawned from ``SeedSequence(seed)``), and each month starts at that
+month's own block of the stream (a jump of ``month × 2**48`` draws), whatever
+was drawn before.
+
+Per-miner streams (:data:`MINER_STREAMS`): one uniform per miner a month,
+computed, not drawn in sequence. The uniform of miner id ``uid`` (``MinerTable.uid``,
+kept for life) in stream ``name`` and month ``t`` is the top 24 bits of the
+SplitMix64 output ``mix(key(name, t) + uid · 0x9E3779B97F4A7C15)`` (wrapping 64-bit
+arithmetic), as a float32 in [0, 1), where ``key(name, t)`` is itself the SplitMix64
+mix of the stream's 64-bit key (from ``SeedSequence(seed)``) and the month. A miner's
+number therefore depends only on (seed, stream, month, uid): not on table rows,
+compactions, how many miners exist or which rows a caller asks for, so only the
+rows needed are computed.
+
+Two scenarios run with the same seed therefore draw the same numbers for the same
+process, month and miner, even when a policy changes how many draws another process
+makes or who is still in the table: paired differences then measure the policy,
+not the seed. The same seed gives the same numbers.
 """
 
 from __future__ import annotations
@@ -16,9 +29,9 @@ PROCESSES = ("sites", "population", "price", "finance", "formalization", "techno
              "enforcement", "training", "moves", "exit", "entry", "discovery",
              "trader_inspections", "traders", "market", "smuggling", "evictions",
              "site_choice")
-#: Streams of one uniform per miner a month, drawn for every miner ever created and
-#: picked by miner id (``MinerTable.uid``), not by table row: a miner keeps its numbers
-#: when exited miners' rows are dropped, whatever the other scenario's compactions do.
+#: Streams of one uniform per miner a month, keyed by miner id (``MinerTable.uid``), not
+#: by table row: a miner keeps its numbers when exited miners' rows are dropped, whatever
+#: the other scenario's compactions do. See :func:`miner_uniforms`.
 MINER_STREAMS = ("sales/miners", "apply/miners", "coops/miners", "technology/miners",
                  "exit/miners", "enforcement/miners", "moves/miners", "silicosis/miners",
                  "accidents/miners")
@@ -27,23 +40,72 @@ MINER_STREAMS = ("sales/miners", "apply/miners", "coops/miners", "technology/min
 MONTH_BLOCK = 2**48  # draws reserved for each process and month (far more than used)
 FIRST_MONTH = -1200  # the earliest month with a block: warm-up months are negative
 
+# SplitMix64 (Steele, Lea & Flood 2014): the golden-ratio increment and the finaliser's
+# multipliers (Stafford's "Mix13" variant, as in java.util.SplittableRandom).
+GOLDEN = 0x9E3779B97F4A7C15
+MIX_1 = 0xBF58476D1CE4E5B9
+MIX_2 = 0x94D049BB133111EB
+MASK_64 = 0xFFFFFFFFFFFFFFFF
+UNIFORM_BITS = 24  # a float32 holds 24 significant bits: every value k / 2**24 is exact
+
+
+def splitmix64(x: int) -> int:
+    """The SplitMix64 finaliser of a 64-bit integer (Python ints, wrapping)."""
+    x &= MASK_64
+    x = ((x ^ (x >> 30)) * MIX_1) & MASK_64
+    x = ((x ^ (x >> 27)) * MIX_2) & MASK_64
+    return x ^ (x >> 31)
+
+
+def month_key(stream_key: int, month: int) -> int:
+    """The 64-bit key of a per-miner stream in ``month``: SplitMix64 of the stream's key
+    advanced by the month's index (months before 0, the warm-up, have their own)."""
+    return splitmix64(stream_key + (month - FIRST_MONTH) * GOLDEN)
+
+
+def miner_uniforms(key: int, uid: np.ndarray) -> np.ndarray:
+    """Uniforms in [0, 1) (float32, multiples of 2**-24) for miner ids ``uid`` under
+    ``key``: the top 24 bits of SplitMix64(``key`` + uid · GOLDEN), in numpy uint64.
+
+    The finaliser's last step (``x ^= x >> 31``) only changes bits 0-32, so it is left
+    out: the top 24 bits are those of the full SplitMix64 output.
+    """
+    x = np.asarray(uid, dtype=np.int64).view(np.uint64) * np.uint64(GOLDEN)
+    x += np.uint64(key)
+    shifted = np.empty_like(x)
+    np.right_shift(x, np.uint64(30), out=shifted)
+    x ^= shifted
+    x *= np.uint64(MIX_1)
+    np.right_shift(x, np.uint64(27), out=shifted)
+    x ^= shifted
+    x *= np.uint64(MIX_2)
+    x >>= np.uint64(64 - UNIFORM_BITS)  # < 2**24: exact in int32 and float32
+    uniform = x.view(np.int64).astype(np.int32).astype(np.float32)
+    uniform *= np.float32(2.0**-UNIFORM_BITS)
+    return uniform
+
 
 class RandomStreams:
-    """One generator per process; each month it jumps to that month's block of draws."""
+    """One generator per process (each month it jumps to that month's block of draws), and
+    one key per per-miner stream (each month re-keyed)."""
 
     def __init__(self, seed: int | None):
-        names = (*PROCESSES, *MINER_STREAMS)
-        children = np.random.SeedSequence(seed).spawn(len(names))
+        children = np.random.SeedSequence(seed).spawn(len(PROCESSES) + len(MINER_STREAMS))
         self._generators = {name: np.random.Generator(np.random.PCG64(child))
-                            for name, child in zip(names, children, strict=True)}
+                            for name, child in zip(PROCESSES, children, strict=False)}
         self._start = {name: g.bit_generator.state for name, g in self._generators.items()}
+        self._miner_keys = {
+            name: int(child.generate_state(1, dtype=np.uint64)[0])
+            for name, child in zip(MINER_STREAMS, children[len(PROCESSES):], strict=True)}
         self._month = 0
         self._ready: set[str] = set()
+        self._month_keys: dict[str, int] = {}
 
     def new_month(self, month: int) -> None:
         """Re-key every stream for ``month``."""
         self._month = month
         self._ready.clear()
+        self._month_keys.clear()
 
     def __call__(self, process: str) -> np.random.Generator:
         """The generator of ``process`` (one of :data:`PROCESSES`) this month."""
@@ -54,7 +116,10 @@ class RandomStreams:
             self._ready.add(process)
         return generator
 
-    def per_miner(self, name: str, uid: np.ndarray, created: int) -> np.ndarray:
-        """This month's uniform of stream ``name`` (one of :data:`MINER_STREAMS`) for the
-        miners with ids ``uid``, out of one draw per miner ever ``created``."""
-        return self(name).random(created, dtype=np.float32)[uid]
+    def per_miner(self, name: str, uid: np.ndarray) -> np.ndarray:
+        """This month's uniform (float32, [0, 1)) of stream ``name`` (one of
+        :data:`MINER_STREAMS`) for each of the miner ids ``uid``."""
+        key = self._month_keys.get(name)
+        if key is None:
+            key = self._month_keys[name] = month_key(self._miner_keys[name], self._month)
+        return miner_uniforms(key, uid)

@@ -1,0 +1,83 @@
+"""Per-miner random streams: counter-based, keyed by (seed, stream, month, miner id)."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+from asmsim.config import load_config
+from asmsim.model import ASMModel
+from asmsim.model.streams import MINER_STREAMS, RandomStreams, miner_uniforms, splitmix64
+
+
+def test_splitmix64_matches_the_reference_sequence():
+    """SplitMix64 seeded with 0: its first outputs are mix(k · golden) (published values)."""
+    golden = 0x9E3779B97F4A7C15
+    outputs = [splitmix64(k * golden) for k in (1, 2, 3)]
+    assert outputs == [0xE220A8397B1DCDAF, 0x6E789E6AA1B965F4, 0x06C45D188009454F]
+
+
+def test_vectorised_draws_are_the_top_24_bits_of_splitmix64():
+    """numpy's wrapping uint64 arithmetic gives SplitMix64's top 24 bits / 2**24."""
+    key = 0xDEADBEEF12345678
+    uid = np.array([0, 1, 2, 12_345, 2**40 + 7])
+    expected = [(splitmix64(key + int(u) * 0x9E3779B97F4A7C15) >> 40) / 2**24 for u in uid]
+    assert miner_uniforms(key, uid).tolist() == expected
+
+
+def test_a_miners_draw_depends_only_on_its_id():
+    """Same uniform for a uid whatever other ids are asked for, in whatever order, and
+    however many miners exist; same seed ⇒ same numbers."""
+    streams = RandomStreams(5)
+    streams.new_month(7)
+    everyone = streams.per_miner("exit/miners", np.arange(100_000))
+    some = np.array([99_999, 3, 42_000, 0, 17])
+    np.testing.assert_array_equal(streams.per_miner("exit/miners", some), everyone[some])
+    np.testing.assert_array_equal(streams.per_miner("exit/miners", np.arange(50)), everyone[:50])
+    again = RandomStreams(5)
+    again.new_month(7)
+    np.testing.assert_array_equal(again.per_miner("exit/miners", some), everyone[some])
+    assert streams.per_miner("exit/miners", some[:0]).shape == (0,)
+
+
+def test_draws_are_uniform_float32():
+    streams = RandomStreams(0)
+    streams.new_month(3)
+    u = streams.per_miner("sales/miners", np.arange(100_000))
+    assert u.dtype == np.float32 and u.min() >= 0.0 and u.max() < 1.0
+    assert stats.kstest(u, "uniform").pvalue > 0.001
+    # Consecutive ids are not correlated.
+    assert abs(np.corrcoef(u[:-1], u[1:])[0, 1]) < 0.02
+
+
+def test_streams_months_and_seeds_differ():
+    """Different streams, months and seeds give unrelated numbers for the same miners."""
+    uid = np.arange(20_000)
+
+    def draws(seed, month, name):
+        streams = RandomStreams(seed)
+        streams.new_month(month)
+        return streams.per_miner(name, uid)
+
+    base = draws(1, 10, "exit/miners")
+    others = [draws(1, 10, name) for name in MINER_STREAMS if name != "exit/miners"]
+    others += [draws(1, 11, "exit/miners"), draws(1, -10, "exit/miners"),
+               draws(2, 10, "exit/miners")]
+    for other in others:
+        assert np.mean(base == other) < 0.01
+        assert abs(np.corrcoef(base, other)[0, 1]) < 0.05
+
+
+def test_model_uniforms_follow_miners_through_compaction():
+    """``model.uniforms`` is keyed by miner id: rows asked for, or the whole table, give
+    each miner the same number, before and after exited rows are dropped."""
+    model = ASMModel(load_config(["miners=300", "context.warmup_months=0"]), seed=4)
+    m = model.miners
+    m.active[::3] = False
+    before = dict(zip(m.uid.tolist(), model.uniforms("moves/miners").tolist(), strict=True))
+    rows = np.array([5, 1, 200])
+    np.testing.assert_array_equal(model.uniforms("moves/miners", rows),
+                                  [before[u] for u in m.uid[rows]])
+    m.compact()
+    after = model.uniforms("moves/miners")
+    assert after.tolist() == [before[u] for u in m.uid.tolist()]
