@@ -49,6 +49,10 @@ MASTER_SEED = 2024
 NEGLIGIBLE_SHARE = 0.02  # δ = 2 % of |base level| for "not_down"
 SEEDS_NOT_DOWN = 24
 SEEDS_UP = 8
+# The official buyer's underpaid share varies by ≈ 0.042 between seeds around a mean of
+# ≈ 0.07: with 8 seeds the 95 % upper bound is ≈ 0.105 on average, so the check below
+# failed for about half of all seed sets. 32 give ≈ 0.086.
+SEEDS_UNDERPAID = 32
 SETTABLE = ("policy.", "context.")  # keys simulate_variant sets; the rest compose the config
 
 _RUNS: dict[tuple[tuple[tuple[str, str], ...], int], pd.DataFrame] = {}
@@ -267,7 +271,7 @@ def test_economic_sign(prop: Property) -> None:
 def test_official_buyer_gains_come_from_sellers_it_pays_more():
     """Mechanism: the official buyer paying more than traders draws gold by its price, not
     by choice noise: few of its grams come from sellers it pays less than a trader would."""
-    seeds = replicate_seeds(MASTER_SEED, SEEDS_UP)
+    seeds = replicate_seeds(MASTER_SEED, SEEDS_UNDERPAID)
     size = (f"miners={MINERS}", f"months={MONTHS}")
     shares = _statistic([_run(_overrides((*size, *OFFICIAL_BUYER)), s) for s in seeds],
                         "official_underpaid_share", "window_mean", WINDOW)
