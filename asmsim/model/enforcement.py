@@ -26,7 +26,7 @@ def inspect(model) -> None:
     legal_cfg = cfg.legal
     if legal_cfg.inspection_prob * model.government.funded["enforcement"] <= 0:
         return
-    exposed = m.active & (m.legal == Legal.INFORMAL) & (m.suspended == 0)
+    exposed = m.active & (m.legal == Legal.INFORMAL) & (m.suspended == 0) & (m.plotless == 0)
     probability = inspection_prob(model, model.sites.land_status[m.site])  # targeted (7.12)
     inspected = exposed & (model.uniforms("enforcement/miners") < probability)
     rows = np.flatnonzero(inspected)

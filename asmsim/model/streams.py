@@ -21,7 +21,7 @@ PROCESSES = ("sites", "population", "price", "finance", "formalization", "techno
 #: when exited miners' rows are dropped, whatever the other scenario's compactions do.
 MINER_STREAMS = ("sales/miners", "apply/miners", "coops/miners", "technology/miners",
                  "exit/miners", "enforcement/miners", "moves/miners", "silicosis/miners",
-                 "accidents/miners")
+                 "accidents/miners", "plots/miners")
 
 
 MONTH_BLOCK = 2**48  # draws reserved for each process and month (far more than used)
