@@ -168,8 +168,9 @@ def allot_plots(model, rows: np.ndarray, key: np.ndarray, keep: bool = True) -> 
     if len(away):
         candidates, _, score = plot_scores(model, own[away])
         score[space.excluded(model, rows[away], candidates)] = -np.inf
-        target[away] = space.allot_best(candidates, score, space.licence_free_plots(model),
-                                        key[away])
+        free = space.licence_free_plots(model)
+        free -= np.bincount(own[stays], minlength=len(free))  # plots of those who stay
+        target[away] = space.allot_best(candidates, score, free, key[away])
     return target
 
 

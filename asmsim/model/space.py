@@ -356,6 +356,7 @@ def step(model) -> None:
     signal = sites.grade() * model.stream("site_choice").lognormal(0.0, ctx.grade_info_sigma,
                                                                    cells_total)
     evicted = evictions(model, existing)
+    draws = _draws(model)
     origin_of_evicted = m.site[evicted].copy()
     m.excluded_cell[evicted] = origin_of_evicted
     m.excluded_until[evicted] = model.month + ctx.eviction_exclusion_months
@@ -369,7 +370,15 @@ def step(model) -> None:
         # one retried earlier in the month, population.move_and_resort).
         holding = holding_plots(model)
         holding[evicted] = holding[existing:] = False
-        _move_licensed(model, evicted[licensed[evicted]], signal, existing, holding)
+        _move_licensed(model, evicted[licensed[evicted]], signal, existing, holding, draws,
+                       ctx.eviction_search_radius_cells, may_stay=False)
+        # Licensees reconsider their plot as informal miners their site, among licensable
+        # plots (their licence moves with them).
+        reconsider = holding & (m.legal == Legal.LICENSED) & (m.suspended == 0) \
+            & (draws[:, RECONSIDER] < ctx.site_reconsider_prob)
+        reconsider[evicted] = False
+        _move_licensed(model, np.flatnonzero(reconsider), signal, existing, holding, draws,
+                       ctx.site_search_radius_cells, may_stay=True)
         waiting = m.active[:existing] & (m.plotless[:existing] > 0)
         waiting[evicted] = False
         waiting_informal = np.flatnonzero(waiting & (m.legal[:existing] != Legal.LICENSED))
@@ -377,29 +386,25 @@ def step(model) -> None:
         holding[informal_evicted] = holding[stranded] = holding[existing:] = False
         free = free_plots(model, holding)
         entrants = np.flatnonzero(m.active[existing:]) + existing
-        draw = model.stream("site_choice").random(m.n)
         reconsider = holding & (m.legal == Legal.INFORMAL) & (m.suspended == 0) \
-            & (draw < ctx.site_reconsider_prob)
+            & (draws[:, RECONSIDER] < ctx.site_reconsider_prob)
         movers = np.concatenate([informal_evicted, stranded, waiting_informal])
         holders = np.flatnonzero(reconsider)
         rows = np.concatenate([movers, holders, entrants])
         radius = np.where(np.arange(len(rows)) < len(informal_evicted),
                           ctx.eviction_search_radius_cells, ctx.site_search_radius_cells)
         origin = m.site[rows]
-        uniform = model.stream("site_choice").random((len(rows), ctx.site_candidates, 2))
-        drawn = draw_cells(sites, origin, radius, uniform)
+        drawn = draw_cells(sites, origin, radius, _candidate_draws(draws, rows))
         cells = np.concatenate([origin[:, None], drawn], axis=1)
         valid = ~sites.exhausted()[cells] & ~excluded(model, rows, cells) & (free[cells] > 0)
         kind = np.repeat([0, 1, 2], [len(movers), len(holders), len(entrants)])
         own = cells == origin[:, None]
         valid |= own & (kind == 1)[:, None]  # a holder may keep its plot
         valid &= ~(own & (kind == 0)[:, None])  # evictees, worked-out and waiting miners move
-        chosen = choose(model, rows, origin, cells, valid, signal,
-                        model.stream("site_choice").random(len(rows)))
+        chosen = choose(model, rows, origin, cells, valid, signal, draws[rows, CHOICE])
         asking = (chosen >= 0) & ~((kind == 1) & (chosen == origin))
-        key = model.stream("site_choice").random(int(np.count_nonzero(asking)))
         admitted = np.zeros(len(rows), dtype=bool)
-        admitted[asking] = admit(chosen[asking], free, key)
+        admitted[asking] = admit(chosen[asking], free, draws[rows[asking], ADMISSION])
         _move(model, rows[admitted], chosen[admitted], existing)
         m.plotless[rows[admitted]] = 0
         turned_away = rows[(kind == 0) & ~admitted]
@@ -417,6 +422,25 @@ def step(model) -> None:
     now.stats["evictions"] += len(evicted)
     now.stats["evictees_moved"] += len(moved)
     now.stats["eviction_distance_cells"] += float(distance.sum())
+
+
+RECONSIDER, CHOICE, ADMISSION, CANDIDATES = 0, 1, 2, 3  # columns of a miner's draws
+
+
+def _draws(model) -> np.ndarray:
+    """This month's uniforms of every miner row for site choice (per-miner stream
+    ``site_choice/miners``, keyed by miner id, so that a miner's draws do not depend on
+    who else decides): whether it reconsiders, its logit draw, its place in the queue for
+    a plot, and two per candidate cell."""
+    m = model.miners
+    width = CANDIDATES + 2 * model.config.context.site_candidates
+    return model.stream.per_miner_block("site_choice/miners", m.uid, model.created, width)
+
+
+def _candidate_draws(draws: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Uniforms (rows, candidates, 2) placing each decider's candidate cells."""
+    return draws[rows, CANDIDATES:].reshape(len(rows), (draws.shape[1] - CANDIDATES) // 2,
+                                            2).astype(np.float64)
 
 
 def _turn_away_entrants(model, rows: np.ndarray) -> None:
@@ -439,41 +463,44 @@ def excluded(model, rows: np.ndarray, cells: np.ndarray) -> np.ndarray:
 
 
 def _move_licensed(model, rows: np.ndarray, signal: np.ndarray, existing: int,
-                   holding: np.ndarray) -> None:
-    """Evicted licensees move, licence and all, to a licensable plot with a free plot
-    within the eviction radius (logit on the site value; the cell they left excluded).
-    Turned away from a full cell, or with every plot in reach full, they wait where they
-    are (no work; they retry next month with :func:`asmsim.model.population.move_and_resort`);
-    with no licensable plot in reach at all, the licence lapses and they wait as informal
-    miners. Plots are those a licence can claim among the miners ``holding`` one
-    (:func:`licence_free_plots`); informal miners beyond a cell's plots then give way
+                   holding: np.ndarray, draws: np.ndarray, radius: int, may_stay: bool
+                   ) -> None:
+    """Licensees ``rows`` choose, licence and all, among the licensable plots within
+    ``radius`` that are not worked out and not full of licensees (logit on the site
+    value; the cell a miner was evicted from excluded). With ``may_stay`` (licensees
+    reconsidering) their own plot is a candidate and one turned away from a full cell
+    keeps it. Without (evictees), turned away from a full cell or with every plot in
+    reach full, they wait where they are (no work; they retry next month with
+    :func:`asmsim.model.population.move_and_resort`), and with no licensable plot in
+    reach at all the licence lapses and they wait as informal miners. Plots are those a
+    licence can claim among the miners ``holding`` one (:func:`licence_free_plots`;
+    updated in place); informal miners beyond a cell's plots then give way
     (:func:`claim_plots`)."""
     m, ctx, sites = model.miners, model.config.context, model.sites
     if len(rows) == 0:
         return
     free = licence_free_plots(model, holding)
-    near, _ = sites.plots_near(ctx.eviction_search_radius_cells,
-                               model.config.policy.legal.open_land_licensable)
+    near, _ = sites.plots_near(radius, model.config.policy.legal.open_land_licensable)
     origin = m.site[rows]
     cells = near[origin]
-    valid = (cells >= 0) & (cells != origin[:, None])
+    own = cells == origin[:, None]
+    valid = (cells >= 0) & (~own if not may_stay else True)
     cells = np.where(valid, cells, origin[:, None])
     valid &= ~sites.exhausted()[cells] & ~excluded(model, rows, cells)
     in_reach = valid.any(axis=1)
-    valid &= free[cells] > 0
-    chosen = choose(model, rows, origin, cells, valid, signal,
-                    model.stream("site_choice").random(len(rows)))
-    asking = chosen >= 0
+    valid &= (free[cells] > 0) | (own & may_stay)
+    chosen = choose(model, rows, origin, cells, valid, signal, draws[rows, CHOICE])
+    asking = (chosen >= 0) & (chosen != origin)
     admitted = np.zeros(len(rows), dtype=bool)
-    admitted[asking] = admit(chosen[asking], free,
-                             model.stream("site_choice").random(int(asking.sum())))
+    admitted[asking] = admit(chosen[asking], free, draws[rows[asking], ADMISSION])
     _move(model, rows[admitted], chosen[admitted], existing)
-    m.plotless[rows[admitted]] = 0
-    m.plotless[rows[~admitted]] += 1
-    lapsed = rows[~in_reach]
-    m.legal[lapsed] = Legal.INFORMAL
-    m.via_coop[lapsed] = False
-    holding[rows[admitted]] = True
+    if not may_stay:
+        m.plotless[rows[admitted]] = 0
+        m.plotless[rows[~admitted]] += 1
+        lapsed = rows[~in_reach]
+        m.legal[lapsed] = Legal.INFORMAL
+        m.via_coop[lapsed] = False
+        holding[rows[admitted]] = True
     claim_plots(model, holding)
 
 

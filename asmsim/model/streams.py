@@ -21,7 +21,7 @@ PROCESSES = ("sites", "population", "price", "finance", "formalization", "techno
 #: when exited miners' rows are dropped, whatever the other scenario's compactions do.
 MINER_STREAMS = ("sales/miners", "apply/miners", "coops/miners", "technology/miners",
                  "exit/miners", "enforcement/miners", "moves/miners", "silicosis/miners",
-                 "accidents/miners", "plots/miners")
+                 "accidents/miners", "plots/miners", "site_choice/miners")
 
 
 MONTH_BLOCK = 2**48  # draws reserved for each process and month (far more than used)
@@ -58,3 +58,9 @@ class RandomStreams:
         """This month's uniform of stream ``name`` (one of :data:`MINER_STREAMS`) for the
         miners with ids ``uid``, out of one draw per miner ever ``created``."""
         return self(name).random(created, dtype=np.float32)[uid]
+
+    def per_miner_block(self, name: str, uid: np.ndarray, created: int, width: int
+                        ) -> np.ndarray:
+        """This month's ``width`` uniforms of stream ``name`` for each miner of ids ``uid``
+        (rows), out of ``width`` draws per miner ever ``created``."""
+        return self(name).random((created, width), dtype=np.float32)[uid]
