@@ -12,6 +12,7 @@ from asmsim.config import load_config
 from asmsim.model import OUTPUTS, ASMModel
 from asmsim.model.enums import Channel, Lender
 from asmsim.model.recorder import OUTPUTS as COLUMNS
+from asmsim.model.space import plot_capacity
 
 SHARE_COLUMNS = [c for c, (unit, _) in COLUMNS.items() if unit == "0-1"]
 
@@ -79,6 +80,11 @@ class CashAudit(ASMModel):
                            minlength=len(self.traders))
         assert (lent <= [t.credit_budget_usd + 1e-6 for t in self.traders]).all()
         assert (m.debt >= -1e-9).all()
+        # Plots (7.12): no cell holds more miners working it than it has plots.
+        holding = m.active & (m.plotless == 0)
+        cells = self.sites.width * self.sites.height
+        assert np.bincount(m.site[holding], minlength=cells).max() \
+            <= plot_capacity(self.config.context)
         ASMModel._compact_if_sparse(self)
 
 
@@ -166,6 +172,8 @@ config_strategy = st.fixed_dictionaries({
     "policy.finance.women_credit_quota": st.floats(0, 1),
     "context.women_share": st.floats(0, 1),
     "context.price.path": st.sampled_from(["constant", "gbm", "series"]),
+    "context.plots_per_cell": st.integers(1, 12),
+    "context.site_choice": st.booleans(),
 })
 
 

@@ -247,6 +247,10 @@ class ContextConfig:
                              "mechanism-removal tests only: evictees and miners on worked-out "
                              "sites go to a uniformly drawn other cell, entrants stay where "
                              "drawn, no one reconsiders)")
+    plots_per_cell: int = param(6, "miners/cell", "plots a site holds: miners who can work it "
+                                "at once (a chooser is admitted only to a free plot; with "
+                                "site_choice = false plots are unlimited)", lo=1, hi=100000,
+                                source="assumption (model-spec-v2 §9.5: plots per cell)")
     site_search_radius_cells: int = param(3, "cells", "how far (Chebyshev) a miner choosing a "
                                           "site looks", lo=0, hi=50)
     site_candidates: int = param(8, "count", "cells a miner choosing a site compares with its "

@@ -26,7 +26,8 @@ def inspect(model) -> None:
     legal_cfg = cfg.legal
     if legal_cfg.inspection_prob * model.government.funded["enforcement"] <= 0:
         return
-    exposed = np.flatnonzero(m.active & (m.legal == Legal.INFORMAL.value) & (m.suspended == 0))
+    exposed = np.flatnonzero(m.active & (m.legal == Legal.INFORMAL.value) & (m.suspended == 0)
+                             & (m.plotless == 0))
     # targeted (7.12)
     probability = inspection_prob(model, model.sites.land_status[m.site[exposed]])
     rows = exposed[model.uniforms("enforcement/miners", exposed) < probability]

@@ -124,23 +124,56 @@ def licence_sites(model, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return target, np.where(reach, value, -np.inf)
 
 
-def best_plots(model, origins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For miners on cells ``origins``: the richest licensable plot not worked out within
-    ``context.licence_search_radius_cells`` (−1 if none) and its distance (cells)."""
+def plot_scores(model, origins: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For miners on cells ``origins``: the licensable cells within
+    ``context.licence_search_radius_cells`` (n × k, −1 padded), their distances (cells) and
+    their grades (g/t; −∞ where there is no cell or it is worked out)."""
     sites = model.sites
     near, distance = sites.plots_near(model.config.context.licence_search_radius_cells,
                                       model.config.policy.legal.open_land_licensable)
-    if len(origins) == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    candidates = near[origins]
+    candidates, distance = near[origins], distance[origins]
     valid = candidates >= 0
     cell = np.where(valid, candidates, 0)
     score = np.where(valid & ~sites.exhausted()[cell], sites.grade()[cell], -np.inf)
+    return candidates, distance, score
+
+
+def best_plots(model, origins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For miners on cells ``origins``: the richest licensable plot not worked out and not
+    full of licensees (7.12) within ``context.licence_search_radius_cells`` (−1 if none) and its
+    distance (cells). A valuation: the plot is not taken (see :func:`allot_plots`)."""
+    if len(origins) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    candidates, distance, score = plot_scores(model, origins)
+    score[space.licence_free_plots(model)[np.maximum(candidates, 0)] <= 0] = -np.inf
     pick = score.argmax(axis=1)
     rows = np.arange(len(origins))
     found = np.isfinite(score[rows, pick])
     return (np.where(found, candidates[rows, pick], -1),
-            np.where(found, distance[origins, pick], 0))
+            np.where(found, distance[rows, pick], 0))
+
+
+def allot_plots(model, rows: np.ndarray, key: np.ndarray, keep: bool = True) -> np.ndarray:
+    """The plot each miner of ``rows`` takes with a licence: with ``keep``, the plot it
+    works if that ground is licensable; otherwise the richest licensable plot, not worked
+    out, with a plot no licensee holds, within ``context.licence_search_radius_cells`` —
+    plots allotted in order of ``key`` (lowest first; one turned away from a full cell takes its next
+    best; the cell a miner was evicted from is excluded as in site choice). −1 where no
+    plot is free in reach. Informal miners working a plot a licensee takes give way
+    (:func:`asmsim.model.space.claim_plots`, called once the licensees have moved)."""
+    m, sites = model.miners, model.sites
+    licensable = sites.licensable(model.config.policy.legal.open_land_licensable)
+    own = m.site[rows]
+    stays = keep & licensable[own] & (m.plotless[rows] == 0)
+    target = np.where(stays, own, -1)
+    away = np.flatnonzero(~stays)
+    if len(away):
+        candidates, _, score = plot_scores(model, own[away])
+        score[space.excluded(model, rows[away], candidates)] = -np.inf
+        free = space.licence_free_plots(model)
+        free -= np.bincount(own[stays], minlength=len(free))  # plots of those who stay
+        target[away] = space.allot_best(candidates, score, free, key[away])
+    return target
 
 
 def apply_for_licences(model) -> None:
@@ -194,13 +227,20 @@ def process_queue(model) -> None:
     waited = model.month - m.applied_month[rows]
     ready = rows[waited >= legal_cfg.licence_processing_months]
     ready = ready[np.lexsort((ready, m.applied_month[ready]))]
+    if ctx.site_choice:  # the plot: its own ground if licensable, else the richest free one
+        plot = allot_plots(model, ready, np.arange(len(ready)))  # in queue order (7.12)
+        ready, plot = ready[plot >= 0], plot[plot >= 0]  # no free plot in reach: not yet
+    else:
+        plot = m.licence_cell[ready]  # chosen at the application
     capacity = count_this_month(model, legal_cfg.office_capacity_per_1000_miners)
     granted = ready[: model.government.grant("licensing", ctx.licence_processing_cost_usd,
                                              capacity)]
     model.now.spend("licensing", len(granted) * ctx.licence_processing_cost_usd)
-    m.site[granted] = m.licence_cell[granted]  # the licensed plot (its own ground if licensable)
-    m.licence_cell[granted] = -1
+    m.site[granted] = plot[: len(granted)]  # the licensed plot
+    m.plotless[granted] = 0
     m.legal[granted] = Legal.LICENSED
+    space.claim_plots(model)  # informal miners on the plots taken give way
+    m.licence_cell[granted] = -1
     m.licence_expiry[granted] = model.month + legal_cfg.licence_duration_months
     m.via_coop[granted] = False
     m.trust[granted] = np.minimum(1.0, m.trust[granted] + ctx.trust_gain_support)
@@ -283,13 +323,18 @@ def update_cooperatives(model) -> None:
         model.now.stats["coop_grants_usd"] += grants
     if support and cfg.legal.group_licences:
         newly = joins[m.legal[joins] != Legal.LICENSED]
-        target, _ = licence_sites(model, newly)
+        if model.config.context.site_choice:  # a free plot, allotted in random order (7.12)
+            target = allot_plots(model, newly, model.uniforms("plots/miners")[newly])
+        else:
+            target, _ = licence_sites(model, newly)
         newly, target = newly[target >= 0], target[target >= 0]  # a licensable plot in reach
         fee = cfg.legal.licence_fee_usd * ctx.coop_fee_share
         paid = pay_with_credit(model, newly, fee, purpose="fee")
         members = newly[paid]
         m.site[members] = target[paid]
+        m.plotless[members] = 0
         m.legal[members] = Legal.LICENSED
+        space.claim_plots(model)  # informal miners on the plots taken give way
         m.licence_cell[members] = -1
         m.via_coop[members] = True
         m.licence_expiry[members] = model.month + cfg.legal.licence_duration_months

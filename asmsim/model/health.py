@@ -74,7 +74,7 @@ def step(model) -> None:
     """Exposure, silicosis, accidents, mercury and land of the miners who worked this month."""
     m, ctx, sites, now = model.miners, model.config.context, model.sites, model.now
     n = len(now.tonnes)  # miners that existed during the pass
-    working = working_mask(m.active, m.suspended, m.injured)[:n] & (now.tonnes > 0)
+    working = working_mask(m.active, m.suspended, m.injured, m.plotless)[:n] & (now.tonnes > 0)
     update_exposure(ctx, m.exposure_years[:n], m.role[:n], m.dust_control[:n], working)
     sick = new_silicosis(ctx, m.exposure_years, m.silicosis, m.active,
                          model.uniforms("silicosis/miners"))

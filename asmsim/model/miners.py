@@ -56,6 +56,8 @@ COLUMNS: dict[str, type] = {
     "entered_month": np.int32,
     "excluded_cell": np.int32,  # cell the miner was evicted from (-1: none)
     "excluded_until": np.int32,  # month until which it will not return there
+    "plotless": np.int16,       # months in a row without a plot (evicted or worked out and
+                                # not admitted to a free plot): no work until it finds one
 }
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from scipy.special import ndtr, ndtri
 
 from asmsim.config.schema import ContextConfig
-from asmsim.model import finance, formalization
+from asmsim.model import finance, formalization, space
 from asmsim.model.enums import Channel, Legal, Lender, Role, Tech
 
 LOW_INCOME_MONTHS = 3
@@ -100,6 +100,7 @@ def add_miners(model, count: int, initial: bool = False) -> np.ndarray:
     m.channel[idx] = Channel.HELD
     if initial:
         initial_formal_status(model, idx)
+        space.displace_excess(model, idx)  # beyond a cell's plots: wait for one (7.12)
     model.register_rows(count)
     return idx
 
@@ -179,12 +180,28 @@ def pass_month(model) -> None:
 
 
 def move_and_resort(model) -> None:
-    """Licensees on worked-out sites move their licence (other miners on worked-out sites
-    choose a new site in the space step, 7.12); a few miners change roles."""
+    """Licensees on worked-out sites, or waiting for a plot, move their licence (other
+    miners on worked-out sites choose a new site in the space step, 7.12); a few miners
+    change roles."""
     m, ctx, sites = model.miners, model.config.context, model.sites
-    stranded = np.flatnonzero(m.active & sites.exhausted()[m.site])
-    licensed = stranded[m.legal[stranded] == Legal.LICENSED]
-    if len(licensed):  # a licence moves to the richest licensable plot nearby, or lapses
+    licensed = np.flatnonzero(m.active & (m.legal == Legal.LICENSED)
+                              & (sites.exhausted()[m.site] | (m.plotless > 0)))
+    if len(licensed) and ctx.site_choice:
+        # A licence moves to the richest licensable plot nearby with a free plot (random
+        # order); with every plot in reach full the licensee waits without work, with no
+        # licensable plot in reach the licence lapses.
+        plot = formalization.allot_plots(model, licensed,
+                                         model.uniforms("plots/miners")[licensed], keep=False)
+        _, _, score = formalization.plot_scores(model, m.site[licensed])
+        lapsed = ~np.isfinite(score).any(axis=1)
+        waits = (plot < 0) & ~lapsed
+        m.site[licensed[plot >= 0]] = plot[plot >= 0]
+        m.plotless[licensed[plot >= 0]] = 0
+        m.plotless[licensed[waits]] += 1
+        m.legal[licensed[lapsed]] = Legal.INFORMAL
+        m.via_coop[licensed[lapsed]] = False
+        space.claim_plots(model)  # informal miners on the plots taken give way
+    elif len(licensed):  # a licence moves to the richest licensable plot nearby, or lapses
         plot, _ = formalization.best_plots(model, m.site[licensed])
         m.site[licensed[plot >= 0]] = plot[plot >= 0]
         m.legal[licensed[plot < 0]] = Legal.INFORMAL

@@ -29,9 +29,9 @@ def recovery(context: ContextConfig) -> np.ndarray:
     return out
 
 
-def working_mask(active, suspended, injured) -> np.ndarray:
-    """Miners who work this month: active, not suspended, not injured."""
-    return active & (suspended == 0) & (injured == 0)
+def working_mask(active, suspended, injured, plotless) -> np.ndarray:
+    """Miners who work this month: active, not suspended, not injured, on a plot (7.12)."""
+    return active & (suspended == 0) & (injured == 0) & (plotless == 0)
 
 
 def tonnes_potential(context: ContextConfig, role, skill, silicosis) -> np.ndarray:
@@ -56,7 +56,7 @@ def deplete(ore_t: np.ndarray, site, tonnes) -> None:
 def step(model) -> None:
     """Every working miner works its site: tonnes (t) and grams (g) this month; sites deplete."""
     m, now = model.miners, model.now
-    working = working_mask(m.active, m.suspended, m.injured)
+    working = working_mask(m.active, m.suspended, m.injured, m.plotless)
     now.tonnes = now.potential_t * working
     m.grams[:] = grams_produced(now.tonnes, now.grade_at_site, now.recovery_share,
                                 now.output_factor)

@@ -115,6 +115,9 @@ OUTPUTS: dict[str, tuple[str, str]] = {
                                    "protected land, or struck by their land's eviction hazard")),
     "displacement_distance_cells": ("cells", ("mean Chebyshev distance moved by this month's "
                                               "evictees who moved (0 if none)")),
+    "displaced_waiting": ("people", ("miners evicted or worked out who found no free plot "
+                                     "this month (active, waiting without work, at month "
+                                     "end)")),
     **{f"activity_{name}_share": ("0-1", f"active miners on {label} at month end")
        for name, label in (("protected", "protected land"),
                            ("concession", "large-scale concessions"),
@@ -324,6 +327,7 @@ def _space(model, active: _ActiveMiners) -> dict[str, float]:
         "evictions": int(stats["evictions"]),
         "displacement_distance_cells": float(stats["eviction_distance_cells"]) / evictees_moved
         if evictees_moved else 0.0,
+        "displaced_waiting": int(np.count_nonzero(active.mask & (m.plotless > 0))),
         **{f"activity_{name}_share": active.share(status == code)
            for name, code in LAND_NAMES.items()},
         **{f"land_disturbed_cells_{name}": int(np.count_nonzero(sites.worked

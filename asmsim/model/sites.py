@@ -53,7 +53,7 @@ class Sites:
             LandStatus.PROTECTED
         self._zoning_order = rest[self.base_status[rest] == LandStatus.OPEN]
         self.land_status = self.base_status.copy()
-        self._plots_near_key: tuple | None = None
+        self._plots_near: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
         self.spillover_ring = self.near(self.base_status == LandStatus.PROTECTED,
                                         SPILLOVER_RING_CELLS) & (self.base_status
                                                                  != LandStatus.PROTECTED)
@@ -126,9 +126,12 @@ class Sites:
 
     def plots_near(self, radius: int, open_land: bool) -> tuple[np.ndarray, np.ndarray]:
         """Per cell, the licensable cells within Chebyshev distance ``radius`` (cells) and
-        their distances: two (cells, k) arrays, padded with −1. Rebuilt when zoning changes."""
+        their distances: two (cells, k) arrays, padded with −1. Kept per radius; rebuilt when
+        zoning changes."""
         key = (radius, open_land, self.zoning_version)
-        if self._plots_near_key != key:
+        if key not in self._plots_near:
+            if any(k[2] != self.zoning_version for k in self._plots_near):
+                self._plots_near.clear()
             offsets = np.arange(-radius, radius + 1)
             dy, dx = (a.ravel() for a in np.meshgrid(offsets, offsets, indexing="ij"))
             y, x = self.ys[:, None] + dy, self.xs[:, None] + dx
@@ -139,8 +142,8 @@ class Sites:
             near = np.where(np.take_along_axis(ok, order, 1),
                             np.take_along_axis(cells, order, 1), -1)
             distance = np.maximum(np.abs(dy), np.abs(dx))[order]
-            self._plots_near, self._plots_near_key = (near, distance), key
-        return self._plots_near
+            self._plots_near[key] = (near, distance)
+        return self._plots_near[key]
 
     def grade(self) -> np.ndarray:
         """Current grade (g/t): falls with the square root of the ore left."""

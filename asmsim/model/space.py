@@ -225,16 +225,120 @@ def choose(model, rows: np.ndarray, origin: np.ndarray, cells: np.ndarray, valid
     return np.where(valid.any(axis=1), chosen, -1)
 
 
+# ---------------------------------------------------------------------- plots
+def plot_capacity(context) -> float:
+    """Plots per cell: ``plots_per_cell``, unlimited (∞) with site choice knocked out."""
+    return float(context.plots_per_cell) if context.site_choice else np.inf
+
+
+def holding_plots(model) -> np.ndarray:
+    """Per miner row: active and working a plot (not waiting for one)."""
+    m = model.miners
+    return m.active & (m.plotless == 0)
+
+
+def free_plots(model, holding: np.ndarray | None = None) -> np.ndarray:
+    """Free plots per cell (∞ without capacity): ``plots_per_cell`` less the miners
+    ``holding`` a plot there (default: every active miner not waiting for a plot)."""
+    m, sites = model.miners, model.sites
+    holding = holding_plots(model) if holding is None else holding
+    occupied = np.bincount(m.site[holding], minlength=sites.width * sites.height)
+    return np.maximum(plot_capacity(model.config.context) - occupied, 0.0)
+
+
+def licence_free_plots(model, holding: np.ndarray | None = None) -> np.ndarray:
+    """Plots per cell a licence can claim (∞ without capacity): ``plots_per_cell`` less the
+    licensees ``holding`` a plot there. Informal miners and applicants working a
+    licensable cell give way to a licensee (:func:`claim_plots`): a licence is a title to
+    its plot."""
+    holding = holding_plots(model) if holding is None else holding
+    return free_plots(model, holding & (model.miners.legal == Legal.LICENSED))
+
+
+def claim_plots(model, holding: np.ndarray | None = None) -> np.ndarray:
+    """After licensees took plots: on every cell holding more miners than plots, informal
+    miners and applicants working there give way, in random order (per-miner stream
+    ``plots/miners``), until the cell is within its plots; they wait for a plot (they
+    choose one in this month's space step). Returns their rows."""
+    m, sites = model.miners, model.sites
+    holding = holding_plots(model) if holding is None else holding
+    plots = plot_capacity(model.config.context)
+    if not np.isfinite(plots):
+        return np.zeros(0, dtype=np.int64)
+    over = np.bincount(m.site[holding], minlength=sites.width * sites.height) - plots
+    rows = np.flatnonzero(holding & (m.legal != Legal.LICENSED) & (over[m.site] > 0))
+    key = model.uniforms("plots/miners")[rows]
+    order = np.lexsort((key, m.site[rows]))
+    cells = m.site[rows][order]
+    rank = np.arange(len(cells)) - np.searchsorted(cells, cells, side="left")
+    out = rows[order][rank < over[cells]]
+    m.plotless[out] = 1
+    model.now.stats["plots_claimed"] += len(out)
+    return out
+
+
+def admit(target: np.ndarray, free: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """Which choosers of cells ``target`` get a plot: those of each cell in order of
+    ``key`` (lowest first), up to the cell's ``free`` plots. ``free`` is reduced in place
+    by the plots taken. Vectorised: choosers sorted by (cell, key), ranked within their
+    cell."""
+    order = np.lexsort((key, target))
+    cells = target[order]
+    rank = np.arange(len(cells)) - np.searchsorted(cells, cells, side="left")
+    admitted = np.empty(len(target), dtype=bool)
+    admitted[order] = rank < free[cells]
+    free -= np.bincount(target[admitted], minlength=len(free))
+    return admitted
+
+
+def allot_best(candidates: np.ndarray, score: np.ndarray, free: np.ndarray, key: np.ndarray
+               ) -> np.ndarray:
+    """Each chooser (row) gets the best-``score`` candidate cell (n × k, −1: none; score
+    −∞: not acceptable) that has a free plot, cells admitting in order of ``key``; a chooser
+    turned away from a full cell tries its next best. Rounds, not a loop over choosers:
+    each round fills at least one cell or places everyone. −1 where none is left;
+    ``free`` is reduced in place."""
+    target = np.full(len(candidates), -1, dtype=np.int64)
+    pending = np.arange(len(candidates))
+    while len(pending):
+        cells = candidates[pending]
+        open_ = (cells >= 0) & (free[np.maximum(cells, 0)] > 0)
+        value = np.where(open_, score[pending], -np.inf)
+        pick = value.argmax(axis=1)
+        rows = np.arange(len(pending))
+        found = np.isfinite(value[rows, pick])
+        pending, cell = pending[found], cells[rows, pick][found]
+        if len(pending) == 0:
+            break
+        admitted = admit(cell, free, key[pending])
+        target[pending[admitted]] = cell[admitted]
+        pending = pending[~admitted]
+    return target
+
+
+def displace_excess(model, rows: np.ndarray) -> None:
+    """Miners ``rows`` (the initial ones) beyond their cell's plots, in random order, wait
+    for a plot (they choose one in the first month)."""
+    m = model.miners
+    if not len(rows) or not model.config.context.site_choice:
+        return
+    key = model.stream("site_choice").random(len(rows))
+    free = np.full(model.sites.width * model.sites.height,
+                   plot_capacity(model.config.context))
+    m.plotless[rows[~admit(m.site[rows], free, key)]] = 1
+
+
 # --------------------------------------------------------------------- step
 def evictions(model, existing: int) -> np.ndarray:
     """Rows evicted this month (sorted): those sanctioned on concession or protected land
     (7.5), and those struck by their land's hazard (one draw per row of the table at the
-    start of the month, in row order, stream ``evictions``; miners suspended or just
-    arrived are not on site)."""
+    start of the month, in row order, stream ``evictions``; miners suspended, waiting for a
+    plot or just arrived are not on site)."""
     m, sites = model.miners, model.sites
     draw = model.stream("evictions").random(existing)
     site, legal = m.site[:existing], m.legal[:existing]
-    at_risk = m.active[:existing] & (m.suspended[:existing] == 0)
+    at_risk = m.active[:existing] & (m.suspended[:existing] == 0) \
+        & (m.plotless[:existing] == 0)
     hazard = land_hazard(model.config.context, sites.land_status[site], legal)
     struck = np.flatnonzero(at_risk & (draw < hazard))
     sanctioned = np.concatenate(model.now.evicted) if model.now.evicted else struck[:0]
@@ -242,47 +346,70 @@ def evictions(model, existing: int) -> np.ndarray:
 
 
 def step(model) -> None:
-    """Evictions, then site choice for evictees, miners on worked-out cells, a few others
-    and this month's entrants; moves are paid, evictees lose ``relocation_months``."""
+    """Evictions, then site choice for evictees, miners on worked-out cells or waiting for
+    a plot, a few others and this month's entrants; moves are paid, evictees lose
+    ``relocation_months``; choosers turned away from full cells wait (entrants do not
+    enter)."""
     m, ctx, sites, now = model.miners, model.config.context, model.sites, model.now
     existing = len(now.site_at_start)  # rows at the start of the month; entrants follow
     cells_total = sites.width * sites.height
     signal = sites.grade() * model.stream("site_choice").lognormal(0.0, ctx.grade_info_sigma,
                                                                    cells_total)
     evicted = evictions(model, existing)
+    draws = _draws(model)
     origin_of_evicted = m.site[evicted].copy()
     m.excluded_cell[evicted] = origin_of_evicted
     m.excluded_until[evicted] = model.month + ctx.eviction_exclusion_months
-    licensed_evicted = evicted[m.legal[evicted] == Legal.LICENSED]
-    informal_evicted = evicted[m.legal[evicted] != Legal.LICENSED]
+    licensed = m.legal == Legal.LICENSED
+    informal_evicted = evicted[~licensed[evicted]]
     stranded = np.flatnonzero(m.active[:existing] & sites.exhausted()[m.site[:existing]]
-                              & (m.legal[:existing] != Legal.LICENSED))
+                              & ~licensed[:existing] & (m.plotless[:existing] == 0))
     stranded = np.setdiff1d(stranded, evicted, assume_unique=True)
     if ctx.site_choice:
-        entrants = np.flatnonzero(m.active[existing:]) + existing
-        draw = model.stream("site_choice").random(m.n)
-        reconsider = m.active & (m.legal == Legal.INFORMAL) & (m.suspended == 0) \
-            & (draw < ctx.site_reconsider_prob)
-        reconsider[existing:] = False
+        # Evicted licensees first: a licence is a title to a plot (licensees waiting for
+        # one retried earlier in the month, population.move_and_resort).
+        holding = holding_plots(model)
+        holding[evicted] = holding[existing:] = False
+        _move_licensed(model, evicted[licensed[evicted]], signal, existing, holding, draws,
+                       ctx.eviction_search_radius_cells, may_stay=False)
+        # Licensees reconsider their plot as informal miners their site, among licensable
+        # plots (their licence moves with them).
+        reconsider = holding & (m.legal == Legal.LICENSED) & (m.suspended == 0) \
+            & (draws[:, RECONSIDER] < ctx.site_reconsider_prob)
         reconsider[evicted] = False
-        reconsider[stranded] = False
-        movers = np.concatenate([informal_evicted, stranded])
-        stayers = np.concatenate([np.flatnonzero(reconsider), entrants])
-        rows = np.concatenate([movers, stayers])
+        _move_licensed(model, np.flatnonzero(reconsider), signal, existing, holding, draws,
+                       ctx.site_search_radius_cells, may_stay=True)
+        waiting = m.active[:existing] & (m.plotless[:existing] > 0)
+        waiting[evicted] = False
+        waiting_informal = np.flatnonzero(waiting & (m.legal[:existing] != Legal.LICENSED))
+        holding = holding_plots(model)
+        holding[informal_evicted] = holding[stranded] = holding[existing:] = False
+        free = free_plots(model, holding)
+        entrants = np.flatnonzero(m.active[existing:]) + existing
+        reconsider = holding & (m.legal == Legal.INFORMAL) & (m.suspended == 0) \
+            & (draws[:, RECONSIDER] < ctx.site_reconsider_prob)
+        movers = np.concatenate([informal_evicted, stranded, waiting_informal])
+        holders = np.flatnonzero(reconsider)
+        rows = np.concatenate([movers, holders, entrants])
         radius = np.where(np.arange(len(rows)) < len(informal_evicted),
                           ctx.eviction_search_radius_cells, ctx.site_search_radius_cells)
         origin = m.site[rows]
-        uniform = model.stream("site_choice").random((len(rows), ctx.site_candidates, 2))
-        drawn = draw_cells(sites, origin, radius, uniform)
+        drawn = draw_cells(sites, origin, radius, _candidate_draws(draws, rows))
         cells = np.concatenate([origin[:, None], drawn], axis=1)
-        valid = ~sites.exhausted()[cells] & ~_excluded(model, rows, cells)
-        valid[:len(movers), 0] = False  # evictees and miners on worked-out cells move
-        valid[:len(movers)] &= cells[:len(movers)] != origin[:len(movers), None]
-        chosen = choose(model, rows, origin, cells, valid, signal,
-                        model.stream("site_choice").random(len(rows)))
-        _move(model, rows, np.where(chosen >= 0, chosen, origin), existing)
-        if len(licensed_evicted):
-            _move_licensed(model, licensed_evicted, signal, existing)
+        valid = ~sites.exhausted()[cells] & ~excluded(model, rows, cells) & (free[cells] > 0)
+        kind = np.repeat([0, 1, 2], [len(movers), len(holders), len(entrants)])
+        own = cells == origin[:, None]
+        valid |= own & (kind == 1)[:, None]  # a holder may keep its plot
+        valid &= ~(own & (kind == 0)[:, None])  # evictees, worked-out and waiting miners move
+        chosen = choose(model, rows, origin, cells, valid, signal, draws[rows, CHOICE])
+        asking = (chosen >= 0) & ~((kind == 1) & (chosen == origin))
+        admitted = np.zeros(len(rows), dtype=bool)
+        admitted[asking] = admit(chosen[asking], free, draws[rows[asking], ADMISSION])
+        _move(model, rows[admitted], chosen[admitted], existing)
+        m.plotless[rows[admitted]] = 0
+        turned_away = rows[(kind == 0) & ~admitted]
+        m.plotless[turned_away] += 1
+        _turn_away_entrants(model, rows[(kind == 2) & ~admitted])
     else:
         random_cells = model.stream("moves").integers(1, cells_total,
                                                       size=len(informal_evicted) + len(stranded))
@@ -297,7 +424,37 @@ def step(model) -> None:
     now.stats["eviction_distance_cells"] += float(distance.sum())
 
 
-def _excluded(model, rows: np.ndarray, cells: np.ndarray) -> np.ndarray:
+RECONSIDER, CHOICE, ADMISSION, CANDIDATES = 0, 1, 2, 3  # columns of a miner's draws
+
+
+def _draws(model) -> np.ndarray:
+    """This month's uniforms of every miner row for site choice (per-miner stream
+    ``site_choice/miners``, keyed by miner id, so that a miner's draws do not depend on
+    who else decides): whether it reconsiders, its logit draw, its place in the queue for
+    a plot, and two per candidate cell."""
+    m = model.miners
+    width = CANDIDATES + 2 * model.config.context.site_candidates
+    return model.stream.per_miner_block("site_choice/miners", m.uid, width)
+
+
+def _candidate_draws(draws: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Uniforms (rows, candidates, 2) placing each decider's candidate cells."""
+    return draws[rows, CANDIDATES:].reshape(len(rows), (draws.shape[1] - CANDIDATES) // 2,
+                                            2).astype(np.float64)
+
+
+def _turn_away_entrants(model, rows: np.ndarray) -> None:
+    """Entrants who found no free plot near their village do not enter (they stay in the
+    labour pool): their rows are dropped and this month's entries reduced."""
+    if len(rows) == 0:
+        return
+    model.miners.active[rows] = False
+    model.entered_total -= len(rows)
+    model.now.stats["entries"] -= len(rows)
+    model.now.stats["entrants_turned_away"] += len(rows)
+
+
+def excluded(model, rows: np.ndarray, cells: np.ndarray) -> np.ndarray:
     """Candidate cells a miner will not go back to: the cell it was evicted from, until
     ``eviction_exclusion_months`` after the eviction."""
     m = model.miners
@@ -305,20 +462,46 @@ def _excluded(model, rows: np.ndarray, cells: np.ndarray) -> np.ndarray:
         & (model.month <= m.excluded_until[rows])[:, None]
 
 
-def _move_licensed(model, rows: np.ndarray, signal: np.ndarray, existing: int) -> None:
-    """Evicted licensees move, licence and all, to a licensable plot within the eviction
-    radius (logit on the site value); with none in reach they stay."""
+def _move_licensed(model, rows: np.ndarray, signal: np.ndarray, existing: int,
+                   holding: np.ndarray, draws: np.ndarray, radius: int, may_stay: bool
+                   ) -> None:
+    """Licensees ``rows`` choose, licence and all, among the licensable plots within
+    ``radius`` that are not worked out and not full of licensees (logit on the site
+    value; the cell a miner was evicted from excluded). With ``may_stay`` (licensees
+    reconsidering) their own plot is a candidate and one turned away from a full cell
+    keeps it. Without (evictees), turned away from a full cell or with every plot in
+    reach full, they wait where they are (no work; they retry next month with
+    :func:`asmsim.model.population.move_and_resort`), and with no licensable plot in
+    reach at all the licence lapses and they wait as informal miners. Plots are those a
+    licence can claim among the miners ``holding`` one (:func:`licence_free_plots`;
+    updated in place); informal miners beyond a cell's plots then give way
+    (:func:`claim_plots`)."""
     m, ctx, sites = model.miners, model.config.context, model.sites
-    near, _ = sites.plots_near(ctx.eviction_search_radius_cells,
-                               model.config.policy.legal.open_land_licensable)
+    if len(rows) == 0:
+        return
+    free = licence_free_plots(model, holding)
+    near, _ = sites.plots_near(radius, model.config.policy.legal.open_land_licensable)
     origin = m.site[rows]
     cells = near[origin]
-    valid = (cells >= 0) & (cells != origin[:, None])
+    own = cells == origin[:, None]
+    valid = (cells >= 0) & (~own if not may_stay else True)
     cells = np.where(valid, cells, origin[:, None])
-    valid &= ~sites.exhausted()[cells] & ~_excluded(model, rows, cells)
-    chosen = choose(model, rows, origin, cells, valid, signal,
-                    model.stream("site_choice").random(len(rows)))
-    _move(model, rows, np.where(chosen >= 0, chosen, origin), existing)
+    valid &= ~sites.exhausted()[cells] & ~excluded(model, rows, cells)
+    in_reach = valid.any(axis=1)
+    valid &= (free[cells] > 0) | (own & may_stay)
+    chosen = choose(model, rows, origin, cells, valid, signal, draws[rows, CHOICE])
+    asking = (chosen >= 0) & (chosen != origin)
+    admitted = np.zeros(len(rows), dtype=bool)
+    admitted[asking] = admit(chosen[asking], free, draws[rows[asking], ADMISSION])
+    _move(model, rows[admitted], chosen[admitted], existing)
+    if not may_stay:
+        m.plotless[rows[admitted]] = 0
+        m.plotless[rows[~admitted]] += 1
+        lapsed = rows[~in_reach]
+        m.legal[lapsed] = Legal.INFORMAL
+        m.via_coop[lapsed] = False
+        holding[rows[admitted]] = True
+    claim_plots(model, holding)
 
 
 def _move(model, rows: np.ndarray, target: np.ndarray, existing: int) -> None:

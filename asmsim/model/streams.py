@@ -34,7 +34,7 @@ PROCESSES = ("sites", "population", "price", "finance", "formalization", "techno
 #: the other scenario's compactions do. See :func:`miner_uniforms`.
 MINER_STREAMS = ("sales/miners", "apply/miners", "coops/miners", "technology/miners",
                  "exit/miners", "enforcement/miners", "moves/miners", "silicosis/miners",
-                 "accidents/miners")
+                 "accidents/miners", "plots/miners", "site_choice/miners")
 
 
 MONTH_BLOCK = 2**48  # draws reserved for each process and month (far more than used)
@@ -46,6 +46,7 @@ GOLDEN = 0x9E3779B97F4A7C15
 MIX_1 = 0xBF58476D1CE4E5B9
 MIX_2 = 0x94D049BB133111EB
 MASK_64 = 0xFFFFFFFFFFFFFFFF
+COLUMN_STEP = 0xD1B54A32D192ED03  # odd 64-bit step between the keys of a block's columns
 UNIFORM_BITS = 24  # a float32 holds 24 significant bits: every value k / 2**24 is exact
 
 
@@ -123,3 +124,12 @@ class RandomStreams:
         if key is None:
             key = self._month_keys[name] = month_key(self._miner_keys[name], self._month)
         return miner_uniforms(key, uid)
+
+    def per_miner_block(self, name: str, uid: np.ndarray, width: int) -> np.ndarray:
+        """This month's ``width`` uniforms of stream ``name`` for each of the miner ids
+        ``uid`` (rows × ``width``), each column under its own key."""
+        base = self._month_keys.get(name)
+        if base is None:
+            base = self._month_keys[name] = month_key(self._miner_keys[name], self._month)
+        return np.stack([miner_uniforms(splitmix64(base + (column + 1) * COLUMN_STEP), uid)
+                         for column in range(width)], axis=1)
