@@ -1,12 +1,12 @@
 """A status quo that stands still, and a warm-up that changes nothing but the start.
 
 Under ``baseline`` each headline share over months 1–24 and 217–240 differs by less
-than 10 % relative (shares below 0.05 are held to 0.5 percentage points instead, since
-10 % of a share that small is below what six runs resolve: with site choice the
-official sales share is ≈ 3.3 % and its 24-month means differ by ≈ 0.6 pp between
-seeds, so the mean drift of six seeds has a standard error of ≈ 0.25 pp, about 8 %
-of the share; the threshold was 0.02 before the space submodel); docs/validation.md
-reports the measured figures.
+than 10 % relative (shares below 0.02 are held to 0.5 percentage points instead, since
+10 % of a 0.1 % share is below what any run can resolve); docs/validation.md reports
+the measured figures. (With site choice and no plot capacity, shares up to 0.05 had
+been held to 0.5 pp, the official sales share of ≈ 3.3 % being too noisy across six
+seeds; with plots per cell the original form holds again: the official sales share
+goes 2.54 % → 2.79 %, +9.7 %, the closest to its limit.)
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ HEADLINE_SHARES = ("licensed_share", "official_sales_share", "trader_sales_share
                    "formal_credit_share", "trader_tied_share", "poverty_share",
                    "mercury_free_share", "retort_share", "protected_land_miners_share",
                    "silicosis_prevalence")
-SMALL_SHARE, SMALL_SHARE_TOLERANCE, RELATIVE_TOLERANCE = 0.05, 0.005, 0.10
+SMALL_SHARE, SMALL_SHARE_TOLERANCE, RELATIVE_TOLERANCE = 0.02, 0.005, 0.10
 
 
 @pytest.fixture(scope="module")
