@@ -100,7 +100,9 @@ def test_pattern4_prefinance_ties_miners_to_traders():
     # 10 seeds (3 before): the per-seed difference varies by ≈ 0.04, so with 3 the 3-SE
     # margin (≈ 0.07) was about the effect itself (≈ 0.05 above the 0.05 floor).
     tied_minus_free = tied_minus_untied_trader_share(replicate_seeds(7, 10), miners=800)
-    assert beyond_noise(tied_minus_free - 0.05)
+    # Positive beyond noise. The effect shrank with issue 10 (5.9 [3.9, 7.8] pp at 2,000
+    # miners, docs/validation.md; 17 pp before), so the former 5 pp floor is gone.
+    assert beyond_noise(tied_minus_free)
 
 
 def test_pattern5_crackdown_cuts_incomes_more_than_mining_and_trust(tables):
