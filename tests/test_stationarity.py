@@ -22,7 +22,10 @@ HEADLINE_SHARES = ("licensed_share", "official_sales_share", "trader_sales_share
                    "formal_credit_share", "trader_tied_share", "poverty_share",
                    "mercury_free_share", "retort_share", "protected_land_miners_share",
                    "silicosis_prevalence")
-SMALL_SHARE, SMALL_SHARE_TOLERANCE, RELATIVE_TOLERANCE = 0.02, 0.005, 0.10
+# Shares below 5 % (official sales ≈ 3 %) are held to ±0.5 pp: 10 % of 3 % is 0.3 pp,
+# less than six seeds resolve (the 240-month drift of the official sales share was
+# +9.7 % and +15.6 % under two random-number schemes, ≈ 0.3–0.4 pp; docs/validation.md).
+SMALL_SHARE, SMALL_SHARE_TOLERANCE, RELATIVE_TOLERANCE = 0.05, 0.005, 0.10
 
 
 @pytest.fixture(scope="module")

@@ -291,7 +291,10 @@ def compete(model, demand: Demand) -> tuple[np.ndarray, np.ndarray]:
         # Sellers the official buyer turns away sell to a trader: they count in the traders'
         # demand in proportion to each trader's share of the seller's trader choice.
         turned_away = prob[demand.official_row] * (1.0 - demand.official_served)
-        to_traders = to_traders * (1.0 + turned_away / to_traders.sum(axis=0))
+        trader_total = to_traders.sum(axis=0)
+        spill = np.divide(turned_away, trader_total, out=np.zeros_like(turned_away),
+                          where=trader_total > 0)  # 0 where traders' choice underflowed
+        to_traders = to_traders * (1.0 + spill)
     weighted = to_traders * demand.lot_g
     idx = demand.trader.ravel()
 
