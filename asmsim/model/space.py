@@ -32,10 +32,18 @@ Each month, after production, sales, decisions and health:
 3. **Tenure** (the licence's ``tenure`` term, :func:`tenure_value`): the eviction
    risk a licence avoids on the miner's ground.
 
+**Plots.** A cell holds ``plots_per_cell`` miners working it. Full cells are not
+candidates (counting the miners who stay), the choosers of a cell are admitted in the
+order of a random key up to its free plots (:func:`admit`), and those turned away who
+had to move wait without work (``plotless``) and retry next month; entrants turned
+away do not enter. A licence is a title to a plot: licensees need a plot no licensee
+holds, and informal miners beyond a cell's plots give way (:func:`claim_plots`).
+Licensees reconsider their plot as informal miners their site, among licensable plots.
+
 ``context.site_choice = false`` (mechanism-removal tests only) restores the
 placement the model had before: evictees and miners on worked-out cells go to a
 uniformly drawn other cell, entrants stay where they were drawn, no one
-reconsiders; hazards, lost months and the tenure term remain.
+reconsiders, plots are unlimited; hazards, lost months and the tenure term remain.
 """
 
 from __future__ import annotations
