@@ -122,35 +122,37 @@ def smuggling_option(break_even: float, route_median: np.ndarray, sigma: float
     return share, np.maximum(option, 0.0)
 
 
+def arbitrage(ctx, market, interdiction: float, route_median: np.ndarray
+              ) -> tuple[float, np.ndarray, np.ndarray]:
+    """(v_D/P, smuggled share s_j, smuggling option per gram / P) for traders with median
+    route costs ``route_median`` under ``market`` policy and border ``interdiction``."""
+    declared = declared_value_share(market.royalty_rate, market.licensed_buyer_margin,
+                                    market.export_tax_rate)
+    break_even = smuggling_break_even(declared, interdiction, ctx.border_penalty_share,
+                                      ctx.neighbour_royalty_rate, ctx.informality_premium_share)
+    share, option = smuggling_option(break_even, route_median, ctx.smuggling_cost_sigma)
+    return declared, share, option
+
+
 def status_quo_smuggled_share(model, book: TraderBook) -> np.ndarray:
     """Each trader's smuggled share under the status-quo market policy (the schema's
     defaults): what the knock-out ``trader_pricing = false`` freezes."""
     from asmsim.config.schema import MarketPolicy
 
-    ctx, market = model.config.context, MarketPolicy()
-    declared = declared_value_share(market.royalty_rate, market.licensed_buyer_margin,
-                                    market.export_tax_rate)
-    break_even = smuggling_break_even(declared, market.border_interdiction_prob,
-                                      ctx.border_penalty_share, ctx.neighbour_royalty_rate,
-                                      ctx.informality_premium_share)
-    return smuggling_option(break_even, book.route_cost_share, ctx.smuggling_cost_sigma)[0]
+    market = MarketPolicy()
+    return arbitrage(model.config.context, market, market.border_interdiction_prob,
+                     book.route_cost_share)[1]
 
 
 def value_gold(model, book: TraderBook, world: float, inspection_prob: float,
                interdiction: float) -> None:
     """Each trader's value of a gram (``book.value``, USD/g) and smuggled share this month,
     given the probabilities of a trader inspection and of a batch caught at the border."""
-    ctx, market = model.config.context, model.config.policy.market
-    declared = declared_value_share(market.royalty_rate, market.licensed_buyer_margin,
-                                    market.export_tax_rate)
-    break_even = smuggling_break_even(declared, interdiction,
-                                      ctx.border_penalty_share, ctx.neighbour_royalty_rate,
-                                      ctx.informality_premium_share)
-    share, option = smuggling_option(break_even, book.route_cost_share,
-                                     ctx.smuggling_cost_sigma)
-    expected_seizure = inspection_prob * ctx.trader_seizure_share
+    ctx = model.config.context
+    declared, share, option = arbitrage(ctx, model.config.policy.market, interdiction,
+                                        book.route_cost_share)
     book.smuggle_share[:] = share
-    book.value[:] = world * (declared + option - expected_seizure)
+    book.value[:] = world * (declared + option - inspection_prob * ctx.trader_seizure_share)
 
 
 def zeta_margin(lam: float, visit_cost: float, demand: np.ndarray, margin: np.ndarray,
