@@ -173,13 +173,8 @@ def test_odd_derived_numbers_are_current():
     width, height, towns = grid_shape(config.context, config.miners)
     assert f"At the defaults this gives {width} × {height} sites and {towns} towns." in text
     ctx, market = config.context, config.policy.market
-    declared = traders.declared_value_share(market.royalty_rate, market.licensed_buyer_margin,
-                                            market.export_tax_rate)
-    break_even = traders.smuggling_break_even(declared, market.border_interdiction_prob,
-                                              ctx.border_penalty_share, ctx.neighbour_royalty_rate,
-                                              ctx.informality_premium_share)
-    share, _ = traders.smuggling_option(break_even, np.array([ctx.smuggling_cost_share]),
-                                        ctx.smuggling_cost_sigma)
+    _, share, _ = traders.arbitrage(ctx, market, market.border_interdiction_prob,
+                                    np.array([ctx.smuggling_cost_share]))
     assert f"s = {share[0]:.2f} at the defaults" in text
 
 
