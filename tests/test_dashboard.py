@@ -468,10 +468,7 @@ def test_play_advances_the_months_until_pause_and_leaves_nothing_running(monkeyp
     _button(rc, "Play").click()
     _wait(lambda: _month(rc) >= 3)  # drawn month after month, each one on the page
     assert _button(rc, "Step").disabled
-    _button(rc, "Pause").click()
-    paused_at = _month(rc)
-    time.sleep(0.5)
-    assert _month(rc) in (paused_at, paused_at + 1)  # a month already under way may land
+    _button(rc, "Pause").click()  # returns once a month under way has landed
     stopped = _month(rc)
     time.sleep(0.5)
     assert _month(rc) == stopped == _page_run().month

@@ -155,6 +155,9 @@ class Dashboard:
     # Held to batch updates: a dozen components read `shown`, and outside a batch each one's
     # update would be drawn by a render of its own (a click is not batched, nor a timer).
     render_context: Any
+    # Held by a playing month from its "still playing?" check to its redraw, and by Pause:
+    # once Pause has returned, no month lands (a month under way finishes first).
+    stepping: Any
 
     def publish(self) -> None:
         """Copy the runs' state (under their lock) to what the page shows: one redraw."""
@@ -173,6 +176,10 @@ class Dashboard:
 
     def play_month(self) -> None:
         """One month of Play, on a timer thread (the redraw runs on it too)."""
+        with self.stepping:
+            self._play_month()
+
+    def _play_month(self) -> None:
         if not self.playing.value:
             return
         if not page_open():
@@ -187,12 +194,13 @@ class Dashboard:
                 self.errors.value = {"": f"{type(exc).__name__}: {exc}"}
 
     def toggle_play(self) -> None:
-        """Play or Pause (not past the horizon)."""
-        self.playing.set(not self.playing.value and not self.run.value.done)
+        """Play or Pause (not past the horizon); Pause waits for a month under way."""
+        with self.stepping:
+            self.playing.set(not self.playing.value and not self.run.value.done)
 
     def start(self, settings: Settings, log=(), month: int = 0) -> None:
         """A new run: a preset, a comparison, a setting, Reset, or the address's state."""
-        with self.render_context:
+        with self.stepping, self.render_context:
             self.playing.value = False
             try:
                 new = Run(settings)
@@ -258,7 +266,8 @@ def use_dashboard() -> Dashboard:
         controls=solara.use_reactive(first_view.controls), playing=solara.use_reactive(False),
         speed=solara.use_reactive("normal"), layer=solara.use_reactive("land"),
         errors=solara.use_reactive({}), restored=solara.use_reactive(False),
-        render_context=solara.use_memo(reacton.core.get_render_context, []))
+        render_context=solara.use_memo(reacton.core.get_render_context, []),
+        stepping=solara.use_memo(threading.RLock, []))
 
 
 @solara.component
