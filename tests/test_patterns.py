@@ -128,6 +128,42 @@ def test_pattern6_price_spike_pulls_entrants_and_lockdown_pushes_into_debt(table
     assert beyond_noise(effect(tables, "pandemic_shock", "debt_mean_usd", 33, 38))
 
 
+AMPLE_CAPITAL = "context.trader_capital_usd_per_1000_miners=1e6"  # ≈ 100× the default
+
+
+@pytest.fixture(scope="module")
+def lockdown_tables() -> dict[str, list[pd.DataFrame]]:
+    """The lockdown (months 30-35) and the status quo, with traders' default capital and with
+    capital so ample that gold stuck in unshipped stock never limits what they pay."""
+    seeds = replicate_seeds(2024, 4)
+    arms = {"baseline": ["scenario=baseline"], "pandemic_shock": ["scenario=pandemic_shock"],
+            "baseline_ample": ["scenario=baseline", AMPLE_CAPITAL],
+            "pandemic_shock_ample": ["scenario=pandemic_shock", AMPLE_CAPITAL]}
+    tasks = [(load_config([*overrides, "miners=500", "months=40"]), seed)
+             for overrides in arms.values() for seed in seeds]
+    results = run_tasks(tasks, jobs=0, progress=False)
+    return {arm: results[i * 4:(i + 1) * 4] for i, arm in enumerate(arms)}
+
+
+def test_pattern6_lockdown_price_fall_and_debt_come_from_traders_stuck_capital(lockdown_tables):
+    """Mechanism removed: a closure blocks shipments, traders' capital sticks in unshipped
+    gold and they cut their prices; miners, paid less, borrow more. With capital too ample
+    to bind, the price fall and the debt rise go away (incomes still fall: formal buyers
+    are closed)."""
+    def ratio(arm, column, first, last):
+        return window(lockdown_tables[arm], column, first, last) \
+            / window(lockdown_tables[arm.replace("pandemic_shock", "baseline")], column,
+                     first, last)
+
+    assert beyond_noise(1 - ratio("pandemic_shock", "trader_price_usd_per_g", 30, 35) - 0.1)
+    assert beyond_noise(ratio("pandemic_shock", "debt_mean_usd", 33, 38) - 1.05)
+    price_ample = ratio("pandemic_shock_ample", "trader_price_usd_per_g", 30, 35)
+    debt_ample = ratio("pandemic_shock_ample", "debt_mean_usd", 33, 38)
+    assert np.abs(price_ample - 1).max() < 0.02
+    assert np.abs(debt_ample - 1).max() < 0.05
+    assert beyond_noise(1 - ratio("pandemic_shock_ample", "income_mean_usd", 30, 35))
+
+
 def test_pattern7_women_earn_less_and_targeted_measures_narrow_the_gap(tables):
     assert window(tables["baseline"], "women_men_income_ratio", 73, 84).max() < 0.8
     assert beyond_noise(effect(tables, "gender_responsive", "women_men_income_ratio"))
