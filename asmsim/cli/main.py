@@ -1,4 +1,4 @@
-"""The ``asmsim`` command: ``asmsim run | compare | sensitivity | scenarios | dashboard``.
+"""The ``asmsim`` command: ``asmsim run | compare | sensitivity | calibrate | scenarios | dashboard``.
 
 Each subcommand lives in its own module with ``main(args) -> int``; this file
 only dispatches and turns a configuration error into one line and exit code 2,
@@ -18,6 +18,7 @@ COMMANDS = {
     "run": "asmsim.cli.run",
     "compare": "asmsim.cli.compare",
     "sensitivity": "asmsim.cli.sensitivity",
+    "calibrate": "asmsim.cli.calibrate",
     "scenarios": "asmsim.cli.scenarios",
     "dashboard": "asmsim.cli.dashboard",
 }
@@ -28,6 +29,7 @@ commands:
   run           run a scenario (replicates in parallel) and write a run folder
   compare       compare scenarios with common random numbers and intervals
   sensitivity   run a Sobol or Morris study defined in experiments/
+  calibrate     fit parameters to field targets (ABC-SMC) and check the fit
   scenarios     list the scenario presets
   dashboard     start the live workshop dashboard
 

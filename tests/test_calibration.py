@@ -1,0 +1,183 @@
+"""`asmsim calibrate`: target files, known-answer recovery, resuming after a kill, bad input.
+
+The calibrations here are tiny (120 miners, 24 months, 16-30 particles) so that the
+whole file runs in about a minute; the method is the one the shipped calibration uses.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from asmsim.analysis.calibration import load_targets
+from asmsim.analysis.calibration.abc import (
+    Settings,
+    Simulator,
+    band_distance,
+    calibrate,
+    posterior,
+    statistic,
+    summarise,
+)
+from asmsim.cli.main import main as cli_main
+from tests.conftest import REPO
+
+TINY = ["miners=120", "months=24", "context.warmup_months=12"]
+TRUTH = {"context.accident_rate_monthly": 0.006}
+
+
+def target_file(folder, targets: dict, parameters: dict | None = None, **top) -> str:
+    data = {"simulation": {"overrides": TINY},
+            "parameters": parameters or {"context.accident_rate_monthly": [0.001, 0.012]},
+            "targets": targets, **top}
+    path = folder / "targets.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return str(path)
+
+
+INJURIES = {"output": "accidents", "per": "active_miners", "scale": 1200, "months": [7, 24],
+            "source": "test"}
+
+
+def test_shipped_target_file_is_valid_and_cites_its_sources():
+    targets = load_targets("status_quo")
+    assert len(targets.priors) >= 8
+    assert len(targets.fitted) >= 8 and targets.held_out
+    assert all("§" in t.source for t in targets.targets)
+    assert {"price_boom", "baseline"} <= set(targets.scenarios())
+
+
+def test_statistic_and_distance_follow_the_target_definition():
+    table = pd.DataFrame({"month": [0, 1, 2, 3], "accidents": [9.0, 1.0, 2.0, 3.0],
+                          "active_miners": [100.0, 100.0, 100.0, 100.0]})
+    base = table.assign(accidents=table["accidents"] / 2)
+    targets = load_targets("status_quo")
+    t = targets.fitted[0].__class__(name="x", output="accidents", first=1, last=3, low=10,
+                                    high=30, source="s", per="active_miners", scale=1200)
+    assert statistic(t, {"baseline": table}, {}) == pytest.approx(2.0 / 100 * 1200)
+    rel = t.__class__(**{**t.__dict__, "relative_to": "price_boom", "scenario": "baseline"})
+    assert statistic(rel, {"baseline": table, "price_boom": base}, {}) == pytest.approx(2.0)
+    assert band_distance({"x": 20.0}, (t,)) == 0.0
+    assert band_distance({"x": 40.0}, (t,)) == pytest.approx(0.5)  # half a band width out
+    assert band_distance({"x": float("nan")}, (t,)) == float("inf")
+
+
+def test_known_answer_true_value_inside_the_posterior_90_percent(tmp_path):
+    """Targets the model produces at a known accident rate (band: the mean over 6 seeds
+    ± 2 of their standard deviations) are fitted; the truth lies in the 90 % interval
+    and the prior's range shrinks."""
+    probe = load_targets(target_file(tmp_path, {"injuries": {**INJURIES, "band": [0, 1]}}))
+    simulate = Simulator(probe, probe.fitted)
+    values = np.array([simulate(TRUTH, seed)["injuries"] for seed in range(6)])
+    band = [float(values.mean() - 2 * values.std()), float(values.mean() + 2 * values.std())]
+    targets = load_targets(target_file(tmp_path, {"injuries": {**INJURIES, "band": band}}))
+    history, _ = calibrate(targets, tmp_path, Settings(particles=30, generations=4, jobs=1))
+    row = summarise(posterior(history), targets).iloc[0]
+    assert row.q05 <= TRUTH["context.accident_rate_monthly"] <= row.q95, row
+    assert row.q95 - row.q05 < 0.6 * (0.012 - 0.001), row
+
+
+def _calibrate_cli(target: str, out, extra=()) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen([sys.executable, "-m", "asmsim.cli.main", "calibrate",
+                             f"targets={target}", "particles=16", "generations=3", "jobs=1",
+                             "draws=4", "progress=true", f"out={out}", *extra],
+                            env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+
+def test_a_calibration_killed_part_way_resumes_and_ends_as_an_uninterrupted_one(tmp_path):
+    """SIGKILL after the first generation; the same command continues from the database
+    (the next generation is 1, not 0) and, with jobs=1, gives the uninterrupted posterior."""
+    target = target_file(tmp_path, {"injuries": {**INJURIES, "band": [8.0, 14.0]},
+                                    "discount": {"output": "trader_discount_share",
+                                                 "months": [7, 24], "band": [0.03, 0.05],
+                                                 "source": "test"}},
+                         parameters={"context.accident_rate_monthly": [0.001, 0.012],
+                                     "context.sale_logit_scale_per_usd": [0.3, 3.0]})
+    killed = _calibrate_cli(target, tmp_path / "a")
+    line = killed.stderr.readline()
+    while line and not line.startswith("generation 0"):
+        line = killed.stderr.readline()
+    assert line.startswith("generation 0"), line
+    killed.send_signal(signal.SIGKILL)
+    killed.wait(30)
+    assert not (tmp_path / "a" / "report.md").exists()
+    resumed = _calibrate_cli(target, tmp_path / "a")
+    _, err = resumed.communicate(timeout=300)
+    assert resumed.returncode == 0, err
+    assert "generation 0" not in err and "generation 1" in err, err
+    whole = _calibrate_cli(target, tmp_path / "b")
+    _, err_b = whole.communicate(timeout=300)
+    assert whole.returncode == 0, err_b
+    a = pd.read_parquet(tmp_path / "a" / "posterior.parquet")
+    b = pd.read_parquet(tmp_path / "b" / "posterior.parquet")
+    pd.testing.assert_frame_equal(a, b)
+    report = (tmp_path / "a" / "report.md").read_text()
+    assert "posterior predictive check" in report and "draws in band" in report
+
+
+BAD = [
+    ("yaml", "targets:\n  x: {output: accidents\n", ["line", "not valid YAML"]),
+    ("top-key", {"simulation": {"overrides": TINY}, "parameters": {}, "targets": {},
+                 "targtes": {}}, ["unknown key 'targtes'"]),
+    ("output", {"parameters": {"context.accident_rate_monthly": [0.001, 0.01]},
+                "targets": {"x": {"output": "acidents", "months": [1, 2], "band": [0, 1],
+                                  "source": "s"}}}, ["targets.x.output", "'acidents'"]),
+    ("band", {"parameters": {"context.accident_rate_monthly": [0.001, 0.01]},
+              "targets": {"x": {"output": "accidents", "months": [1, 2], "band": [2, 1],
+                                "source": "s"}}}, ["targets.x", "band=[2, 1]", "low < high"]),
+    ("source", {"parameters": {"context.accident_rate_monthly": [0.001, 0.01]},
+                "targets": {"x": {"output": "accidents", "months": [1, 2], "band": [0, 1]}}},
+     ["targets.x", "missing key 'source'"]),
+    ("prior-range", {"parameters": {"context.accident_rate_monthly": [0.001, 2.0]},
+                     "targets": {"x": {"output": "accidents", "months": [1, 2],
+                                       "band": [0, 1], "source": "s"}}},
+     ["parameters.context.accident_rate_monthly", "allowed range"]),
+    ("prior-key", {"parameters": {"context.acident_rate_monthly": [0.001, 0.01]},
+                   "targets": {"x": {"output": "accidents", "months": [1, 2], "band": [0, 1],
+                                     "source": "s"}}}, ["'context.acident_rate_monthly'"]),
+    ("months", {"parameters": {"context.accident_rate_monthly": [0.001, 0.01]},
+                "targets": {"x": {"output": "accidents", "months": [0.5, 2], "band": [0, 1],
+                                  "source": "s"}}}, ["months=[0.5, 2]", "whole months"]),
+]
+
+
+@pytest.mark.parametrize("content, words", [c[1:] for c in BAD], ids=[c[0] for c in BAD])
+def test_bad_target_file_exit_2_one_line_nothing_written(tmp_path, monkeypatch, capsys,
+                                                          content, words):
+    work = tmp_path / "work"
+    work.mkdir()
+    path = tmp_path / "targets.yaml"
+    path.write_text(content if isinstance(content, str) else yaml.safe_dump(content))
+    monkeypatch.chdir(work)
+    code = cli_main(["calibrate", f"targets={path}", "particles=4"])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    assert "targets.yaml" in err, err
+    for word in words:
+        assert word in err, (word, err)
+    assert not list(work.iterdir()), "something was written"
+
+
+@pytest.mark.parametrize("args, words", [
+    (["targets=nope"], ["targets='nope' is unknown", "status_quo"]),
+    (["targets=status_quo", "particles=1"], ["particles=1", "[2, 100000]"]),
+    (["targets=status_quo", "parameters=[context.nope]"], ["'context.nope'"]),
+    (["targets=status_quo", "particels=5"], ["unknown key 'particels'"]),
+], ids=["unknown-targets", "particles", "parameters", "key"])
+def test_bad_calibrate_arguments_exit_2_one_line(tmp_path, monkeypatch, capsys, args, words):
+    monkeypatch.chdir(tmp_path)
+    code = cli_main(["calibrate", *args])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1, err
+    for word in words:
+        assert word in err, (word, err)
+    assert not list(tmp_path.iterdir())
