@@ -1,5 +1,5 @@
 """``asmsim compare [scenarios=[a,b,...]] [baseline=NAME] [replicates=20] [months=M] [miners=K]
-[seed=N] [jobs=J] [out=DIR] [any.config.key=value ...]``.
+[seed=N] [jobs=J] [out=DIR] [posterior=NAME draws=50] [any.config.key=value ...]``.
 
 Runs every scenario with the same replicate seeds (common random numbers), all
 runs in one parallel batch, and writes a comparison folder (default
@@ -16,6 +16,11 @@ runs in one parallel batch, and writes a comparison folder (default
     report.md            brief-ready report: settings, table, figures, one sentence
                          per key output
 
+With ``posterior=NAME`` (a calibration under ``results/calibration/`` or its
+folder), replicate *i* of every scenario runs posterior draw *i* with seed *i*
+(``draws=N`` replicates, default 50): the intervals then cover parameter
+uncertainty as well as seed noise.
+
 The baseline (``baseline=NAME``, default ``baseline``) is added to the compared
 scenarios automatically when it is not listed. Everything is validated before
 any run; a problem is one line and exit code 2, and nothing is written.
@@ -23,7 +28,10 @@ any run; a problem is one line and exit code 2, and nothing is written.
 
 from __future__ import annotations
 
+from asmsim.config.posterior import MAX_DRAWS
+from asmsim.analysis.sensitivity.study import whole
 from asmsim.cli.args import split_flags
+from asmsim.present.compare_report import intervals_cover
 from asmsim.workflows.compare import DEFAULT_BASELINE, compare
 
 
@@ -32,29 +40,35 @@ def parse_names(value: str) -> list[str]:
     return [n.strip() for n in value.strip().strip("[]").split(",") if n.strip()]
 
 
-def parse(args: list[str]) -> tuple[list[str] | None, str, list[str]]:
-    """The command line → (scenarios or None for the default, baseline, shared overrides)."""
+def parse(args: list[str]) -> tuple[list[str] | None, str, list[str], dict]:
+    """The command line → (scenarios or None for the default, baseline, shared overrides,
+    the posterior's keys)."""
     _, rest = split_flags(args, ())
-    scenarios, baseline, overrides = None, DEFAULT_BASELINE, []
+    scenarios, baseline, overrides, uncertainty = None, DEFAULT_BASELINE, [], {}
     for arg in rest:
         key, _, value = arg.partition("=")
         if key == "scenarios":
             scenarios = parse_names(value)
         elif key == "baseline":
             baseline = value.strip()
+        elif key == "posterior":
+            uncertainty["posterior"] = value.strip()
+        elif key == "draws":
+            uncertainty["draws"] = whole("draws", value, 2, MAX_DRAWS)
         else:
             overrides.append(arg)
-    return scenarios, baseline, overrides
+    return scenarios, baseline, overrides, uncertainty
 
 
 def main(args: list[str]) -> int:
     """Compare, write the folder (``out=`` or the default), print the findings."""
-    scenarios, baseline, overrides = parse(args)
+    scenarios, baseline, overrides, uncertainty = parse(args)
     result = compare(scenarios, overrides, baseline=baseline, out=True,
-                     notify=lambda note: print(f"note: {note}"))
+                     notify=lambda note: print(f"note: {note}"), **uncertainty)
     cfg = result.configs[result.baseline]
     print(f"\n{len(result.configs)} scenarios × {cfg.replicates} replicates (common random "
           f"numbers), {cfg.miners} miners, {cfg.months} months, {result.wall_time_s:.1f} s")
+    print(f"intervals cover: {intervals_cover(result.manifest)}")
     print(f"differences from '{result.baseline}', last-12-month means, 95 % paired intervals:")
     for sentence in result.findings():
         print(f"  - {sentence}")

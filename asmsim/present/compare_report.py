@@ -93,6 +93,16 @@ def key_table(table: pd.DataFrame, baseline: str) -> str:
     return "\n".join(lines)
 
 
+def intervals_cover(manifest: dict) -> str:
+    """What the comparison's intervals cover, in one sentence."""
+    if manifest.get("posterior"):
+        return (f"seed noise and parameter uncertainty: replicate i of every scenario ran "
+                f"draw i of the calibration posterior '{manifest['posterior']}' with seed i "
+                f"({manifest['replicates']} draws)")
+    return ("seed noise only (the replicates differ by their random numbers; parameters are "
+            "fixed at their defaults — add posterior=NAME to include parameter uncertainty)")
+
+
 def report_markdown(table: pd.DataFrame, manifest: dict) -> str:
     """The whole ``report.md``: settings and seeds, findings, table, figures."""
     baseline = manifest["baseline"]
@@ -109,6 +119,7 @@ def report_markdown(table: pd.DataFrame, manifest: dict) -> str:
 - Common random numbers: every scenario ran with the same replicate seeds \
 (master seed {manifest["seed"]}): {seeds}
 - Overrides applied to all scenarios: {overrides}
+- **What the intervals cover:** {intervals_cover(manifest)}.
 - Outcomes are means over the last 12 simulated months. Intervals are 95 % Student-t \
 intervals across replicates; differences are computed on the paired per-replicate differences \
 (replicate *i* of a scenario minus replicate *i* of the baseline). "Beyond noise" means the \

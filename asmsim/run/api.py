@@ -25,12 +25,26 @@ def run_table(config: Config, seed: int) -> pd.DataFrame:
     return ASMModel(config, seed=seed).run(config.months)
 
 
-def simulate(overrides: Sequence[str] = (), seed: int = 0) -> pd.DataFrame:
+def simulate(overrides: Sequence[str] = (), seed: int = 0, *, posterior: str | None = None,
+             draw: int = 0) -> pd.DataFrame:
     """The monthly table (spec §7 columns) of one run configured by CLI-style overrides.
 
+    With ``posterior`` (a calibration's name or folder), the calibrated parameters take
+    the values of posterior draw ``draw`` (the same draw as replicate ``draw`` of
+    ``asmsim compare posterior=...``).
+
     >>> table = simulate(["scenario=legal", "miners=300", "months=24"], seed=1)
+    >>> table = simulate(["scenario=legal"], seed=1, posterior="status_quo", draw=3)
     """
-    return run_table(load_config(list(overrides)), seed)
+    config = load_config(list(overrides))
+    if posterior is not None:
+        from asmsim.config.posterior import draw as posterior_draw
+        from asmsim.config.posterior import load_posterior
+
+        for key, value in posterior_draw(load_posterior(posterior), draw).items():
+            set_key(config, key, value)
+        validate(config)
+    return run_table(config, seed)
 
 
 @functools.lru_cache(maxsize=16)
@@ -68,9 +82,11 @@ def scalar_outcomes(table: pd.DataFrame, window: int = OUTCOME_WINDOW_MONTHS) ->
     return {col: float(tail[col].mean()) for col in table.columns if col != "month"}
 
 
-def outcomes(overrides: Sequence[str] = (), seed: int = 0) -> dict[str, float]:
-    """Scalar outcomes (last-12-month means) of one run; a model function for EMA Workbench."""
-    return scalar_outcomes(simulate(overrides, seed))
+def outcomes(overrides: Sequence[str] = (), seed: int = 0, *, posterior: str | None = None,
+             draw: int = 0) -> dict[str, float]:
+    """Scalar outcomes (last-12-month means) of one run; a model function for EMA Workbench.
+    ``posterior``/``draw`` as for :func:`simulate`."""
+    return scalar_outcomes(simulate(overrides, seed, posterior=posterior, draw=draw))
 
 
 def replicate_seeds(seed: int, count: int) -> list[int]:

@@ -31,6 +31,7 @@ from asmsim.run.replicates import run_tasks
 DEFAULT_SCENARIOS = ["baseline", "legal", "market", "social", "finance", "integrated"]
 DEFAULT_BASELINE = "baseline"
 DEFAULT_REPLICATES = 20
+DEFAULT_DRAWS = 50  # posterior draws (replicates) when a comparison carries a posterior
 #: Keys that describe a scenario, not its model: ignored when spotting identical scenarios.
 NAME_KEYS = ("scenario_name", "description")
 
@@ -43,6 +44,8 @@ class Plan:
     baseline: str
     overrides: list[str]
     added_baseline: bool
+    posterior: str | None = None  # the calibration whose parameter draws the replicates use
+    draws: list[dict[str, float]] | None = None  # replicate i's parameters (config key -> value)
 
     @property
     def first(self) -> Config:
@@ -83,8 +86,20 @@ class Comparison:
         return findings(self.table, self.baseline)
 
 
-def plan(scenarios: Sequence[str], baseline: str, overrides: Sequence[str]) -> Plan:
-    """Validate a comparison completely (no run, no file); raise ConfigError."""
+def plan(scenarios: Sequence[str], baseline: str, overrides: Sequence[str],
+         posterior: str | Path | None = None, draws: int | None = None) -> Plan:
+    """Validate a comparison completely (no run, no file); raise ConfigError.
+
+    With ``posterior`` (a calibration, see :mod:`asmsim.config.posterior`),
+    replicate *i* of every scenario runs posterior draw *i* with seed *i*: ``draws``
+    replicates (default 50) whose spread covers parameter uncertainty and seed noise."""
+    if draws is not None and posterior is None:
+        raise ConfigError("draws= needs posterior=NAME (a calibration's posterior)")
+    if posterior is not None:
+        if any(o.startswith("replicates=") for o in overrides):
+            raise ConfigError("with posterior=, each replicate is one posterior draw: give "
+                              "draws=N instead of replicates=")
+        overrides = [*overrides, f"replicates={DEFAULT_DRAWS if draws is None else draws}"]
     if any(o.partition("=")[0] == "scenario" for o in overrides):
         raise ConfigError("compare takes scenarios=[a,b,...] (and baseline=NAME), not scenario=")
     overrides = list(overrides)
@@ -109,7 +124,29 @@ def plan(scenarios: Sequence[str], baseline: str, overrides: Sequence[str]) -> P
         raise ConfigError(f"replicates={replicates}: a comparison needs at least 2 replicates "
                           "to tell a policy effect from noise (20 recommended)")
     _refuse_identical(configs)
-    return Plan(configs, baseline, overrides, added)
+    if posterior is None:
+        return Plan(configs, baseline, overrides, added)
+    from asmsim.config.posterior import draws as posterior_draws
+    from asmsim.config.posterior import load_posterior
+
+    values = posterior_draws(load_posterior(posterior), replicates)
+    for config in configs.values():  # every draw must be valid in every scenario
+        for drawn in values:
+            with_values(config, drawn)
+    return Plan(configs, baseline, overrides, added, str(posterior), values)
+
+
+def with_values(config: Config, values: dict[str, float]) -> Config:
+    """A copy of ``config`` with config keys set to ``values`` (validated)."""
+    import copy
+
+    from asmsim.config.validate import set_key, validate
+
+    out = copy.deepcopy(config)
+    for key, value in values.items():
+        set_key(out, key, value)
+    validate(out)
+    return out
 
 
 def _refuse_identical(configs: dict[str, Config]) -> None:
@@ -128,7 +165,11 @@ def run_all(p: Plan, progress: bool = True) -> pd.DataFrame:
     """Every scenario × replicate in one parallel batch; one long table."""
     seeds = p.seeds
     names = list(p.configs)
-    tasks = [(p.configs[name], seed) for name in names for seed in seeds]
+    if p.draws is None:
+        tasks = [(p.configs[name], seed) for name in names for seed in seeds]
+    else:  # replicate i: posterior draw i, seed i (paired across scenarios)
+        tasks = [(with_values(p.configs[name], p.draws[i]), seed) for name in names
+                 for i, seed in enumerate(seeds)]
     tables = run_tasks(tasks, jobs=p.first.jobs, desc=f"compare {len(names)} scenarios",
                        progress=progress)
     for i, table in enumerate(tables):
@@ -155,7 +196,8 @@ def manifest_of(p: Plan, wall_time_s: float) -> dict:
     return build_manifest(kind="comparison", scenarios=list(p.configs), baseline=p.baseline,
                           seed=cfg.seed, replicate_seeds=p.seeds, replicates=cfg.replicates,
                           months=cfg.months, miners=cfg.miners, overrides=p.overrides,
-                          common_random_numbers=True, wall_time_s=round(wall_time_s, 3))
+                          common_random_numbers=True, posterior=p.posterior,
+                          posterior_draws=p.draws, wall_time_s=round(wall_time_s, 3))
 
 
 def write_comparison(folder: Path, result: Comparison) -> Path:
@@ -179,7 +221,8 @@ def compare(scenarios: Sequence[str] | str | None = None, overrides: Sequence[st
             baseline: str = DEFAULT_BASELINE, replicates: int | None = None,
             seed: int | None = None, months: int | None = None, miners: int | None = None,
             jobs: int | None = None, out: str | Path | bool | None = None,
-            progress: bool = True, notify: Callable[[str], None] | None = None) -> Comparison:
+            progress: bool = True, notify: Callable[[str], None] | None = None,
+            posterior: str | Path | None = None, draws: int | None = None) -> Comparison:
     """Compare scenario presets with common random numbers; write a folder if ``out`` is given.
 
     ``scenarios``: preset names (default: the six main presets); ``baseline``
@@ -193,8 +236,11 @@ def compare(scenarios: Sequence[str] | str | None = None, overrides: Sequence[st
     (the files of ``asmsim compare``); True writes it to the ``out=`` override
     or ``results/comparisons/<timestamp>/``. ``progress`` shows a progress
     bar; ``notify`` is called with a one-line note before the runs start
-    (the baseline was added). Everything is validated before any run: a
-    problem raises :class:`asmsim.config.ConfigError` and writes nothing.
+    (the baseline was added). ``posterior`` (a calibration name or folder) and
+    ``draws`` (default 50) run replicate *i* of every scenario with posterior draw
+    *i*, so the intervals include parameter uncertainty (see :func:`plan`).
+    Everything is validated before any run: a problem raises
+    :class:`asmsim.config.ConfigError` and writes nothing.
 
     >>> result = compare(["legal"], miners=300, months=24, replicates=2)
     >>> result.table.query("output == 'licensed_share'")[["scenario", "diff"]]
@@ -204,7 +250,8 @@ def compare(scenarios: Sequence[str] | str | None = None, overrides: Sequence[st
     shorthands = {"replicates": replicates, "seed": seed, "months": months, "miners": miners,
                   "jobs": jobs}
     p = plan(names, baseline, [*overrides, *(f"{key}={value}" for key, value in
-                                             shorthands.items() if value is not None)])
+                                             shorthands.items() if value is not None)],
+             posterior, draws)
     if p.added_baseline and notify is not None:
         notify(f"baseline '{p.baseline}' added to the compared scenarios")
     folder = output_folder(out, p.first)
