@@ -209,8 +209,8 @@ def test_compare_with_a_posterior_pairs_draws_and_widens_intervals(tmp_path):
     from asmsim.workflows.compare import compare
 
     folder = _posterior_folder(tmp_path)
-    args = dict(scenarios=["legal"], miners=120, months=12, progress=False, jobs=1,
-                overrides=["context.warmup_months=12"])
+    args = {"scenarios": ["legal"], "miners": 120, "months": 12, "progress": False, "jobs": 1,
+            "overrides": ["context.warmup_months=12"]}
     fixed = compare(replicates=6, **args)
     carried = compare(posterior=folder, draws=6, out=tmp_path / "out", **args)
     assert carried.manifest["posterior"] == str(folder)

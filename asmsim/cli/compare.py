@@ -28,9 +28,9 @@ any run; a problem is one line and exit code 2, and nothing is written.
 
 from __future__ import annotations
 
-from asmsim.config.posterior import MAX_DRAWS
 from asmsim.analysis.sensitivity.study import whole
 from asmsim.cli.args import split_flags
+from asmsim.config.posterior import MAX_DRAWS
 from asmsim.present.compare_report import intervals_cover
 from asmsim.workflows.compare import DEFAULT_BASELINE, compare
 
