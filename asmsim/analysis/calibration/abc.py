@@ -43,22 +43,24 @@ def window_mean(table: pd.DataFrame, column: str, first: int, last: int) -> floa
     return float(table[column].to_numpy()[inside].mean())
 
 
-def statistic(target: Target, tables: Mapping[str, pd.DataFrame],
-              values: Mapping[str, float]) -> float:
-    """The target's statistic from one particle's tables (by scenario); ``values`` holds the
-    config keys a ``per`` may name."""
-    def level(scenario: str) -> float:
-        table = tables[scenario]
-        x = window_mean(table, target.output, target.first, target.last)
+def statistic(target: Target, tables: Mapping, values: Mapping[str, float]) -> float:
+    """The target's statistic from one particle's tables, keyed by scenario or by
+    (scenario, overrides); ``values`` holds the config keys a ``per`` may name."""
+    def level(scenario: str, first: int, last: int) -> float:
+        table = tables.get((scenario, target.overrides), tables.get(scenario))
+        x = window_mean(table, target.output, first, last)
         if target.per is not None:
-            per = (window_mean(table, target.per, target.first, target.last)
+            per = (window_mean(table, target.per, first, last)
                    if target.per in table.columns else values[target.per])
             x = x / per if per else math.nan
         return x * target.scale
 
-    x = level(target.scenario)
+    x = level(target.scenario, target.first, target.last)
     if target.relative_to is not None:
-        base = level(target.relative_to)
+        base = level(target.relative_to, target.first, target.last)
+        x = x / base if base else math.nan
+    if target.base_months is not None:
+        base = level(target.scenario, *target.base_months)
         x = x / base if base else math.nan
     return float(x)
 
@@ -89,14 +91,15 @@ class Simulator:
         from asmsim.run.api import base_config, run_table
 
         tables, values = {}, {}
-        for scenario in self.targets.scenarios(self.measured):
-            config = base_config([f"scenario={scenario}", *self.targets.overrides])
+        for run in self.targets.runs(self.measured):
+            scenario, extra = run
+            config = base_config([f"scenario={scenario}", *self.targets.overrides, *extra])
             for key, value in params.items():
                 set_key(config, key, float(value))
             validate(config)
-            tables[scenario] = run_table(config, seed)
+            tables[run] = run_table(config, seed)
             for target in self.measured:
-                if target.per is not None and target.per not in tables[scenario].columns:
+                if target.per is not None and target.per not in tables[run].columns:
                     values[target.per] = float(get_value(config, target.per))
         return {t.name: statistic(t, tables, values) for t in self.measured}
 

@@ -17,6 +17,9 @@ A target file is YAML under ``configs/targets/`` (see ``docs/calibration.md``)::
         per: active_miners                  # optional: divided by another output's mean,
         scale: 1200                         #   or by a config key; times scale
         relative_to: baseline               # optional: ratio to the same statistic there
+        base_months: [1, 12]                # optional: ratio to the same statistic over
+                                            #   these months of the same run (a trend)
+        overrides: [context.price.path=series]  # optional: this target's runs only
         held_out: false                     # true: validation only, never fitted
 
 Every problem raises :class:`asmsim.config.ConfigError` with one line naming the
@@ -39,7 +42,7 @@ from asmsim.config.validate import leaf_fields, unknown_key
 TOP_KEYS = ("description", "simulation", "parameters", "targets")
 SIMULATION_KEYS = ("overrides",)
 TARGET_KEYS = ("output", "months", "scenario", "band", "source", "per", "scale",
-               "relative_to", "held_out")
+               "relative_to", "base_months", "overrides", "held_out")
 REQUIRED_TARGET_KEYS = ("output", "months", "band", "source")
 
 
@@ -58,6 +61,8 @@ class Target:
     per: str | None = None     # output column or config key dividing the statistic
     scale: float = 1.0
     relative_to: str | None = None  # scenario whose statistic divides this one
+    base_months: tuple[int, int] | None = None  # window whose statistic divides this one
+    overrides: tuple[str, ...] = ()  # config overrides of this target's runs
     held_out: bool = False
 
     @property
@@ -69,6 +74,10 @@ class Target:
         """Scenarios a particle must run to measure this target."""
         return (self.scenario,) if self.relative_to is None else (self.scenario,
                                                                   self.relative_to)
+
+    def runs(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The (scenario, overrides) runs a particle needs for this target."""
+        return tuple((scenario, self.overrides) for scenario in self.scenarios())
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,13 +109,19 @@ class TargetSet:
         """The targets kept out of the fitting (validation only)."""
         return tuple(t for t in self.targets if t.held_out)
 
+    def runs(self, targets: tuple[Target, ...] | None = None
+             ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Every (scenario, overrides) run the ``targets`` (default: the fitted ones) need,
+        in first-use order."""
+        seen: dict[tuple[str, tuple[str, ...]], None] = {}
+        for target in self.fitted if targets is None else targets:
+            for run in target.runs():
+                seen.setdefault(run, None)
+        return tuple(seen)
+
     def scenarios(self, targets: tuple[Target, ...] | None = None) -> tuple[str, ...]:
         """Every scenario the ``targets`` (default: the fitted ones) need, in first-use order."""
-        seen: dict[str, None] = {}
-        for target in self.fitted if targets is None else targets:
-            for scenario in target.scenarios():
-                seen.setdefault(scenario, None)
-        return tuple(seen)
+        return tuple(dict.fromkeys(scenario for scenario, _ in self.runs(targets)))
 
     def select(self, keys: list[str]) -> TargetSet:
         """The same targets with only the priors of ``keys`` calibrated."""
@@ -197,6 +212,13 @@ def parse_target(where: str, name: str, spec: Any, outputs: tuple[str, ...],
     per = spec.get("per")
     if per is not None and per not in outputs and per not in leaf_fields():
         _fail(here, f"per={per!r} is neither an output column nor a config key")
+    base = spec.get("base_months")
+    if base is not None:
+        base = tuple(int(x) for x in _pair(here, "base_months", base, whole=True))
+    overrides = spec.get("overrides", [])
+    if not isinstance(overrides, list) or not all(isinstance(o, str) for o in overrides):
+        _fail(here, f"overrides={overrides!r} is not allowed; expected a list of key=value "
+                    "strings")
     held_out = spec.get("held_out", False)
     if not isinstance(held_out, bool):
         _fail(here, f"held_out={held_out!r} is not allowed; expected true or false")
@@ -206,7 +228,8 @@ def parse_target(where: str, name: str, spec: Any, outputs: tuple[str, ...],
     return Target(name=name, output=output, first=int(first), last=int(last), low=low,
                   high=high, source=source, scenario=str(spec.get("scenario", "baseline")),
                   per=per, scale=_number(here, "scale", spec.get("scale", 1.0)),
-                  relative_to=spec.get("relative_to"), held_out=held_out)
+                  relative_to=spec.get("relative_to"), base_months=base,
+                  overrides=tuple(overrides), held_out=held_out)
 
 
 def parse_targets(data: Any, name: str, where: str) -> TargetSet:
@@ -247,14 +270,14 @@ def parse_targets(data: Any, name: str, where: str) -> TargetSet:
 
 
 def _check_overrides(where: str, targets: TargetSet) -> None:
-    """The simulation overrides compose with every scenario the targets need."""
+    """The simulation overrides (and each target's) compose with every scenario needed."""
     from asmsim.config import load_config
 
-    for scenario in targets.scenarios(targets.targets):
+    for scenario, extra in targets.runs(targets.targets):
         try:
-            load_config([f"scenario={scenario}", *targets.overrides])
+            load_config([f"scenario={scenario}", *targets.overrides, *extra])
         except ConfigError as exc:
-            _fail(where, f"simulation.overrides: {exc}")
+            _fail(where, f"{'overrides' if extra else 'simulation.overrides'}: {exc}")
 
 
 def targets_dir() -> Path:
