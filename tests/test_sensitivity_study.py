@@ -13,6 +13,7 @@ from asmsim.analysis.sensitivity.sampling import draw, run_seed, samples_frame
 from asmsim.analysis.sensitivity.study import Parameter
 from asmsim.cli.main import main as cli_main
 from asmsim.config import ConfigError
+from tests.conftest import REPO
 
 PI = math.pi
 
@@ -138,3 +139,21 @@ def test_digest_changes_with_what_matters_only():
     assert a.digest() == parse_study(ishigami(), name="renamed").digest()
     assert a.digest() != parse_study(ishigami(n=16)).digest()
     assert a.digest() != parse_study(ishigami(seed=4)).digest()
+
+
+def test_the_screening_study_lists_every_numeric_parameter_with_the_schema_ranges():
+    """experiments/morris_all.yaml is generated from the schema: every numeric context and
+    policy key (but the structural ones) varies, over the ranges the generator gives now."""
+    from asmsim.analysis.sensitivity import load_study
+    from asmsim.analysis.sensitivity.screening import STRUCTURAL, screening_ranges, study_yaml
+    from asmsim.config import Config
+    from asmsim.config.params import iter_params
+
+    shipped = (REPO / "experiments" / "morris_all.yaml").read_text()
+    assert shipped == study_yaml(), "regenerate: python -m asmsim.analysis.sensitivity.screening"
+    study = load_study(str(REPO / "experiments" / "morris_all.yaml"))
+    varied = {p.key for p in study.parameters}
+    numeric = {k for k, _, v in iter_params(Config()) if k.startswith(("context.", "policy."))
+               and isinstance(v, (int, float)) and not isinstance(v, bool)}
+    assert varied == set(screening_ranges())
+    assert numeric - varied == set(STRUCTURAL), sorted(numeric - varied)
