@@ -11,7 +11,13 @@ import pandas as pd
 import pytest
 import yaml
 
-from asmsim.analysis.compare import KEY_OUTPUTS, OUTCOME_COLUMNS, per_replicate, unpaired_interval
+from asmsim.analysis.compare import (
+    KEY_OUTPUTS,
+    OUTCOME_COLUMNS,
+    SCALES_WITH_SECTOR,
+    per_replicate,
+    unpaired_interval,
+)
 from asmsim.config import config_dir
 from asmsim.results.summary import mean_interval
 from asmsim.run.api import replicate_seeds
@@ -160,7 +166,8 @@ def test_python_api_returns_the_cli_tables_and_writes_nothing(comparison, tmp_pa
     assert notes == ["baseline 'baseline' added to the compared scenarios"]
     assert result.scenarios == ["baseline", "legal", "market"] and result.added_baseline
     assert set(result.table["scenario"]) == set(result.scenarios)
-    assert set(result.table["output"]) == set(OUTCOME_COLUMNS)
+    per_miner = {f"{c}_per_miner" for c in SCALES_WITH_SECTOR}
+    assert set(result.table["output"]) == set(OUTCOME_COLUMNS) | per_miner
     out, _ = comparison
     as_written = pd.read_csv(io.StringIO(result.table.to_csv(index=False)))
     pd.testing.assert_frame_equal(as_written, pd.read_csv(out / "comparison.csv"))

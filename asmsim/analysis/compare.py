@@ -56,11 +56,19 @@ KEY_OUTPUTS: dict[str, KeyOutput] = {
 OUTCOME_COLUMNS = [c for c in OUTPUTS if c != "month"]
 
 
-def per_replicate(timeseries: pd.DataFrame) -> pd.DataFrame:
-    """Last-12-month mean of every output, one row per (scenario, replicate)."""
-    frames = {name: replicate_outcomes(group)
+def per_replicate(timeseries: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
+    """Last-12-month mean of every output (or of ``columns``), one row per (scenario,
+    replicate)."""
+    frames = {name: replicate_outcomes(group, columns=columns)
               for name, group in timeseries.groupby("scenario", sort=False)}
     return pd.concat(frames, names=["scenario", "replicate"])
+
+
+def output_unit(output: str) -> str:
+    """The unit of an output column or of its ``_per_miner`` version."""
+    if output.endswith("_per_miner"):
+        return f"{OUTPUTS[output.removesuffix('_per_miner')][0]} per miner"
+    return OUTPUTS[output][0]
 
 
 def _intervals(frame: pd.DataFrame, prefix: str) -> pd.DataFrame:
@@ -106,7 +114,9 @@ def compare(timeseries: pd.DataFrame, baseline: str) -> pd.DataFrame:
     scenario with ``scenario`` and ``replicate`` columns; replicates are
     paired by their index.
     """
-    reps = per_replicate(timeseries)[OUTCOME_COLUMNS]
+    scaled = per_miner(timeseries)
+    columns = [*OUTCOME_COLUMNS, *scaled.columns]
+    reps = per_replicate(pd.concat([timeseries, scaled], axis=1), columns)[columns]
     base = reps.loc[baseline]
     blocks = []
     for scenario in reps.index.get_level_values("scenario").unique():
@@ -124,7 +134,7 @@ def compare(timeseries: pd.DataFrame, baseline: str) -> pd.DataFrame:
         block["replicates"] = len(own)
         blocks.append(block)
     table = pd.concat(blocks).rename_axis("output").reset_index()
-    table.insert(2, "unit", table["output"].map(lambda o: OUTPUTS[o][0]))
+    table.insert(2, "unit", table["output"].map(output_unit))
     table["significant"] = (table["diff_ci95_low"] > 0) | (table["diff_ci95_high"] < 0)
     base_mean = table["output"].map(table[table["scenario"] == baseline]
                                     .set_index("output")["mean"])
@@ -136,3 +146,64 @@ def compare(timeseries: pd.DataFrame, baseline: str) -> pd.DataFrame:
                "diff_ci95_low", "diff_ci95_high", "significant", "rel_diff_pct", "verdict",
                "replicates"]
     return table[columns]
+
+
+#: Outputs that grow with the sector: the summary also shows them per active miner.
+SCALES_WITH_SECTOR = ("gold_kg", "mercury_kg", "state_revenue_usd", "royalty_usd",
+                      "illicit_flow_usd", "accidents", "tax_gap_usd")
+#: The outcomes a ministry asks about: the summary's "what changed most" is chosen among
+#: them (and their per-miner versions), not among programme quantities (inspections,
+#: spending) that a policy sets by design.
+SUMMARY_OUTCOMES = ("licensed_share", "official_sales_share", "official_export_share",
+                    "smuggled_share", "coop_share", "income_mean_usd", "women_men_income_ratio",
+                    "poverty_share", "debt_mean_usd", "active_miners", "gold_kg", "mercury_kg",
+                    "accidents", "silicosis_prevalence", "displaced", "mean_trust",
+                    "state_net_revenue_usd", "illicit_flow_usd", "tax_gap_usd")
+
+
+def per_miner(timeseries: pd.DataFrame) -> pd.DataFrame:
+    """``<output>_per_miner`` columns for the outputs that grow with the sector (per active
+    miner, same time unit)."""
+    miners = timeseries["active_miners"].replace(0, np.nan)
+    return pd.DataFrame({f"{c}_per_miner": timeseries[c] / miners for c in SCALES_WITH_SECTOR
+                         if c in timeseries.columns})
+
+
+def top_changes(table: pd.DataFrame, baseline: str, count: int = 5,
+                headline: list[str] | None = None) -> pd.DataFrame:
+    """Per scenario, the outputs whose difference from the baseline is beyond noise and
+    largest relative to the baseline (or the ``headline`` outputs, in that order)."""
+    rows = table[(table["scenario"] != baseline)]
+    if headline:
+        picked = rows[rows["output"].isin(headline)].copy()
+        picked["order"] = picked["output"].map({o: i for i, o in enumerate(headline)})
+        return picked.sort_values(["scenario", "order"], kind="stable").drop(columns="order")
+    candidates = [*SUMMARY_OUTCOMES, *(f"{c}_per_miner" for c in SCALES_WITH_SECTOR)]
+    rows = rows[rows["significant"] & rows["output"].isin(candidates)
+                & rows["rel_diff_pct"].notna()].copy()
+    rows["size"] = rows["rel_diff_pct"].abs()
+    rows = rows.sort_values(["scenario", "size"], ascending=[True, False], kind="stable")
+    return rows.groupby("scenario", sort=False).head(count).drop(columns="size")
+
+
+def per_year(timeseries: pd.DataFrame, baseline: str, outputs: list[str]) -> pd.DataFrame:
+    """Per scenario × year × output: the mean over the year's months (mean over
+    replicates, 95 % interval) and its paired difference from the baseline."""
+    body = timeseries[timeseries["month"] > 0].assign(
+        year=lambda t: (t["month"] - 1) // 12 + 1)
+    yearly = body.groupby(["scenario", "replicate", "year"], sort=False)[outputs].mean()
+    base = yearly.loc[baseline]
+    rows = []
+    for (scenario, year), group in yearly.groupby(level=["scenario", "year"], sort=False):
+        own = group.droplevel(["scenario", "year"])
+        ref = base.xs(year, level="year")
+        for output in outputs:
+            mean, low, high = mean_interval(own[output].to_numpy())
+            diff = (own[output] - ref[output]).dropna().to_numpy()
+            d, dlow, dhigh = (0.0, np.nan, np.nan) if scenario == baseline \
+                else mean_interval(diff)
+            rows.append({"scenario": scenario, "year": int(year), "output": output,
+                         "unit": OUTPUTS[output][0], "mean": mean, "mean_ci95_low": low,
+                         "mean_ci95_high": high, "diff": d, "diff_ci95_low": dlow,
+                         "diff_ci95_high": dhigh})
+    return pd.DataFrame(rows)

@@ -103,15 +103,74 @@ def intervals_cover(manifest: dict) -> str:
             "fixed at their defaults — add posterior=NAME to include parameter uncertainty)")
 
 
-def report_markdown(table: pd.DataFrame, manifest: dict) -> str:
-    """The whole ``report.md``: settings and seeds, findings, table, figures."""
+def _level(value: float, unit: str) -> str:
+    if unit == "0-1":
+        return f"{fmt(value * 100, signed=True)} pp"
+    return f"{fmt(value, signed=True)} {unit}"
+
+
+def summary_lines(top: pd.DataFrame, manifest: dict) -> list[str]:
+    """For each scenario, the outcomes that changed most (or the headline ones), in words."""
+    lines = []
+    for scenario, rows in top.groupby("scenario", sort=False):
+        parts = []
+        for row in rows.itertuples():
+            change = _level(row.diff, row.unit)
+            ci = f"{_level(row.diff_ci95_low, row.unit)} to {_level(row.diff_ci95_high, row.unit)}"
+            rel = "" if math.isnan(row.rel_diff_pct) else f", {fmt(row.rel_diff_pct, True)} %"
+            noise = "" if row.significant else ", within noise"
+            parts.append(f"`{row.output}` {change} ({ci}{rel}{noise})")
+        lines.append(f"- **{scenario}** against {manifest['baseline']}: "
+                     + ("; ".join(parts) if parts else "no outcome differs beyond noise") + ".")
+    return lines
+
+
+def fiscal_markdown(fiscal: pd.DataFrame, ratios: pd.DataFrame, baseline: str,
+                    rate: float) -> str:
+    """The costs section: present-value totals against the baseline, then the ratios."""
+    keep = ["net_fiscal_cost_usd_pv", "state_revenue_usd_pv", "state_spending_usd_pv",
+            *sorted(t for t in fiscal["total"].unique() if t.startswith("spending_")
+                    and t.endswith("_pv")), "tax_gap_usd_pv", "licensed_miners",
+            "official_gold_kg", "mercury_kg", "accidents", "miners_who_left",
+            "miners_below_poverty_line"]
+    lines = [(f"Totals over the horizon; money as present values at {rate:.0%} a year "
+              "(`discount_rate=`). Difference from the baseline with its paired 95 % "
+              "interval."),
+             "", "| Scenario | Total | Unit | Mean | Difference (95 % CI) |", "|---|---|---|---|---|"]
+    for row in fiscal[fiscal["total"].isin(keep)].itertuples():
+        if row.scenario == baseline:
+            diff = "baseline"
+        else:
+            diff = (f"{fmt(row.diff, True)} ({fmt(row.diff_ci95_low)} to "
+                    f"{fmt(row.diff_ci95_high)})")
+        lines.append(f"| {row.scenario} | {row.total} | {row.unit} | {fmt(row.mean)} | {diff} |")
+    lines += ["", ("Cost-effectiveness (net fiscal cost, present value, per unit gained "
+                   "against the baseline; bootstrap 95 % interval over replicate pairs):"), "",
+              "| Scenario | Ratio | Value (95 % CI) | Note |", "|---|---|---|---|"]
+    for row in ratios.itertuples():
+        value = "n/a" if math.isnan(row.value) else \
+            f"{fmt(row.value)} ({fmt(row.value_ci95_low)} to {fmt(row.value_ci95_high)}) {row.unit}"
+        lines.append(f"| {row.scenario} | {row.ratio} | {value} | {row.note} |")
+    return "\n".join(lines)
+
+
+def report_markdown(table: pd.DataFrame, manifest: dict, top: pd.DataFrame | None = None,
+                    fiscal: str = "") -> str:
+    """The whole ``report.md``: summary, settings and seeds, findings, tables, figures."""
     baseline = manifest["baseline"]
     seeds = ", ".join(str(s) for s in manifest["replicate_seeds"])
     overrides = ", ".join(f"`{o}`" for o in manifest["overrides"]
                           if not o.startswith(("out=", "jobs="))) or "none"
+    summary = "" if top is None else (
+        "## Summary\n\nWhat changed most against the baseline (last-12-month means, "
+        "difference with its 95 % interval and relative change; shares in percentage points; "
+        f"outputs that grow with the sector also per miner in `comparison.csv`). The intervals "
+        f"cover {intervals_cover(manifest)}.\n\n" + "\n".join(summary_lines(top, manifest))
+        + "\n\n")
+    costs = f"## Costs to the state and cost-effectiveness\n\n{fiscal}\n\n" if fiscal else ""
     return f"""# Scenario comparison: {", ".join(manifest["scenarios"])}
 
-## Settings
+{summary}## Settings
 
 - Scenarios: {", ".join(manifest["scenarios"])}; baseline: **{baseline}**
 - {manifest["miners"]} miners at month 0, {manifest["months"]} months, \
@@ -136,8 +195,10 @@ created {manifest.get("created_utc", "")}
 
 {key_table(table, baseline)}
 
-All outputs, with units and relative differences: `comparison.csv`.
+All outputs, with units and relative differences: `comparison.csv` (and
+`comparison.xlsx`, one sheet per table, with `per_year` and the scenario definitions).
 
+{costs}
 ## Figures
 
 ![Differences from the baseline with 95 % intervals](outcomes.png)

@@ -10,13 +10,14 @@ from asmsim.model.recorder import OUTPUTS
 from asmsim.run.api import OUTCOME_WINDOW_MONTHS
 
 
-def replicate_outcomes(timeseries: pd.DataFrame, window: int = OUTCOME_WINDOW_MONTHS
-                       ) -> pd.DataFrame:
-    """One row per replicate: each output's mean over the last ``window`` months."""
+def replicate_outcomes(timeseries: pd.DataFrame, window: int = OUTCOME_WINDOW_MONTHS,
+                       columns: list[str] | None = None) -> pd.DataFrame:
+    """One row per replicate: each output's (or each of ``columns``') mean over the last
+    ``window`` months."""
     body = timeseries[timeseries["month"] > 0]
     last = body["month"].max()
     tail = body[body["month"] > last - window]
-    columns = [c for c in OUTPUTS if c != "month"]
+    columns = [c for c in OUTPUTS if c != "month"] if columns is None else columns
     return tail.groupby("replicate")[columns].mean()
 
 

@@ -19,7 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from asmsim.analysis import costs
 from asmsim.analysis.compare import compare as compare_table
+from asmsim.analysis.compare import per_year, top_changes
 from asmsim.config import Config, ConfigError, group_options, load_config
 from asmsim.present.compare_report import findings, report_markdown
 from asmsim.results.manifest import build_manifest
@@ -31,7 +33,10 @@ from asmsim.run.replicates import run_tasks
 DEFAULT_SCENARIOS = ["baseline", "legal", "market", "social", "finance", "integrated"]
 DEFAULT_BASELINE = "baseline"
 DEFAULT_REPLICATES = 20
-DEFAULT_DRAWS = 50  # posterior draws (replicates) when a comparison carries a posterior
+DEFAULT_DRAWS = 50
+#: Outputs the per-year table always holds (with the summary's headline outputs).
+DEFAULT_YEARLY = ("licensed_share", "official_sales_share", "income_mean_usd", "active_miners",
+                  "mercury_kg", "state_net_revenue_usd")  # posterior draws (replicates) when a comparison carries a posterior
 #: Keys that describe a scenario, not its model: ignored when spotting identical scenarios.
 NAME_KEYS = ("scenario_name", "description")
 
@@ -76,6 +81,11 @@ class Comparison:
     folder: Path | None
     wall_time_s: float
     added_baseline: bool
+    fiscal: pd.DataFrame | None = None       # fiscal.csv: totals over the horizon
+    ratios: pd.DataFrame | None = None       # cost_effectiveness.csv
+    per_year: pd.DataFrame | None = None     # per_year.csv: yearly means of the headlines
+    top: pd.DataFrame | None = None          # what changed most (or the headline outputs)
+    discount_rate: float = costs.DEFAULT_DISCOUNT_RATE
 
     @property
     def scenarios(self) -> list[str]:
@@ -84,6 +94,17 @@ class Comparison:
     def findings(self) -> list[str]:
         """One plain sentence per key output (as in ``report.md``)."""
         return findings(self.table, self.baseline)
+
+
+def check_headline(headline: Sequence[str] | None) -> None:
+    """Every headline output is an output column (or its ``_per_miner`` version)."""
+    from asmsim.analysis.compare import OUTCOME_COLUMNS, SCALES_WITH_SECTOR
+    from asmsim.config.validate import unknown_key
+
+    allowed = [*OUTCOME_COLUMNS, *(f"{c}_per_miner" for c in SCALES_WITH_SECTOR)]
+    for name in headline or []:
+        if name not in allowed:
+            raise unknown_key(name, allowed, where="headline")
 
 
 def plan(scenarios: Sequence[str], baseline: str, overrides: Sequence[str],
@@ -200,19 +221,37 @@ def manifest_of(p: Plan, wall_time_s: float) -> dict:
                           posterior_draws=p.draws, wall_time_s=round(wall_time_s, 3))
 
 
+def scenario_definitions(configs: dict[str, Config], overrides: list[str]) -> pd.DataFrame:
+    """One row per scenario: its name, description and the overrides shared by all."""
+    return pd.DataFrame([{"scenario": name, "description": config.description,
+                          "shared_overrides": " ".join(overrides)}
+                         for name, config in configs.items()])
+
+
 def write_comparison(folder: Path, result: Comparison) -> Path:
-    """Write the comparison folder: tables, figures, configurations, manifest, report.md."""
+    """Write the comparison folder: tables, workbook, figures, configurations, manifest,
+    report.md."""
     # matplotlib (Agg backend) is imported only when figures are drawn.
     from asmsim.present import plots
     from asmsim.present.compare_plots import outcomes_figure, trajectories_figure
+    from asmsim.present.compare_report import fiscal_markdown
+    from asmsim.results.excel import write_workbook
 
     figures = {"outcomes.png": outcomes_figure(result.table, result.baseline),
                "trajectories.png": trajectories_figure(result.timeseries, result.baseline)}
-    write_folder(folder, {"comparison.csv": result.table,
+    fiscal = fiscal_markdown(result.fiscal, result.ratios, result.baseline,
+                             result.discount_rate)
+    tables = {"comparison": result.table, "per_year": result.per_year, "fiscal": result.fiscal,
+              "cost_effectiveness": result.ratios}
+    write_folder(folder, {**{f"{name}.csv": t for name, t in tables.items()},
                           "timeseries.parquet": result.timeseries, **figures,
-                          "config.yaml": configs_yaml(result.configs),
-                          "manifest.json": result.manifest,
-                          "report.md": report_markdown(result.table, result.manifest)})
+                          "config.yaml": configs_yaml(result.configs)})
+    write_workbook(folder / "comparison.xlsx",
+                   {**tables, "scenarios": scenario_definitions(result.configs,
+                                                                result.manifest["overrides"])})
+    write_folder(folder, {"manifest.json": result.manifest,
+                          "report.md": report_markdown(result.table, result.manifest,
+                                                       result.top, fiscal)})
     plots.close(figures.values())
     return folder
 
@@ -222,7 +261,9 @@ def compare(scenarios: Sequence[str] | str | None = None, overrides: Sequence[st
             seed: int | None = None, months: int | None = None, miners: int | None = None,
             jobs: int | None = None, out: str | Path | bool | None = None,
             progress: bool = True, notify: Callable[[str], None] | None = None,
-            posterior: str | Path | None = None, draws: int | None = None) -> Comparison:
+            posterior: str | Path | None = None, draws: int | None = None,
+            discount_rate: float = costs.DEFAULT_DISCOUNT_RATE,
+            headline: Sequence[str] | None = None) -> Comparison:
     """Compare scenario presets with common random numbers; write a folder if ``out`` is given.
 
     ``scenarios``: preset names (default: the six main presets); ``baseline``
@@ -239,7 +280,9 @@ def compare(scenarios: Sequence[str] | str | None = None, overrides: Sequence[st
     (the baseline was added). ``posterior`` (a calibration name or folder) and
     ``draws`` (default 50) run replicate *i* of every scenario with posterior draw
     *i*, so the intervals include parameter uncertainty (see :func:`plan`).
-    Everything is validated before any run: a problem raises
+    ``discount_rate`` (a year, default 10 %) discounts the fiscal totals;
+    ``headline`` names the outputs the summary leads with (default: the 5 that changed
+    most beyond noise). Everything is validated before any run: a problem raises
     :class:`asmsim.config.ConfigError` and writes nothing.
 
     >>> result = compare(["legal"], miners=300, months=24, replicates=2)
@@ -252,6 +295,10 @@ def compare(scenarios: Sequence[str] | str | None = None, overrides: Sequence[st
     p = plan(names, baseline, [*overrides, *(f"{key}={value}" for key, value in
                                              shorthands.items() if value is not None)],
              posterior, draws)
+    check_headline(headline)
+    if not (isinstance(discount_rate, (int, float)) and 0 <= discount_rate <= 1):
+        raise ConfigError(f"discount_rate={discount_rate!r} is not allowed; expected a number "
+                          "in [0, 1] (a year; 0.1 = 10 %)")
     if p.added_baseline and notify is not None:
         notify(f"baseline '{p.baseline}' added to the compared scenarios")
     folder = output_folder(out, p.first)
@@ -261,8 +308,18 @@ def compare(scenarios: Sequence[str] | str | None = None, overrides: Sequence[st
         timeseries = run_all(p, progress)
         wall = time.perf_counter() - started
         table = compare_table(timeseries, p.baseline)
-        result = Comparison(table, timeseries, p.baseline, p.configs, manifest_of(p, wall),
-                            folder, wall, p.added_baseline)
+        totals = costs.fiscal_totals(timeseries, discount_rate)
+        manifest = manifest_of(p, wall) | {"discount_rate": discount_rate,
+                                           "headline": list(headline or [])}
+        top = top_changes(table, p.baseline, headline=list(headline or []) or None)
+        yearly = per_year(timeseries, p.baseline,
+                          list(headline or []) or list(dict.fromkeys(
+                              [*top["output"].str.removesuffix("_per_miner"),
+                               *DEFAULT_YEARLY])))
+        result = Comparison(table, timeseries, p.baseline, p.configs, manifest, folder, wall,
+                            p.added_baseline, costs.fiscal_table(totals, p.baseline),
+                            costs.cost_effectiveness(totals, p.baseline), yearly, top,
+                            discount_rate)
         if stage is not None:
             write_comparison(stage, result)
     return result
