@@ -199,8 +199,13 @@ class ContextConfig:
     trader_ban_months: int = months(12, "months every trader refuses a miner who defaulted "
                                     "on one of them")
     prefinance_repay_share: float = share(0.3, "share of a tied miner's sales kept to repay")
-    tie_switch_penalty: float = share(0.15, "loss, as share of world price per gram, for a tied "
-                                      "miner selling elsewhere")
+    side_sell_detection: float = share(0.5, "monthly probability that a tied miner's sale to "
+                                       "anyone but the trader it owes is detected: the trader "
+                                       "then calls the loan and refuses it pre-finance for "
+                                       "trader_ban_months", source="assumption (domain-facts-2 "
+                                       "§A1: the Ghana sponsor contract obliges miners to sell "
+                                       "all gold to the sponsor, who keeps a monitor on site; "
+                                       "model-spec-v2 §9.4 c3)")
     trip_cost_fixed_usd: float = usd(3.0, "cost of a month's trip to sell in town or at a "
                                      "buying point, whatever the lot (c_0; traders come to "
                                      "the pit)", unit="USD/month")

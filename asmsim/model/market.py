@@ -18,7 +18,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from asmsim.model import channels, traders
+from asmsim.model import channels, finance, traders
 from asmsim.model.channels import PostedPrices
 from asmsim.model.enforcement import border_interdiction_prob, trader_inspection_prob
 from asmsim.model.enums import STATUS_NAMES, Channel
@@ -158,13 +158,17 @@ def post_prices(model) -> None:
 def demand(model, lot_g: np.ndarray) -> traders.Demand:
     """What each option is worth to every miner row selling ``lot_g`` grams (USD/month): the
     formal buyers open to someone this month, and each trader of its town as a function
-    of the trader's price."""
+    of the trader's price. A tied miner weighs the expected cost of selling to anyone but
+    the trader it owes (:func:`asmsim.model.finance.side_sale_cost`)."""
     m, now = model.miners, model.now
     ok = channels.available(now.prices, m.legal)
     codes = [c for c in channels.FORMAL_CHANNELS if ok[c].any()]
-    formal = now.per_gram_utility[codes] * lot_g - now.trip_cost[codes]
+    now.side_sale_cost = finance.side_sale_cost(model)
+    formal = now.per_gram_utility[codes] * lot_g - now.trip_cost[codes] - now.side_sale_cost
     return traders.Demand(trader=now.own_traders, lot_g=lot_g,
                           adjust=now.trader_per_gram - now.prices.traders[now.own_traders],
+                          fixed=channels.tie_costs(now.side_sale_cost, now.own_traders,
+                                                   m.tied_trader),
                           other_codes=codes, other_values=formal, other_ok=ok[codes],
                           official_row=codes.index(Channel.OFFICIAL_BUYER)
                           if Channel.OFFICIAL_BUYER in codes else -1,
@@ -197,6 +201,7 @@ def sell(model) -> None:
     trader_of = np.full(m.n, -1, dtype=np.int64)
     trader_of[rows] = wanted.trader[option[rows] - first, rows]
     m.channel[:] = channel
+    now.sold_to_trader = trader_of
     m.last_trader[rows] = trader_of[rows]
     m.stock_g[:] = (m.stock_g + grams) * hold
     to_licensed = channel == Channel.LICENSED_BUYER.value
@@ -275,7 +280,7 @@ def record_official_underpaid(model, wanted: traders.Demand, sold_g: np.ndarray,
         return
     now = model.now
     official_net = now.per_gram_utility[Channel.OFFICIAL_BUYER, rows] * sold_g[rows] \
-        - now.trip_cost[Channel.OFFICIAL_BUYER, rows]
+        - now.trip_cost[Channel.OFFICIAL_BUYER, rows] - now.side_sale_cost[rows]
     best_trader = values[wanted.first_trader:, rows].max(axis=0)
     now.stats["official_underpaid_g"] = float(sold_g[rows][official_net < best_trader].sum())
 

@@ -76,6 +76,10 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "trader_credit_usd": ("USD", "pre-finance active miners owe traders at month end"),
     "trader_defaults_usd": ("USD/month", "pre-finance traders lost this month (defaults and "
                             "leavers' debts)"),
+    "side_sales": ("count/month", "sales by miners owing a trader to anyone else (a formal "
+                   "buyer or another trader) this month"),
+    "side_sales_detected": ("count/month", "side sales the trader owed detected this month: it "
+                            "called the loan and refused the miner pre-finance"),
     "seized_gold_kg": ("kg/month", "gold confiscated from inspected traders this month"),
     "seized_gold_usd": ("USD/month", "value of the confiscated gold to the state this month"),
     "state_transfer_usd": ("USD/month", "central or donor transfer to the mining budget"),
@@ -281,6 +285,8 @@ def record(model) -> dict[str, float]:
         "defaults": int(stats["defaults"]),
         "trader_credit_usd": float((m.debt * owing_trader).sum()),
         "trader_defaults_usd": float(stats["trader_defaults_usd"]),
+        "side_sales": int(stats["side_sales"]),
+        "side_sales_detected": int(stats["side_sales_detected"]),
         "seized_gold_kg": float(stats["seized_gold_g"]) / 1000.0,
         "seized_gold_usd": float(stats["seized_gold_usd"]),
         "state_transfer_usd": model.government.transfer_usd() if model.month else 0.0,

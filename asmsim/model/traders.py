@@ -237,7 +237,8 @@ class Demand:
 
     trader: np.ndarray     # trader index of each trader option, (traders per town, sellers)
     lot_g: np.ndarray      # grams each seller sells
-    adjust: np.ndarray     # USD/g each seller adds to trader j's price (tie, penalties)
+    adjust: np.ndarray     # USD/g each seller adds to trader j's price (tie discount, penalties)
+    fixed: np.ndarray      # USD/month each seller loses selling to trader j (a tie to another)
     other_codes: list[int]  # channel codes of the formal options
     other_values: np.ndarray  # USD/month of the formal options, (formal, sellers)
     other_ok: np.ndarray   # bool, (formal, sellers)
@@ -253,7 +254,7 @@ class Demand:
 def option_values(demand: Demand, price: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Monthly value (USD) of every option at trader prices ``price``, and which are open
     (None: all), shape (formal + traders per town, sellers)."""
-    trader_values = demand.lot_g * (price[demand.trader] + demand.adjust)
+    trader_values = demand.lot_g * (price[demand.trader] + demand.adjust) - demand.fixed
     if not demand.other_codes:
         return trader_values, None
     others = demand.other_values
