@@ -237,9 +237,12 @@ class ContextConfig:
     retort_hassle_usd: float = usd(35.0, "monthly bother of using a retort (slower batches, "
                                    "fear of losing gold)", unit="USD/month")
     untrained_awareness: float = share(0.2, "share of health value an untrained miner perceives")
-    licensee_trader_penalty_usd_per_g: float = usd(5.0, "expected cost to a licensee of selling "
-                                                   "informally (reporting duty)", unit="USD/g",
-                                                   source=SRC_CALIBRATED)
+    audit_revoke_prob: float = share(0.2, "probability that a licensee an audit finds selling to "
+                                     "an informal trader loses its licence",
+                                     source="assumption (model-spec-v2 §9.3 b5)")
+    audit_cost_usd: float = usd(100.0, "cost to the state of auditing one licensee's sales "
+                                "(records against output, staff days; no published unit cost, "
+                                "domain-facts-2 §D2 lists licensing unit costs as a gap)")
     compliance_cost_usd_month: float = usd(8.0, "reporting, safety and environmental duties of a "
                                            "licence", unit="USD/month")
     office_travel_cost_usd: float = usd(80.0, "cost to reach a central licensing office "
@@ -425,6 +428,16 @@ class LegalPolicy:
                                           "in ASM zones", lo=0.0, hi=100.0,
                                           policy_range=(0.0, 20.0))
     fine_usd: float = usd(100.0, "fine for informal mining")
+    licensee_audit_prob: float = share(0.1, "monthly probability that a licensee's sales are "
+                                       "audited (a licensee that sold to an informal trader "
+                                       "is then fined and may lose its licence)",
+                                       source="assumption (model-spec-v2 §9.3 b5: 0.05); 0.1 "
+                                       "keeps the status quo's official sales share near its "
+                                       "level under the perceived penalty it replaces (2–4 %, "
+                                       "domain-facts §5.2)",
+                                       policy_range=(0.0, 0.5))
+    audit_fine_usd: float = usd(300.0, "fine on a licensee an audit finds selling to an "
+                                "informal trader", source="assumption (model-spec-v2 §9.3 b5)")
     seizure_prob: float = share(0.3, "probability equipment is seized when caught")
     corruption: float = share(0.3, "share of inspections ending in a bribe")
 

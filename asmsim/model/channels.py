@@ -13,7 +13,7 @@ so small lots favour the trader who comes to the pit, less the expected cost of
 a sale the seller's contracts forbid (:func:`tie_costs`): a tied miner selling to
 anyone but its trader risks the loan being called and a ban from pre-finance
 (:func:`asmsim.model.finance.side_sale_cost`), and a licensee selling to a trader
-the expected cost of breaking its reporting duty. Choice is multinomial logit on these monthly
+the expected cost of an audit (:func:`asmsim.model.enforcement.expected_audit_cost`). Choice is multinomial logit on these monthly
 values (:mod:`asmsim.model.choice`; the market, :mod:`asmsim.model.market`).
 """
 
@@ -82,12 +82,11 @@ class ChannelCosts:
     trip_fixed_usd: float         # USD per trip
     trip_usd_per_cell: float      # USD per cell of distance
     tie_discount: float           # share of P a tied miner gives up to its trader
-    licensee_trader_penalty: float  # USD/g a licensee risks selling to a trader
 
     @classmethod
     def from_context(cls, ctx) -> ChannelCosts:
         return cls(ctx.trip_cost_fixed_usd, ctx.trip_cost_usd_per_cell,
-                   ctx.prefinance_tie_discount, ctx.licensee_trader_penalty_usd_per_g)
+                   ctx.prefinance_tie_discount)
 
 
 def trip_costs(costs: ChannelCosts, dist_town, dist_point) -> np.ndarray:
@@ -107,12 +106,12 @@ def trader_per_gram(prices: PostedPrices, costs: ChannelCosts, trader: np.ndarra
                     tied_to: np.ndarray, licensed: np.ndarray) -> np.ndarray:
     """Per-gram value (USD/g) of selling to each of the seller's traders, shape
     (traders per town, sellers): the trader's price, less the tie discount at the trader
-    one is tied to and a licensee's reporting risk.
-    ``trader`` holds trader indices (traders per town, sellers), ``tied_to`` each seller's
-    trader (−1: untied)."""
+    one is tied to. ``trader`` holds trader indices (traders per town, sellers),
+    ``tied_to`` each seller's trader (−1: untied). (``licensed`` is not used: a licensee's
+    audit risk is a monthly cost, :func:`asmsim.model.enforcement.expected_audit_cost`,
+    added where the sale is chosen.)"""
     mine = (trader == tied_to) & (tied_to >= 0)
-    return prices.traders[trader] - costs.tie_discount * prices.world * mine \
-        - costs.licensee_trader_penalty * licensed
+    return prices.traders[trader] - costs.tie_discount * prices.world * mine
 
 
 def tie_costs(side_sale_cost: np.ndarray, trader: np.ndarray, tied_to: np.ndarray

@@ -20,8 +20,9 @@ import numpy as np
 
 from asmsim.model import channels, finance, traders
 from asmsim.model.channels import PostedPrices
-from asmsim.model.enforcement import border_interdiction_prob, trader_inspection_prob
-from asmsim.model.enums import STATUS_NAMES, Channel
+from asmsim.model.enforcement import (audit_licensees, border_interdiction_prob,
+                                     expected_audit_cost, trader_inspection_prob)
+from asmsim.model.enums import STATUS_NAMES, Channel, Legal
 from asmsim.model.scale import per_population
 
 HOLD_CASH_MONTHS = 3  # in a market closure, miners with this many months of cash hold gold
@@ -159,16 +160,19 @@ def demand(model, lot_g: np.ndarray) -> traders.Demand:
     """What each option is worth to every miner row selling ``lot_g`` grams (USD/month): the
     formal buyers open to someone this month, and each trader of its town as a function
     of the trader's price. A tied miner weighs the expected cost of selling to anyone but
-    the trader it owes (:func:`asmsim.model.finance.side_sale_cost`)."""
+    the trader it owes (:func:`asmsim.model.finance.side_sale_cost`), a licensee that of
+    an audit when it sells to a trader
+    (:func:`asmsim.model.enforcement.expected_audit_cost`)."""
     m, now = model.miners, model.now
     ok = channels.available(now.prices, m.legal)
     codes = [c for c in channels.FORMAL_CHANNELS if ok[c].any()]
     now.side_sale_cost = finance.side_sale_cost(model)
     formal = now.per_gram_utility[codes] * lot_g - now.trip_cost[codes] - now.side_sale_cost
+    audit = expected_audit_cost(model, m.legal == Legal.LICENSED.value)
     return traders.Demand(trader=now.own_traders, lot_g=lot_g,
                           adjust=now.trader_per_gram - now.prices.traders[now.own_traders],
                           fixed=channels.tie_costs(now.side_sale_cost, now.own_traders,
-                                                   m.tied_trader),
+                                                   m.tied_trader) + audit,
                           other_codes=codes, other_values=formal, other_ok=ok[codes],
                           official_row=codes.index(Channel.OFFICIAL_BUYER)
                           if Channel.OFFICIAL_BUYER in codes else -1,
@@ -178,7 +182,7 @@ def demand(model, lot_g: np.ndarray) -> traders.Demand:
 def sell(model) -> None:
     """Miners sell this month's gold and their stock through one open option each at the
     posted prices (USD, g); traders note the demand they faced and ship what they bought
-    (declared or smuggled)."""
+    (declared or smuggled); auditors check licensees' sales."""
     m, ctx, now = model.miners, model.config.context, model.now
     grams = m.grams
     sell_g = grams + m.stock_g
@@ -219,6 +223,7 @@ def sell(model) -> None:
     bought_g = np.bincount(trader_of[rows], weights=sold_g[rows], minlength=len(model.traders))
     record_official_underpaid(model, wanted, sold_g, option, values)
     ship_traders_gold(model, bought_g, to_licensed, sold_g)
+    audit_licensees(model)  # licensees' sales checked (7.5)
 
 
 def draw_options(prob: np.ndarray, uniform: np.ndarray) -> np.ndarray:

@@ -62,6 +62,9 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "retort_share": ("0-1", "active miners using a retort"),
     "displaced": ("people", "miners evicted from concession or protected land this month"),
     "inspections": ("count", "inspections of informal miners this month"),
+    "audits": ("count/month", "audits of licensees' sales this month"),
+    "licences_revoked": ("count/month", "licences revoked this month after an audit found "
+                         "sales to an informal trader"),
     "licences_granted": ("count", "individual licences granted this month"),
     "protected_land_miners_share": ("0-1", "active miners on protected or concession land"),
     "entered_total": ("people", "miners who entered since month 0"),
@@ -273,6 +276,8 @@ def record(model) -> dict[str, float]:
         "retort_share": active.share(m.retort),
         "displaced": int(stats["displaced"]),
         "inspections": int(stats["inspections"]),
+        "audits": int(stats["audits"]),
+        "licences_revoked": int(stats["licences_revoked"]),
         "licences_granted": int(stats["licences_granted"]),
         "protected_land_miners_share": active.share(on_protected),
         "entered_total": model.entered_total,
