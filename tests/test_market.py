@@ -211,3 +211,33 @@ def test_audits_cost_the_enforcement_budget():
     assert late["audits"].sum() > 0
     cost = load_config(size).context.audit_cost_usd
     assert late["spending_enforcement_usd"].sum() == pytest.approx(late["audits"].sum() * cost)
+
+
+# ----------------------------------------------------------------- trader inspections, licences
+def test_inspections_confiscate_fine_and_revoke_trader_licences():
+    """Mechanism (issue 10 §1, v2 b6): an inspection confiscates gold a trader was to smuggle
+    and fines it (state revenue, costed as enforcement); a licensed trader found smuggling
+    loses its licence. Licensing makes declaring pay more: licensed traders smuggle a
+    smaller share."""
+    common = [*SMALL, "policy.market.trader_licensing_share=0.5"]
+    base = simulate(common, seed=8)
+    inspected = simulate([*common, "policy.market.trader_inspection_prob=0.1"], seed=8)
+    late = slice(1, None)
+    assert inspected["trader_fines_usd"][late].sum() > 0
+    assert inspected["trader_licences_revoked"][late].sum() > 0
+    assert inspected["licensed_traders"][late].min() < base["licensed_traders"][late].max()
+    assert (inspected["state_revenue_usd"] >= inspected["trader_fines_usd"] - 1e-6).all()
+    assert inspected["spending_enforcement_usd"][late].sum() \
+        > base["spending_enforcement_usd"][late].sum()
+    assert inspected["trader_smuggled_kg"][late].sum() < base["trader_smuggled_kg"][late].sum()
+    model = ASMModel(load_config([*common, "months=2"]), seed=8)
+    model.step()
+    book = model.trader_book
+    licensed = book.licensed.copy()
+    assert licensed.any() and not licensed.all()
+    assert (book.smuggle_share[licensed].max() < book.smuggle_share[~licensed].min()
+            or book.smuggle_share[licensed].mean() < book.smuggle_share[~licensed].mean())
+    fines, revoked = traders.penalise(model, np.ones(book.n, dtype=bool))
+    assert fines == pytest.approx(book.n * model.config.policy.market.trader_fine_usd)
+    assert revoked == int(licensed.sum()) and not book.licensed.any()
+    assert (book.licence_lost[licensed] == model.config.context.trader_licence_loss_months).all()

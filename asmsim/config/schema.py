@@ -376,10 +376,13 @@ class ContextConfig:
                                      "year on interdiction, domain-facts-2 §D1)")
     trader_inspection_cost_usd: float = usd(500.0, "cost to the state of inspecting one trader's "
                                             "stock")
-    trader_seizure_share: float = share(0.05, "share of an inspected trader's month of purchases "
-                                        "found and confiscated (seizures ≪ flows: Tanzania "
-                                        "2013 intercepted TZS 2 bn against ≈ 20 t a year; "
-                                        "Harpie 2022 seized 750 g; domain-facts-2 §B4)")
+    trader_seizure_share: float = share(0.05, "share of the gold an inspected trader was to "
+                                        "smuggle this month found and confiscated (seizures "
+                                        "≪ flows: Tanzania 2013 intercepted TZS 2 bn against "
+                                        "≈ 20 t a year; Harpie 2022 seized 750 g; "
+                                        "domain-facts-2 §B4)")
+    trader_licence_loss_months: int = months(12, "months a licensed trader found smuggling "
+                                             "loses its licence")
     licence_processing_cost_usd: float = usd(150.0, "cost to the state of processing one licence "
                                              "(survey, file, visit; unit cost a gap in "
                                              "domain-facts-2 §D2)")
@@ -473,7 +476,16 @@ class MarketPolicy:
     official_buyer: OfficialBuyerPolicy = field(default_factory=OfficialBuyerPolicy)
     licensed_buyer_margin: float = share(0.03, "licensed buyers' margin below world price",
                                          source=SRC_DISCOUNT)
-    trader_inspection_prob: float = share(0.02, "monthly chance a trader's gold is inspected")
+    trader_inspection_prob: float = share(0.02, "monthly chance a trader's gold is inspected",
+                                          policy_range=(0.0, 0.5))
+    trader_fine_usd: float = usd(500.0, "fine on a trader an inspection finds holding gold to "
+                                 "smuggle (beyond the gold confiscated)",
+                                 source="assumption (model-spec-v2 §9.3 b6)")
+    trader_licensing_share: float = share(0.0, "share of traders licensed as gold dealers, the "
+                                          "largest by capital first: a licensed trader exports "
+                                          "its declared gold itself (no licensed buyer's "
+                                          "margin) and loses its licence if an inspection "
+                                          "finds it smuggling", policy_range=(0.0, 1.0))
     border_interdiction_prob: float = share(0.02, "chance a smuggled batch is caught at the "
                                             "border (q_b)", source="assumption (domain-facts-2 "
                                             "§B4: seizures ≪ flows, plausibly ≪ 5 %)",

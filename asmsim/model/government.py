@@ -165,11 +165,12 @@ def step(model) -> None:
 
 def state_revenue_usd(now) -> float:
     """The state's revenue this month (USD): royalties (miners' formal sales and traders'
-    declared gold) and export tax, licence fees, fines and confiscated gold."""
+    declared gold) and export tax, licence fees, fines (miners' and traders') and
+    confiscated gold."""
     ledger = now.ledger
     return ledger.total("royalties") + now.stats["trader_royalty_usd"] \
         + now.stats["export_tax_usd"] + ledger.total("fees") + ledger.total("fines") \
-        + now.stats["seized_gold_usd"]
+        + now.stats["seized_gold_usd"] + now.stats["trader_fines_usd"]
 
 
 def close_accounts(model) -> None:

@@ -292,12 +292,20 @@ def record_official_underpaid(model, wanted: traders.Demand, sold_g: np.ndarray,
 
 def ship_traders_gold(model, bought_g: np.ndarray, to_licensed: np.ndarray,
                       sold_g: np.ndarray) -> None:
-    """Inspected traders lose a share of this month's purchases; the rest is declared (royalty
-    and export tax paid) or smuggled, and the border catches some smuggled batches. The
-    licensed buyers pay the export tax, already taken off their price."""
+    """An inspection finds a share of the gold an inspected trader was to smuggle this month
+    and confiscates it, with a fine (a licensed trader also loses its licence,
+    :func:`asmsim.model.traders.penalise`); the rest is declared (royalty and export tax
+    paid) or smuggled, and the border catches some smuggled batches. The licensed buyers
+    pay the export tax, already taken off their price."""
     now, ctx, market = model.now, model.config.context, model.config.policy.market
     stats, world = now.stats, now.prices.world
-    inspected_g = ctx.trader_seizure_share * bought_g * now.traders_inspected
+    book = model.trader_book
+    inspected_g = ctx.trader_seizure_share * bought_g * book.smuggle_share \
+        * now.traders_inspected
+    fines_usd, revoked = traders.penalise(model, inspected_g > 0)
+    stats["trader_fines_usd"] = fines_usd
+    stats["trader_licences_revoked"] = revoked
+    stats["licensed_traders"] = int(np.count_nonzero(book.licensed))
     shipped = traders.ship(model, bought_g, inspected_g, world, now.border_interdiction,
                            blocked=1.0 - now.closure_factor)
     seized_g = float(inspected_g.sum()) + shipped.border_seized_g

@@ -85,6 +85,11 @@ OUTPUTS: dict[str, tuple[str, str]] = {
                             "called the loan and refused the miner pre-finance"),
     "seized_gold_kg": ("kg/month", "gold confiscated from inspected traders this month"),
     "seized_gold_usd": ("USD/month", "value of the confiscated gold to the state this month"),
+    "trader_fines_usd": ("USD/month", "fines on traders an inspection found holding gold to "
+                         "smuggle this month"),
+    "licensed_traders": ("count", "traders licensed as gold dealers this month"),
+    "trader_licences_revoked": ("count/month", "licensed traders an inspection found smuggling "
+                                "this month (licence lost)"),
     "state_transfer_usd": ("USD/month", "central or donor transfer to the mining budget"),
     "state_budget_usd": ("USD", "the government's budget balance at month end"),
     **{f"spending_{category}_usd": ("USD/month", f"state spending on {label} this month")
@@ -294,6 +299,9 @@ def record(model) -> dict[str, float]:
         "side_sales_detected": int(stats["side_sales_detected"]),
         "seized_gold_kg": float(stats["seized_gold_g"]) / 1000.0,
         "seized_gold_usd": float(stats["seized_gold_usd"]),
+        "trader_fines_usd": float(stats["trader_fines_usd"]),
+        "licensed_traders": int(stats["licensed_traders"]),
+        "trader_licences_revoked": int(stats["trader_licences_revoked"]),
         "state_transfer_usd": model.government.transfer_usd() if model.month else 0.0,
         "state_budget_usd": model.government.budget_usd,
         **{f"spending_{category}_usd": float(now.spending[category])
