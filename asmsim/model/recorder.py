@@ -39,7 +39,8 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "women_men_income_ratio": ("ratio", "women's mean income / men's mean income"),
     "royalty_usd": ("USD", "royalties and export tax collected this month"),
     "fees_usd": ("USD", "licence fees collected this month"),
-    "fines_usd": ("USD", "fines collected this month"),
+    "fines_usd": ("USD", "fines collected this month (from miners, licensees after an audit and "
+                  "traders)"),
     "state_spending_usd": ("USD", "state spending this month, all categories (spending_*_usd)"),
     "illicit_flow_usd": ("USD/month", "world value of the gold traders smuggled this month"),
     "mercury_kg": ("kg", "mercury released this month"),
@@ -86,7 +87,7 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "seized_gold_kg": ("kg/month", "gold confiscated from inspected traders this month"),
     "seized_gold_usd": ("USD/month", "value of the confiscated gold to the state this month"),
     "trader_fines_usd": ("USD/month", "fines on traders an inspection found holding gold to "
-                         "smuggle this month"),
+                         "smuggle this month (part of fines_usd)"),
     "licensed_traders": ("count", "traders licensed as gold dealers this month"),
     "trader_licences_revoked": ("count/month", "licensed traders an inspection found smuggling "
                                 "this month (licence lost)"),
@@ -259,7 +260,7 @@ def record(model) -> dict[str, float]:
         "women_men_income_ratio": women_income / men_income if men_income > 0 else 0.0,
         "royalty_usd": royalty,
         "fees_usd": ledger.total("fees"),
-        "fines_usd": ledger.total("fines"),
+        "fines_usd": ledger.total("fines") + float(stats["trader_fines_usd"]),
         "state_spending_usd": spending,
         "illicit_flow_usd": smuggled_g * now.prices.world,
         "mercury_kg": float(stats["mercury_kg"]),

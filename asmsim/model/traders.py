@@ -338,9 +338,11 @@ def compete(model, demand: Demand) -> tuple[np.ndarray, np.ndarray]:
         # demand in proportion to each trader's share of the seller's trader choice.
         turned_away = prob[demand.official_row] * (1.0 - demand.official_served)
         trader_total = to_traders.sum(axis=0)
-        spill = np.divide(turned_away, trader_total, out=np.zeros_like(turned_away),
-                          where=trader_total > 0)  # 0 where traders' choice underflowed
-        to_traders = to_traders * (1.0 + spill)
+        # Each trader's share of the seller's trader choice (≤ 1, so no overflow where the
+        # traders' probabilities are nearly 0); 0 where they underflowed to 0.
+        within = np.divide(to_traders, trader_total, out=np.zeros_like(to_traders),
+                           where=trader_total > 0)
+        to_traders = to_traders + turned_away * within
     weighted = to_traders * demand.lot_g
     idx = demand.trader.ravel()
 
