@@ -92,7 +92,23 @@ def test_pattern3_official_buyer_raises_formal_sales_before_licensing(premium_bu
     assert at_preset_terms.mean() < 0.02
 
 
-def test_pattern4_prefinance_ties_miners_to_traders():
+FORMAL_CREDIT = ("policy.finance.microfinance.enabled=true",
+                 "policy.finance.state_fund.enabled=true",
+                 "policy.finance.microfinance.approval=1.0")
+
+
+@pytest.fixture(scope="module")
+def tie_gaps() -> dict[str, np.ndarray]:
+    """Pattern 4's tied − untied trader share per seed (6 seeds, 800 miners, months 1-24):
+    with the contract, with side-sale detection off, and with formal credit open."""
+    seeds = replicate_seeds(7, 6)
+    arms = {"contract": (), "no_detection": ("context.side_sell_detection=0",),
+            "formal_credit": FORMAL_CREDIT}
+    return {arm: tied_minus_untied_trader_share(seeds, miners=800, extra=extra)
+            for arm, extra in arms.items()}
+
+
+def test_pattern4_prefinance_ties_miners_to_traders(tie_gaps):
     """Where the official channel pays more, miners owing a trader still sell to traders,
     because the tie is an enforced debt contract: a side sale is detected
     (``context.side_sell_detection``), the loan called and the miner refused pre-finance,
@@ -104,14 +120,19 @@ def test_pattern4_prefinance_ties_miners_to_traders():
                                   "policy.market.official_buyer.price_share=0.99",
                                   "miners=50"]))
     assert model.now.prices.official > model.now.prices.trader  # the official channel pays more
-    seeds = replicate_seeds(7, 6)
-    with_contract = tied_minus_untied_trader_share(seeds, miners=800)
-    without = tied_minus_untied_trader_share(seeds, miners=800,
-                                             extra=("context.side_sell_detection=0",))
+    with_contract, without = tie_gaps["contract"], tie_gaps["no_detection"]
     assert beyond_noise(with_contract - 0.2)
     assert beyond_noise(with_contract - without - 0.2)
     se = without.std(ddof=1) / np.sqrt(len(without))
     assert abs(without.mean()) < max(3 * se, 0.03), without
+
+
+def test_pattern4_formal_credit_loosens_the_tie(tie_gaps):
+    """Economic sign (v2 c3): the tie holds an illiquid miner by the income a ban would cost
+    it for want of working capital, so a formal line of credit (microfinance and a state
+    fund, open to licensees, applicants and cooperative members) loosens it: the tied −
+    untied gap falls, paired by seed (measured: −10.7 pp, 6 of 6 seeds)."""
+    assert beyond_noise(tie_gaps["contract"] - tie_gaps["formal_credit"])
 
 
 def test_pattern5_crackdown_cuts_incomes_more_than_mining_and_trust(tables):
