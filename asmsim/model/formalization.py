@@ -23,8 +23,8 @@ import numpy as np
 
 from asmsim.model import space
 from asmsim.model.channels import open_by_status
-from asmsim.model.enforcement import expected_audit_cost
 from asmsim.model.choice import choose, inclusive_value
+from asmsim.model.enforcement import expected_audit_cost
 from asmsim.model.enums import Channel, Legal
 from asmsim.model.finance import pay_with_credit
 from asmsim.model.scale import count_this_month, per_population

@@ -20,8 +20,12 @@ import numpy as np
 
 from asmsim.model import channels, finance, traders
 from asmsim.model.channels import PostedPrices
-from asmsim.model.enforcement import (audit_licensees, border_interdiction_prob,
-                                     expected_audit_cost, trader_inspection_prob)
+from asmsim.model.enforcement import (
+    audit_licensees,
+    border_interdiction_prob,
+    expected_audit_cost,
+    trader_inspection_prob,
+)
 from asmsim.model.enums import STATUS_NAMES, Channel, Legal
 from asmsim.model.scale import per_population
 

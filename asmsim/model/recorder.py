@@ -39,8 +39,8 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "women_men_income_ratio": ("ratio", "women's mean income / men's mean income"),
     "royalty_usd": ("USD", "royalties and export tax collected this month"),
     "fees_usd": ("USD", "licence fees collected this month"),
-    "fines_usd": ("USD", "fines collected this month (from miners, licensees after an audit and "
-                  "traders)"),
+    "fines_usd": ("USD", ("fines collected this month (from miners, licensees after an audit "
+                          "and traders)")),
     "state_spending_usd": ("USD", "state spending this month, all categories (spending_*_usd)"),
     "illicit_flow_usd": ("USD/month", "world value of the gold traders smuggled this month"),
     "mercury_kg": ("kg", "mercury released this month"),
@@ -64,8 +64,8 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "displaced": ("people", "miners evicted from concession or protected land this month"),
     "inspections": ("count", "inspections of informal miners this month"),
     "audits": ("count/month", "audits of licensees' sales this month"),
-    "licences_revoked": ("count/month", "licences revoked this month after an audit found "
-                         "sales to an informal trader"),
+    "licences_revoked": ("count/month", ("licences revoked this month after an audit found "
+                                         "sales to an informal trader")),
     "licences_granted": ("count", "individual licences granted this month"),
     "protected_land_miners_share": ("0-1", "active miners on protected or concession land"),
     "entered_total": ("people", "miners who entered since month 0"),
@@ -80,17 +80,18 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "trader_credit_usd": ("USD", "pre-finance active miners owe traders at month end"),
     "trader_defaults_usd": ("USD/month", "pre-finance traders lost this month (defaults and "
                             "leavers' debts)"),
-    "side_sales": ("count/month", "sales by miners owing a trader to anyone else (a formal "
-                   "buyer or another trader) this month"),
-    "side_sales_detected": ("count/month", "side sales the trader owed detected this month: it "
-                            "called the loan and refused the miner pre-finance"),
+    "side_sales": ("count/month", ("sales by miners owing a trader to anyone else (a formal "
+                                   "buyer or another trader) this month")),
+    "side_sales_detected": ("count/month", ("side sales the trader owed detected this month: "
+                                            "it called the loan and refused the miner "
+                                            "pre-finance")),
     "seized_gold_kg": ("kg/month", "gold confiscated from inspected traders this month"),
     "seized_gold_usd": ("USD/month", "value of the confiscated gold to the state this month"),
-    "trader_fines_usd": ("USD/month", "fines on traders an inspection found holding gold to "
-                         "smuggle this month (part of fines_usd)"),
+    "trader_fines_usd": ("USD/month", ("fines on traders an inspection found holding gold "
+                                       "to smuggle this month (part of fines_usd)")),
     "licensed_traders": ("count", "traders licensed as gold dealers this month"),
-    "trader_licences_revoked": ("count/month", "licensed traders an inspection found smuggling "
-                                "this month (licence lost)"),
+    "trader_licences_revoked": ("count/month", ("licensed traders an inspection found "
+                                                "smuggling this month (licence lost)")),
     "state_transfer_usd": ("USD/month", "central or donor transfer to the mining budget"),
     "state_budget_usd": ("USD", "the government's budget balance at month end"),
     **{f"spending_{category}_usd": ("USD/month", f"state spending on {label} this month")

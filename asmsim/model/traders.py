@@ -193,7 +193,7 @@ def license_traders(model, book: TraderBook) -> None:
     ``policy.market.trader_licensing_share`` of them, less those whose licence is
     suspended (found smuggling; suspensions count down a month)."""
     np.subtract(book.licence_lost, 1, out=book.licence_lost, where=book.licence_lost > 0)
-    wanted = int(round(model.config.policy.market.trader_licensing_share * book.n))
+    wanted = round(model.config.policy.market.trader_licensing_share * book.n)
     book.licensed[:] = (book.capital_rank < wanted) & (book.licence_lost == 0)
 
 
