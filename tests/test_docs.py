@@ -174,7 +174,8 @@ def test_odd_derived_numbers_are_current():
     assert f"At the defaults this gives {width} × {height} sites and {towns} towns." in text
     ctx, market = config.context, config.policy.market
     _, share, _ = traders.arbitrage(ctx, market, market.border_interdiction_prob,
-                                    np.array([ctx.smuggling_cost_share]))
+                                    np.array([ctx.smuggling_cost_share]),
+                                    market.trader_inspection_prob)
     assert f"s = {share[0]:.2f} at the defaults" in text
 
 

@@ -250,6 +250,18 @@ PROPERTIES = [
     Property("royalty_cut_smuggling", "a lower royalty makes declaring pay more than the "
              "smuggling route for more batches", BASELINE, ROYALTY_CUT, "smuggled_share",
              "down", seeds=4),
+    # Trader inspections and licensing (issue 10 §1): an inspection confiscates gold a trader
+    # was to smuggle, with a fine; a licensed trader exports declared gold without a
+    # licensed buyer's margin and loses its licence if found smuggling.
+    Property("trader_inspections_smuggling", "an inspection confiscates gold a trader was "
+             "to smuggle and fines it, so more inspections leave fewer batches worth "
+             "smuggling", BASELINE, ("policy.market.trader_inspection_prob=0.3",),
+             "trader_smuggled_kg", "down", seeds=4),
+    Property("trader_licensing_smuggling", "a licensed trader gains the licensed buyer's "
+             "margin on declared gold and risks its licence when smuggling, so licensing "
+             "traders leaves fewer batches worth smuggling", BASELINE,
+             ("policy.market.trader_licensing_share=1.0",), "smuggled_share", "down",
+             seeds=4),
     # 8. A crackdown costs the state more than it collects.
     Property("crackdown_state_net", "an inspection costs what an operation costs, so a "
              "crackdown's extra spending exceeds its extra fines and fees", BASELINE,

@@ -8,8 +8,8 @@ import pytest
 
 from asmsim.config import load_config
 from asmsim.model import ASMModel
-from asmsim.model import finance
-from asmsim.model.enums import Lender
+from asmsim.model import finance, market, perception, traders
+from asmsim.model.enums import Channel, Legal, Lender
 
 
 def _model_with_loans(term: int, rate: float, principal: float, cash: float, seed: int = 5):
@@ -105,3 +105,108 @@ def test_debts_stay_within_their_caps():
                     ** ctx.default_after_months
                 worst_formal = max(worst_formal, float((m.debt[owing] / cap).max()))
     assert worst_formal <= 1.0 + 1e-9
+
+
+# ----------------------------------------------------------------- the pre-finance tie
+def _model_with_ties(detection: float, seed: int = 3):
+    """A small model a month in, with the miners owing a trader at hand."""
+    config = load_config(["miners=400", "months=12", "context.warmup_months=36",
+                          f"context.side_sell_detection={detection}"])
+    model = ASMModel(config, seed=seed)
+    model.step()
+    perception.update(model)  # this month's perception over every row (entrants included)
+    m = model.miners
+    rows = np.flatnonzero(m.active & (m.lender == Lender.TRADER))[:20]
+    assert len(rows) >= 10, "the test needs miners owing a trader"
+    return model, rows
+
+
+def _side_sell(model, rows, cash):
+    """Miners ``rows`` sold their month's gold to a licensed buyer, not the trader they owe."""
+    m, now = model.miners, model.now
+    m.channel[rows] = Channel.LICENSED_BUYER
+    now.sold_g[rows] = 2.0
+    now.sold_to_trader[rows] = -1
+    now.tied_trader_revenue[rows] = 0.0
+    m.arrears[rows] = 0
+    m.cash[rows] = cash
+
+
+@pytest.mark.parametrize("detection", [1.0, 0.0])
+def test_a_detected_side_sale_calls_the_loan_and_bans(detection):
+    """Mechanism (the tie as a debt contract): a tied miner's sale to anyone else, once its
+    trader detects it, makes the balance due at once — paid from cash, the rest written
+    off as a default — and every trader refuses the miner for ``trader_ban_months``. With
+    detection 0 the loan runs on."""
+    model, rows = _model_with_ties(detection)
+    m, ctx = model.miners, model.config.context
+    debt = m.debt[rows].copy()
+    cash = np.where(np.arange(len(rows)) % 2 == 0, debt + 50.0, 0.5 * debt)  # half can pay
+    _side_sell(model, rows, cash)
+    trader = m.tied_trader[rows].copy()
+    losses_before = sum(t.defaults_usd for t in model.traders)
+    finance.service_debt(model)
+    stats = model.now.stats
+    if detection == 0.0:
+        assert (m.lender[rows] == Lender.TRADER).all() and (m.trader_ban[rows] == 0).all()
+        assert stats["side_sales_detected"] == 0 and stats["side_sales"] >= len(rows)
+        return
+    assert stats["side_sales_detected"] >= len(rows)
+    assert (m.lender[rows] == Lender.NONE).all() and (m.tied_trader[rows] == -1).all()
+    assert np.allclose(m.debt[rows], 0.0)
+    assert (m.trader_ban[rows] == ctx.trader_ban_months).all()
+    can_pay = cash >= debt
+    assert np.allclose(m.cash[rows][can_pay], (cash - debt)[can_pay])  # repaid from cash
+    assert np.allclose(m.cash[rows][~can_pay], 0.0)  # all it had went to the trader
+    unpaid = float((debt - cash)[~can_pay].sum())
+    assert sum(t.defaults_usd for t in model.traders) - losses_before \
+        == pytest.approx(unpaid)  # the rest is the trader's loss
+    assert stats["defaults"] >= int((~can_pay).sum())
+    assert len(set(trader.tolist())) >= 1
+    # A banned miner gets no pre-finance from any trader.
+    offers = finance.trader_offers(model)
+    amount, _, _ = finance.grant_loans(rows, np.full(len(rows), 50.0), [offers], m,
+                                       np.maximum(trader, 0), np.random.default_rng(0))
+    assert (amount == 0).all()
+
+
+def test_liquidity_and_formal_credit_lower_the_ties_hold():
+    """Economic sign (v2 c3): the expected cost of side-selling is the income lost for want
+    of working capital while banned, so a tied miner with cash to finance itself, or a line
+    of formal credit, risks less by selling elsewhere, and sells elsewhere more often at
+    the same prices."""
+    model, rows = _model_with_ties(0.5)
+    m, now = model.miners, model.now
+    m.cash[rows] = 0.0
+    m.exp_income[rows] = 200.0
+    illiquid = finance.side_sale_cost(model)[rows]
+    assert (illiquid > 0).all()
+    m.cash[rows] = 0.5 * finance.working_capital_need(model.config.context,
+                                                      now.potential_t[rows])
+    half = finance.side_sale_cost(model)[rows]
+    assert (half < illiquid).all() and (half > 0).all()
+    m.cash[rows] = 10_000.0
+    assert (finance.side_sale_cost(model)[rows] == 0).all()  # self-financing: no hold
+    # A formal line (licensed miners, with a state fund that lends to them).
+    m.cash[rows] = 0.0
+    m.legal[rows] = Legal.LICENSED
+    model.config.policy.finance.state_fund.enabled = True
+    finance.post_terms(model)
+    assert (finance.formal_credit_line(model, rows) > 0).all()
+    assert (finance.side_sale_cost(model)[rows] < illiquid).all()
+    # In the sale: the same lots and prices, a lower hold, fewer sales to the trader owed.
+    lot = np.zeros(m.n)
+    lot[rows] = 5.0
+
+    def own_trader_probability():
+        wanted = market.demand(model, lot)
+        values, ok = traders.option_values(wanted, model.trader_book.price)
+        prob = traders.choice_probabilities(values, ok, 1.0)
+        own = wanted.trader[:, rows] == m.tied_trader[rows]
+        return (prob[wanted.first_trader:, rows] * own).sum(axis=0)
+
+    with_line = own_trader_probability()
+    model.config.policy.finance.state_fund.enabled = False
+    finance.post_terms(model)
+    without_line = own_trader_probability()
+    assert (with_line <= without_line + 1e-12).all() and with_line.mean() < without_line.mean()

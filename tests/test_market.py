@@ -150,3 +150,94 @@ def test_trips_are_per_month_so_small_lots_favour_the_trader():
     gap_per_g = 2.0  # the licensed buyer pays 2 USD/g more, net of royalty
     small, large = 1.0, 20.0
     assert small * gap_per_g - trip[0] < 0 < large * gap_per_g - trip[1]
+
+
+# ----------------------------------------------------------------- audits of licensees
+def _licensee_trader_share(config, seed, months=24):
+    """Share of licensees' gold sold to informal traders over ``months``, and the audit
+    counts and fines of the run."""
+    from asmsim.model.enums import Channel, Legal
+
+    model = ASMModel(config, seed=seed)
+    to_trader = sold = 0.0
+    audits = revoked = fines = audit_fines = revenue = 0.0
+    for _ in range(months):
+        licensed = model.miners.legal == Legal.LICENSED
+        model._simulate_month()  # the month's rows as sold, before any compaction
+        m, now = model.miners, model.now
+        n = len(now.sold_g)
+        mask = np.concatenate([licensed[:n], np.zeros(max(n - len(licensed), 0), dtype=bool)])
+        sold += float(now.sold_g[mask].sum())
+        to_trader += float(now.sold_g[mask & (m.channel[:n] == Channel.TRADER)].sum())
+        audit_fines += now.stats["audit_fines_usd"]
+        model._record()
+        model._compact_if_sparse()
+        row = model.last_row
+        audits += row["audits"]
+        revoked += row["licences_revoked"]
+        fines += row["fines_usd"]
+        revenue += row["state_revenue_usd"]
+        assert row["fines_usd"] >= now.stats["audit_fines_usd"] - 1e-9
+    return to_trader / sold, audits, revoked, audit_fines, fines, revenue
+
+
+def test_audits_fine_licensees_who_sell_to_traders_and_deter_it():
+    """Mechanism (v2 b5): a licensee that sold to a trader is audited with
+    ``policy.legal.licensee_audit_prob``, fined (state revenue) and may lose its licence;
+    licensees weigh the expected cost, so more audits lower their sales to traders
+    (paired runs, common random numbers)."""
+    size = ["miners=800", "context.warmup_months=60", "context.initial_licensed_share=0.3"]
+    diffs = []
+    for seed in (11, 12, 13):
+        low = _licensee_trader_share(load_config([*size, "policy.legal.licensee_audit_prob=0.05"]),
+                                     seed)
+        high = _licensee_trader_share(load_config([*size, "policy.legal.licensee_audit_prob=0.3"]),
+                                      seed)
+        _, audits, revoked, audit_fines, fines, revenue = low  # some still sell to traders
+        assert audits > 0 and revoked > 0 and audit_fines > 0
+        assert fines >= audit_fines and revenue >= fines  # audit fines are state revenue
+        diffs.append(high[0] - low[0])
+    diffs = np.array(diffs)
+    assert diffs.max() < 0, f"licensees' trader share, more audits − fewer: {diffs}"
+
+
+def test_audits_cost_the_enforcement_budget():
+    """Each audit costs ``context.audit_cost_usd`` of enforcement spending."""
+    size = ["miners=800", "months=12", "context.warmup_months=60",
+            "context.initial_licensed_share=0.3", "policy.legal.inspection_prob=0",
+            "policy.market.trader_inspection_prob=0", "policy.market.border_interdiction_prob=0"]
+    table = simulate([*size, "policy.legal.licensee_audit_prob=0.3"], seed=14)
+    late = table[table.month > 0]
+    assert late["audits"].sum() > 0
+    cost = load_config(size).context.audit_cost_usd
+    assert late["spending_enforcement_usd"].sum() == pytest.approx(late["audits"].sum() * cost)
+
+
+# ----------------------------------------------------------------- trader inspections, licences
+def test_inspections_confiscate_fine_and_revoke_trader_licences():
+    """Mechanism (issue 10 §1, v2 b6): an inspection confiscates gold a trader was to smuggle
+    and fines it (state revenue, costed as enforcement); a licensed trader found smuggling
+    loses its licence. Licensing makes declaring pay more: licensed traders smuggle a
+    smaller share."""
+    common = [*SMALL, "policy.market.trader_licensing_share=0.5"]
+    base = simulate(common, seed=8)
+    inspected = simulate([*common, "policy.market.trader_inspection_prob=0.1"], seed=8)
+    late = slice(1, None)
+    assert inspected["trader_fines_usd"][late].sum() > 0
+    assert inspected["trader_licences_revoked"][late].sum() > 0
+    assert inspected["licensed_traders"][late].min() < base["licensed_traders"][late].max()
+    assert (inspected["state_revenue_usd"] >= inspected["trader_fines_usd"] - 1e-6).all()
+    assert inspected["spending_enforcement_usd"][late].sum() \
+        > base["spending_enforcement_usd"][late].sum()
+    assert inspected["trader_smuggled_kg"][late].sum() < base["trader_smuggled_kg"][late].sum()
+    model = ASMModel(load_config([*common, "months=2"]), seed=8)
+    model.step()
+    book = model.trader_book
+    licensed = book.licensed.copy()
+    assert licensed.any() and not licensed.all()
+    assert (book.smuggle_share[licensed].max() < book.smuggle_share[~licensed].min()
+            or book.smuggle_share[licensed].mean() < book.smuggle_share[~licensed].mean())
+    fines, revoked = traders.penalise(model, np.ones(book.n, dtype=bool))
+    assert fines == pytest.approx(book.n * model.config.policy.market.trader_fine_usd)
+    assert revoked == int(licensed.sum()) and not book.licensed.any()
+    assert (book.licence_lost[licensed] == model.config.context.trader_licence_loss_months).all()

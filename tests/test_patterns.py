@@ -92,19 +92,47 @@ def test_pattern3_official_buyer_raises_formal_sales_before_licensing(premium_bu
     assert at_preset_terms.mean() < 0.02
 
 
-def test_pattern4_prefinance_ties_miners_to_traders():
-    """Where the official channel pays more, miners owing a trader still sell to traders.
-    (The official buyer pays 99 % of the world price, as in pattern 3: with plot capacity
-    traders no longer run short of capital and pay ≈ 96.5 %, so at the preset's 97 % the
-    tied − untied gap was ≈ 6 pp, against ≈ 17 pp at 99 %.)"""
+FORMAL_CREDIT = ("policy.finance.microfinance.enabled=true",
+                 "policy.finance.state_fund.enabled=true",
+                 "policy.finance.microfinance.approval=1.0")
+
+
+@pytest.fixture(scope="module")
+def tie_gaps() -> dict[str, np.ndarray]:
+    """Pattern 4's tied − untied trader share per seed (6 seeds, 800 miners, months 1-24):
+    with the contract, with side-sale detection off, and with formal credit open."""
+    seeds = replicate_seeds(7, 6)
+    arms = {"contract": (), "no_detection": ("context.side_sell_detection=0",),
+            "formal_credit": FORMAL_CREDIT}
+    return {arm: tied_minus_untied_trader_share(seeds, miners=800, extra=extra)
+            for arm, extra in arms.items()}
+
+
+def test_pattern4_prefinance_ties_miners_to_traders(tie_gaps):
+    """Where the official channel pays more, miners owing a trader still sell to traders,
+    because the tie is an enforced debt contract: a side sale is detected
+    (``context.side_sell_detection``), the loan called and the miner refused pre-finance,
+    and an illiquid miner weighs the income that would cost it. With detection off the
+    pattern goes: tied and untied sellers whom the official buyer pays more sell to
+    traders alike (paired runs, same seeds). Measured (docs/validation.md): tied −
+    untied trader share 0.59 ± 0.02 with detection, 0.02 ± 0.02 without (6 seeds)."""
     model = ASMModel(load_config(["scenario=official_buying", "policy.market.royalty_rate=0.0",
                                   "policy.market.official_buyer.price_share=0.99",
                                   "miners=50"]))
     assert model.now.prices.official > model.now.prices.trader  # the official channel pays more
-    # 10 seeds (3 before): the per-seed difference varies by ≈ 0.04, so with 3 the 3-SE
-    # margin (≈ 0.07) was about the effect itself (≈ 0.05 above the 0.05 floor).
-    tied_minus_free = tied_minus_untied_trader_share(replicate_seeds(7, 10), miners=800)
-    assert beyond_noise(tied_minus_free - 0.05)
+    with_contract, without = tie_gaps["contract"], tie_gaps["no_detection"]
+    assert beyond_noise(with_contract - 0.2)
+    assert beyond_noise(with_contract - without - 0.2)
+    se = without.std(ddof=1) / np.sqrt(len(without))
+    assert abs(without.mean()) < max(3 * se, 0.03), without
+
+
+def test_pattern4_formal_credit_loosens_the_tie(tie_gaps):
+    """Economic sign (v2 c3): the tie holds an illiquid miner by the income a ban would cost
+    it for want of working capital, so a formal line of credit (microfinance and a state
+    fund, open to licensees, applicants and cooperative members) loosens it: the tied −
+    untied gap falls, paired by seed (measured: −10.7 pp, 6 of 6 seeds)."""
+    assert beyond_noise(tie_gaps["contract"] - tie_gaps["formal_credit"])
 
 
 def test_pattern5_crackdown_cuts_incomes_more_than_mining_and_trust(tables):

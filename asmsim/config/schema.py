@@ -199,8 +199,13 @@ class ContextConfig:
     trader_ban_months: int = months(12, "months every trader refuses a miner who defaulted "
                                     "on one of them")
     prefinance_repay_share: float = share(0.3, "share of a tied miner's sales kept to repay")
-    tie_switch_penalty: float = share(0.15, "loss, as share of world price per gram, for a tied "
-                                      "miner selling elsewhere")
+    side_sell_detection: float = share(0.5, "monthly probability that a tied miner's sale to "
+                                       "anyone but the trader it owes is detected: the trader "
+                                       "then calls the loan and refuses it pre-finance for "
+                                       "trader_ban_months", source="assumption (domain-facts-2 "
+                                       "§A1: the Ghana sponsor contract obliges miners to sell "
+                                       "all gold to the sponsor, who keeps a monitor on site; "
+                                       "model-spec-v2 §9.4 c3)")
     trip_cost_fixed_usd: float = usd(3.0, "cost of a month's trip to sell in town or at a "
                                      "buying point, whatever the lot (c_0; traders come to "
                                      "the pit)", unit="USD/month")
@@ -232,9 +237,12 @@ class ContextConfig:
     retort_hassle_usd: float = usd(35.0, "monthly bother of using a retort (slower batches, "
                                    "fear of losing gold)", unit="USD/month")
     untrained_awareness: float = share(0.2, "share of health value an untrained miner perceives")
-    licensee_trader_penalty_usd_per_g: float = usd(5.0, "expected cost to a licensee of selling "
-                                                   "informally (reporting duty)", unit="USD/g",
-                                                   source=SRC_CALIBRATED)
+    audit_revoke_prob: float = share(0.2, "probability that a licensee an audit finds selling to "
+                                     "an informal trader loses its licence",
+                                     source="assumption (model-spec-v2 §9.3 b5)")
+    audit_cost_usd: float = usd(100.0, "cost to the state of auditing one licensee's sales "
+                                "(records against output, staff days; no published unit cost, "
+                                "domain-facts-2 §D2 lists licensing unit costs as a gap)")
     compliance_cost_usd_month: float = usd(8.0, "reporting, safety and environmental duties of a "
                                            "licence", unit="USD/month")
     office_travel_cost_usd: float = usd(80.0, "cost to reach a central licensing office "
@@ -368,10 +376,13 @@ class ContextConfig:
                                      "year on interdiction, domain-facts-2 §D1)")
     trader_inspection_cost_usd: float = usd(500.0, "cost to the state of inspecting one trader's "
                                             "stock")
-    trader_seizure_share: float = share(0.05, "share of an inspected trader's month of purchases "
-                                        "found and confiscated (seizures ≪ flows: Tanzania "
-                                        "2013 intercepted TZS 2 bn against ≈ 20 t a year; "
-                                        "Harpie 2022 seized 750 g; domain-facts-2 §B4)")
+    trader_seizure_share: float = share(0.05, "share of the gold an inspected trader was to "
+                                        "smuggle this month found and confiscated (seizures "
+                                        "≪ flows: Tanzania 2013 intercepted TZS 2 bn against "
+                                        "≈ 20 t a year; Harpie 2022 seized 750 g; "
+                                        "domain-facts-2 §B4)")
+    trader_licence_loss_months: int = months(12, "months a licensed trader found smuggling "
+                                             "loses its licence")
     licence_processing_cost_usd: float = usd(150.0, "cost to the state of processing one licence "
                                              "(survey, file, visit; unit cost a gap in "
                                              "domain-facts-2 §D2)")
@@ -420,6 +431,16 @@ class LegalPolicy:
                                           "in ASM zones", lo=0.0, hi=100.0,
                                           policy_range=(0.0, 20.0))
     fine_usd: float = usd(100.0, "fine for informal mining")
+    licensee_audit_prob: float = share(0.1, "monthly probability that a licensee's sales are "
+                                       "audited (a licensee that sold to an informal trader "
+                                       "is then fined and may lose its licence)",
+                                       source="assumption (model-spec-v2 §9.3 b5: 0.05); 0.1 "
+                                       "keeps the status quo's official sales share near its "
+                                       "level under the perceived penalty it replaces (2–4 %, "
+                                       "domain-facts §5.2)",
+                                       policy_range=(0.0, 0.5))
+    audit_fine_usd: float = usd(300.0, "fine on a licensee an audit finds selling to an "
+                                "informal trader", source="assumption (model-spec-v2 §9.3 b5)")
     seizure_prob: float = share(0.3, "probability equipment is seized when caught")
     corruption: float = share(0.3, "share of inspections ending in a bribe")
 
@@ -455,7 +476,16 @@ class MarketPolicy:
     official_buyer: OfficialBuyerPolicy = field(default_factory=OfficialBuyerPolicy)
     licensed_buyer_margin: float = share(0.03, "licensed buyers' margin below world price",
                                          source=SRC_DISCOUNT)
-    trader_inspection_prob: float = share(0.02, "monthly chance a trader's gold is inspected")
+    trader_inspection_prob: float = share(0.02, "monthly chance a trader's gold is inspected",
+                                          policy_range=(0.0, 0.5))
+    trader_fine_usd: float = usd(500.0, "fine on a trader an inspection finds holding gold to "
+                                 "smuggle (beyond the gold confiscated)",
+                                 source="assumption (model-spec-v2 §9.3 b6)")
+    trader_licensing_share: float = share(0.0, "share of traders licensed as gold dealers, the "
+                                          "largest by capital first: a licensed trader exports "
+                                          "its declared gold itself (no licensed buyer's "
+                                          "margin) and loses its licence if an inspection "
+                                          "finds it smuggling", policy_range=(0.0, 1.0))
     border_interdiction_prob: float = share(0.02, "chance a smuggled batch is caught at the "
                                             "border (q_b)", source="assumption (domain-facts-2 "
                                             "§B4: seizures ≪ flows, plausibly ≪ 5 %)",

@@ -8,11 +8,12 @@ Per-gram prices net of royalty (USD/g) and a monthly trip (USD/month):
   :mod:`asmsim.model.traders`) less the pre-finance discount ``tie·P`` of a miner
   tied to ``j``; traders come to the pit (no trip).
 
-A tied miner selling to anyone but its trader bears a switching penalty (lost
-pre-finance and goodwill; not a cash flow) and a licensee selling to a trader
-the expected cost of breaking its reporting duty. A seller's value of a channel
-is its per-gram value × the lot (g) less the trip, so small lots favour the
-trader who comes to the pit. Choice is multinomial logit on these monthly
+A seller's value of a channel is its per-gram value × the lot (g) less the trip,
+so small lots favour the trader who comes to the pit, less the expected cost of
+a sale the seller's contracts forbid (:func:`tie_costs`): a tied miner selling to
+anyone but its trader risks the loan being called and a ban from pre-finance
+(:func:`asmsim.model.finance.side_sale_cost`), and a licensee selling to a trader
+the expected cost of an audit (:func:`asmsim.model.enforcement.expected_audit_cost`). Choice is multinomial logit on these monthly
 values (:mod:`asmsim.model.choice`; the market, :mod:`asmsim.model.market`).
 """
 
@@ -81,14 +82,11 @@ class ChannelCosts:
     trip_fixed_usd: float         # USD per trip
     trip_usd_per_cell: float      # USD per cell of distance
     tie_discount: float           # share of P a tied miner gives up to its trader
-    tie_penalty: float            # share of P a tied miner loses selling elsewhere
-    licensee_trader_penalty: float  # USD/g a licensee risks selling to a trader
 
     @classmethod
     def from_context(cls, ctx) -> ChannelCosts:
         return cls(ctx.trip_cost_fixed_usd, ctx.trip_cost_usd_per_cell,
-                   ctx.prefinance_tie_discount, ctx.tie_switch_penalty,
-                   ctx.licensee_trader_penalty_usd_per_g)
+                   ctx.prefinance_tie_discount)
 
 
 def trip_costs(costs: ChannelCosts, dist_town, dist_point) -> np.ndarray:
@@ -108,31 +106,37 @@ def trader_per_gram(prices: PostedPrices, costs: ChannelCosts, trader: np.ndarra
                     tied_to: np.ndarray, licensed: np.ndarray) -> np.ndarray:
     """Per-gram value (USD/g) of selling to each of the seller's traders, shape
     (traders per town, sellers): the trader's price, less the tie discount at the trader
-    one is tied to, the switching penalty at the others, and a licensee's reporting risk.
-    ``trader`` holds trader indices (traders per town, sellers), ``tied_to`` each seller's
-    trader (−1: untied)."""
-    p = prices.world
-    tied = tied_to >= 0
-    mine = trader == tied_to
-    return prices.traders[trader] - costs.tie_discount * p * mine \
-        - costs.tie_penalty * p * (tied & ~mine) - costs.licensee_trader_penalty * licensed
+    one is tied to. ``trader`` holds trader indices (traders per town, sellers),
+    ``tied_to`` each seller's trader (−1: untied). (``licensed`` is not used: a licensee's
+    audit risk is a monthly cost, :func:`asmsim.model.enforcement.expected_audit_cost`,
+    added where the sale is chosen.)"""
+    mine = (trader == tied_to) & (tied_to >= 0)
+    return prices.traders[trader] - costs.tie_discount * prices.world * mine
+
+
+def tie_costs(side_sale_cost: np.ndarray, trader: np.ndarray, tied_to: np.ndarray
+              ) -> np.ndarray:
+    """Expected monthly cost (USD) of selling to each of the seller's traders against a
+    pre-finance tie, shape (traders per town, sellers): ``side_sale_cost`` (per seller, 0
+    for the untied) at every trader but the one it owes (``trader``, ``tied_to`` as in
+    :func:`trader_per_gram`). A formal channel bears ``side_sale_cost`` whole."""
+    return side_sale_cost * (trader != tied_to)
 
 
 def per_gram_utilities(prices: PostedPrices, costs: ChannelCosts, trader_values: np.ndarray,
                        tied: np.ndarray) -> np.ndarray:
     """Per-gram value (USD/g) of each sale channel, shape (channels, sellers).
 
-    A formal channel pays its price net of royalty, less the switching penalty of a tied
-    miner; the trader channel is worth the best of the seller's traders
-    (``trader_values``, from :func:`trader_per_gram`). Trips come on top
-    (:func:`trip_costs`).
+    A formal channel pays its price net of royalty; the trader channel is worth the best
+    of the seller's traders (``trader_values``, from :func:`trader_per_gram`). Trips
+    (:func:`trip_costs`) and the expected cost of a sale a contract forbids
+    (:func:`tie_costs`) come on top, per month.
     """
-    p, r = prices.world, prices.royalty_rate
-    penalty = costs.tie_penalty * p * tied
+    r = prices.royalty_rate
     u = np.empty((N_SALE_CHANNELS, len(tied)))
     for channel in CHANNELS:
         if channel.formal:
-            u[channel.code] = getattr(prices, channel.price) * (1 - r) - penalty
+            u[channel.code] = getattr(prices, channel.price) * (1 - r)
         else:
             u[channel.code] = trader_values.max(axis=0)
     return u

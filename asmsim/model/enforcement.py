@@ -1,4 +1,4 @@
-"""Submodel: enforcement — inspections, sanctions, displacement and trust (ODD 7.5).
+"""Submodel: enforcement — inspections, audits, sanctions, displacement and trust (ODD 7.5).
 
 An informal miner is inspected with probability ``inspection_prob · visibility`` times
 the targeting weight of its land status (``inspection_weight_*``);
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from asmsim.model.enums import Legal, Tech
+from asmsim.model.enums import Channel, Legal, Tech
 from asmsim.model.scale import per_population
 from asmsim.model.space import evict, evicting_land, inspection_prob
 
@@ -64,6 +64,51 @@ def inspect(model) -> None:
     stats["inspections"] += len(rows)
     stats["sanctions"] += len(sanctioned)
     stats["displaced"] += len(evicted)
+
+
+def audit_prob(model) -> float:
+    """Monthly probability (0-1) that a licensee's sales are audited, as funded."""
+    return model.config.policy.legal.licensee_audit_prob \
+        * model.government.funded["enforcement"]
+
+
+def expected_audit_cost(model, licensed: np.ndarray) -> np.ndarray:
+    """Expected cost (USD) of a month's sale to an informal trader for miners whose licence
+    status is ``licensed`` (bool): audited with :func:`audit_prob`, a licensee that sold to
+    a trader is fined ``policy.legal.audit_fine_usd`` and loses its licence with
+    ``context.audit_revoke_prob``, which costs it what a new one would (fee and office
+    travel; model-spec-v2 §9.3 b5 with the licence valued at its replacement cost)."""
+    legal, ctx = model.config.policy.legal, model.config.context
+    travel = 0.0 if legal.decentralised_offices else ctx.office_travel_cost_usd
+    loss = legal.audit_fine_usd + ctx.audit_revoke_prob * (legal.licence_fee_usd + travel)
+    return audit_prob(model) * loss * licensed
+
+
+def audit_licensees(model) -> None:
+    """After the sale, each active licensee is audited with :func:`audit_prob` (stream
+    ``audits/miners``), as far as the enforcement budget allows, each audit costing
+    ``context.audit_cost_usd``. An audited licensee that sold to an informal trader this
+    month pays the fine ``policy.legal.audit_fine_usd`` (up to its cash; state revenue) and
+    loses its licence with probability ``context.audit_revoke_prob`` (stream
+    ``enforcement``): it is informal again, as at a lapse."""
+    m, ctx, now = model.miners, model.config.context, model.now
+    probability = audit_prob(model)
+    if probability <= 0:
+        return
+    n = len(now.sold_g)
+    licensees = np.flatnonzero(m.active[:n] & (m.legal[:n] == Legal.LICENSED.value))
+    audited = licensees[model.uniforms("audits/miners", licensees) < probability]
+    audited = audited[: model.government.grant("enforcement", ctx.audit_cost_usd, len(audited))]
+    now.spend("enforcement", len(audited) * ctx.audit_cost_usd)
+    caught = audited[(m.channel[audited] == Channel.TRADER.value) & (now.sold_g[audited] > 0)]
+    fine = np.minimum(np.maximum(m.cash[caught], 0.0), model.config.policy.legal.audit_fine_usd)
+    now.ledger.debit_rows(m.cash, "fines", caught, fine)
+    revoked = caught[model.stream("enforcement").random(len(caught)) < ctx.audit_revoke_prob]
+    m.legal[revoked] = Legal.INFORMAL
+    m.via_coop[revoked] = False
+    now.stats["audits"] += len(audited)
+    now.stats["audit_fines_usd"] += float(fine.sum())
+    now.stats["licences_revoked"] += len(revoked)
 
 
 def inspect_traders(model) -> None:

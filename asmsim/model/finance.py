@@ -10,7 +10,11 @@ takes the cheapest offer it is approved for. Offers come from the lender
 agents' posted terms; approval is a random draw with the lender's probability,
 times its factor for women. Trader pre-finance is open to anyone, ties the
 miner's sales to that trader and is repaid out of sales to it; its interest is
-the price discount (see :mod:`asmsim.model.channels`).
+the price discount (see :mod:`asmsim.model.channels`). The tie is an enforced
+contract: a sale to anyone else is detected with ``context.side_sell_detection``,
+and the trader then calls the loan and refuses the miner pre-finance for
+``context.trader_ban_months`` (:func:`call_loans`); a tied miner choosing where to
+sell weighs that expected cost (:func:`side_sale_cost`).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import mesa
 import numpy as np
 
 from asmsim.model import traders
-from asmsim.model.enums import Legal, Lender
+from asmsim.model.enums import Channel, Legal, Lender
 from asmsim.model.scale import per_population
 
 CREDIT_BAN_MONTHS = 24  # exclusion from formal credit after a default (assumption)
@@ -397,6 +401,7 @@ def service_debt(model) -> None:
     now.interest_paid = np.zeros(m.n)
     np.subtract(m.credit_ban, 1, out=m.credit_ban, where=m.credit_ban > 0)
     np.subtract(m.trader_ban, 1, out=m.trader_ban, where=m.trader_ban > 0)
+    call_loans(model, detect_side_sales(model))
     rows = np.flatnonzero(m.lender != Lender.NONE.value)  # a miner without a lender owes nothing
     tied = m.lender[rows] == Lender.TRADER.value
     formal = ~tied
@@ -429,6 +434,101 @@ def service_debt(model) -> None:
     now.stats["defaults"] += int(np.count_nonzero(defaulted))
     ended = rows[~defaulted & (debt <= 0.01)]
     close_loans(m, ended)
+
+
+def side_sellers(model) -> np.ndarray:
+    """Rows of miners owing a trader who sold this month to anyone else (a formal buyer or
+    another trader)."""
+    m, now = model.miners, model.now
+    tied = np.flatnonzero(m.lender[:len(now.sold_to_trader)] == Lender.TRADER.value)
+    sold = (m.channel[tied] != Channel.HELD) & (now.sold_g[tied] > 0)
+    return tied[sold & (now.sold_to_trader[tied] != m.tied_trader[tied])]
+
+
+def detect_side_sales(model) -> np.ndarray:
+    """Rows of side-sellers (:func:`side_sellers`) whose trader detects the sale this month,
+    each with probability ``context.side_sell_detection`` (stream ``side_sales/miners``)."""
+    rows = side_sellers(model)
+    stats = model.now.stats
+    stats["side_sales"] += len(rows)
+    if len(rows) == 0:
+        return rows
+    detected = rows[model.uniforms("side_sales/miners", rows)
+                    < model.config.context.side_sell_detection]
+    stats["side_sales_detected"] += len(detected)
+    return detected
+
+
+def call_loans(model, rows: np.ndarray) -> None:
+    """Traders call the loans of miners ``rows`` (detected side-sellers): the balance is due
+    now and paid from cash (this month's sale proceeds included); what cash does not cover
+    defaults as any default does (:func:`write_off`, counted in ``defaults``). Every trader
+    then refuses the miner pre-finance for ``context.trader_ban_months``."""
+    if len(rows) == 0:
+        return
+    m, now = model.miners, model.now
+    paid = np.minimum(m.debt[rows], np.maximum(m.cash[rows], 0.0))
+    now.ledger.debit_rows(m.cash, "debt_service", rows, paid)
+    m.debt[rows] -= paid
+    now.stats["loans_called_usd"] += float(paid.sum())
+    unpaid = m.debt[rows] > 0.01
+    write_off(model, rows[unpaid])
+    now.stats["defaults"] += int(np.count_nonzero(unpaid))
+    close_loans(m, rows[~unpaid])
+    m.trader_ban[rows] = model.config.context.trader_ban_months
+
+
+def working_capital_need(ctx, potential_t: np.ndarray) -> np.ndarray:
+    """USD a miner advances in a month before its sale (W): inputs for the ore it can move
+    (``operating_cost_usd_per_t``) and food (``subsistence_usd_month``)."""
+    return ctx.operating_cost_usd_per_t * potential_t + ctx.subsistence_usd_month
+
+
+def formal_credit_line(model, rows: np.ndarray | None = None) -> np.ndarray:
+    """USD of formal credit each miner of ``rows`` (default: all) could expect if its trader
+    called its loan: the best posted formal offer it is eligible for by status, formal
+    credit ban and collateral, at the offer's approval probability (× its factor for
+    women) times its largest loan (within the funds left)."""
+    m, now = model.miners, model.now
+    rows = np.arange(m.n) if rows is None else rows
+    line = np.zeros(len(rows))
+    legal, coop = m.legal[rows], m.coop[rows]
+    free = m.credit_ban[rows] == 0
+    for terms in now.loan_offers.get("equipment", []):
+        if terms.kind == Lender.TRADER or not terms.has_funds():
+            continue
+        ok = free & (m.cash[rows] >= terms.collateral_usd)
+        if terms.needs_licence:
+            status = (legal == Legal.LICENSED.value) | coop
+            if terms.accepts_applicants:
+                status |= legal == Legal.APPLICANT.value
+            ok &= status
+        approval = terms.approval * np.where(m.woman[rows], terms.women_factor, 1.0)
+        loan = min(terms.max_loan_usd, float(np.max(terms.funds_usd)))
+        np.maximum(line, ok * approval * loan, out=line)
+    return line
+
+
+def side_sale_cost(model) -> np.ndarray:
+    """Expected cost (USD) to each miner row of selling this month to anyone but the trader
+    it owes (0 for the untied; model-spec-v2 §9.4 c3):
+    ``T = d·B·max(0, 1 − (cash + formal line)/W)·max(E[income], 0)`` — with detection
+    probability ``d`` (``context.side_sell_detection``), the ban of ``B`` months
+    (``context.trader_ban_months``) and the income lost for want of working capital ``W``
+    (:func:`working_capital_need`) that cash and formal credit (:func:`formal_credit_line`)
+    do not cover: large for illiquid miners without formal credit, 0 for those who can
+    finance themselves."""
+    m, ctx, now = model.miners, model.config.context, model.now
+    cost = np.zeros(m.n)
+    tied = np.flatnonzero(m.lender == Lender.TRADER.value)
+    if len(tied) == 0 or ctx.side_sell_detection <= 0:
+        return cost
+    need = working_capital_need(ctx, now.potential_t[tied])
+    liquid = np.maximum(m.cash[tied], 0.0) + formal_credit_line(model, tied)
+    short = np.clip(1.0 - liquid / need, 0.0, 1.0)
+    cost[tied] = ctx.side_sell_detection * ctx.trader_ban_months * short \
+        * np.maximum(m.exp_income[tied], 0.0)
+    return cost
 
 
 def close_loans(m, rows: np.ndarray) -> None:

@@ -24,6 +24,7 @@ import numpy as np
 from asmsim.model import space
 from asmsim.model.channels import open_by_status
 from asmsim.model.choice import choose, inclusive_value
+from asmsim.model.enforcement import expected_audit_cost
 from asmsim.model.enums import Channel, Legal
 from asmsim.model.finance import pay_with_credit
 from asmsim.model.scale import count_this_month, per_population
@@ -40,13 +41,11 @@ def licence_terms(model, rows: np.ndarray, fee_usd: float, *, renewal: bool = Fa
     legal_cfg = cfg.policy.legal
     scale = ctx.logit_scale_per_usd
     g = model.now.expected_grams[rows]
-    # Per-gram utilities as an informal miner and as a licensee (who bears a duty to sell
-    # formally), whatever the miner's status now.
-    penalty = ctx.licensee_trader_penalty_usd_per_g
+    # Channel values as an informal miner and as a licensee (who risks an audit when it
+    # sells to a trader, enforcement.expected_audit_cost), whatever the miner's status now.
     as_informal = model.now.per_gram_utility[:, rows] * g - model.now.trip_cost[:, rows]
-    as_informal[Channel.TRADER] += penalty * g * (m.legal[rows] == Legal.LICENSED)
     as_licensee = as_informal.copy()
-    as_licensee[Channel.TRADER] -= penalty * g
+    as_licensee[Channel.TRADER] -= expected_audit_cost(model, np.ones(len(rows), dtype=bool))
     open_to = open_by_status(model.now.prices)  # (channels, statuses), built once for both
     now = inclusive_value(as_informal, np.flatnonzero(open_to[:, Legal.INFORMAL]).tolist(), scale)
     licensed = inclusive_value(as_licensee, np.flatnonzero(open_to[:, Legal.LICENSED]).tolist(),

@@ -67,12 +67,14 @@ class Government(mesa.Agent):
                                                  funded=False) * informal).sum())
         last = self.last_spending
         official = cfg.market.official_buyer
+        licensees = np.count_nonzero(m.active & (m.legal == Legal.LICENSED.value))
         return {
             "licensing": count_this_month(model, cfg.legal.office_capacity_per_1000_miners, month)
             * ctx.licence_processing_cost_usd,
             "enforcement": inspected * ctx.inspection_cost_usd + cfg.market.trader_inspection_prob
             * len(model.traders) * ctx.trader_inspection_cost_usd
-            + enforcement.border_control_cost_usd(model, cfg.market.border_interdiction_prob),
+            + enforcement.border_control_cost_usd(model, cfg.market.border_interdiction_prob)
+            + cfg.legal.licensee_audit_prob * licensees * ctx.audit_cost_usd,
             "extension": count_this_month(model, cfg.social.training_slots_per_1000_miners, month)
             * ctx.training_cost_usd + self.last_coop_grants_usd,
             "official_buying": buying_points(model) * ctx.buying_point_cost_usd_month
@@ -163,11 +165,12 @@ def step(model) -> None:
 
 def state_revenue_usd(now) -> float:
     """The state's revenue this month (USD): royalties (miners' formal sales and traders'
-    declared gold) and export tax, licence fees, fines and confiscated gold."""
+    declared gold) and export tax, licence fees, fines (miners' and traders') and
+    confiscated gold."""
     ledger = now.ledger
     return ledger.total("royalties") + now.stats["trader_royalty_usd"] \
         + now.stats["export_tax_usd"] + ledger.total("fees") + ledger.total("fines") \
-        + now.stats["seized_gold_usd"]
+        + now.stats["seized_gold_usd"] + now.stats["trader_fines_usd"]
 
 
 def close_accounts(model) -> None:

@@ -18,10 +18,15 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from asmsim.model import channels, traders
+from asmsim.model import channels, finance, traders
 from asmsim.model.channels import PostedPrices
-from asmsim.model.enforcement import border_interdiction_prob, trader_inspection_prob
-from asmsim.model.enums import STATUS_NAMES, Channel
+from asmsim.model.enforcement import (
+    audit_licensees,
+    border_interdiction_prob,
+    expected_audit_cost,
+    trader_inspection_prob,
+)
+from asmsim.model.enums import STATUS_NAMES, Channel, Legal
 from asmsim.model.scale import per_population
 
 HOLD_CASH_MONTHS = 3  # in a market closure, miners with this many months of cash hold gold
@@ -158,13 +163,20 @@ def post_prices(model) -> None:
 def demand(model, lot_g: np.ndarray) -> traders.Demand:
     """What each option is worth to every miner row selling ``lot_g`` grams (USD/month): the
     formal buyers open to someone this month, and each trader of its town as a function
-    of the trader's price."""
+    of the trader's price. A tied miner weighs the expected cost of selling to anyone but
+    the trader it owes (:func:`asmsim.model.finance.side_sale_cost`), a licensee that of
+    an audit when it sells to a trader
+    (:func:`asmsim.model.enforcement.expected_audit_cost`)."""
     m, now = model.miners, model.now
     ok = channels.available(now.prices, m.legal)
     codes = [c for c in channels.FORMAL_CHANNELS if ok[c].any()]
-    formal = now.per_gram_utility[codes] * lot_g - now.trip_cost[codes]
+    now.side_sale_cost = finance.side_sale_cost(model)
+    formal = now.per_gram_utility[codes] * lot_g - now.trip_cost[codes] - now.side_sale_cost
+    audit = expected_audit_cost(model, m.legal == Legal.LICENSED.value)
     return traders.Demand(trader=now.own_traders, lot_g=lot_g,
                           adjust=now.trader_per_gram - now.prices.traders[now.own_traders],
+                          fixed=channels.tie_costs(now.side_sale_cost, now.own_traders,
+                                                   m.tied_trader) + audit,
                           other_codes=codes, other_values=formal, other_ok=ok[codes],
                           official_row=codes.index(Channel.OFFICIAL_BUYER)
                           if Channel.OFFICIAL_BUYER in codes else -1,
@@ -174,7 +186,7 @@ def demand(model, lot_g: np.ndarray) -> traders.Demand:
 def sell(model) -> None:
     """Miners sell this month's gold and their stock through one open option each at the
     posted prices (USD, g); traders note the demand they faced and ship what they bought
-    (declared or smuggled)."""
+    (declared or smuggled); auditors check licensees' sales."""
     m, ctx, now = model.miners, model.config.context, model.now
     grams = m.grams
     sell_g = grams + m.stock_g
@@ -197,6 +209,7 @@ def sell(model) -> None:
     trader_of = np.full(m.n, -1, dtype=np.int64)
     trader_of[rows] = wanted.trader[option[rows] - first, rows]
     m.channel[:] = channel
+    now.sold_to_trader = trader_of
     m.last_trader[rows] = trader_of[rows]
     m.stock_g[:] = (m.stock_g + grams) * hold
     to_licensed = channel == Channel.LICENSED_BUYER.value
@@ -214,6 +227,7 @@ def sell(model) -> None:
     bought_g = np.bincount(trader_of[rows], weights=sold_g[rows], minlength=len(model.traders))
     record_official_underpaid(model, wanted, sold_g, option, values)
     ship_traders_gold(model, bought_g, to_licensed, sold_g)
+    audit_licensees(model)  # licensees' sales checked (7.5)
 
 
 def draw_options(prob: np.ndarray, uniform: np.ndarray) -> np.ndarray:
@@ -275,19 +289,27 @@ def record_official_underpaid(model, wanted: traders.Demand, sold_g: np.ndarray,
         return
     now = model.now
     official_net = now.per_gram_utility[Channel.OFFICIAL_BUYER, rows] * sold_g[rows] \
-        - now.trip_cost[Channel.OFFICIAL_BUYER, rows]
+        - now.trip_cost[Channel.OFFICIAL_BUYER, rows] - now.side_sale_cost[rows]
     best_trader = values[wanted.first_trader:, rows].max(axis=0)
     now.stats["official_underpaid_g"] = float(sold_g[rows][official_net < best_trader].sum())
 
 
 def ship_traders_gold(model, bought_g: np.ndarray, to_licensed: np.ndarray,
                       sold_g: np.ndarray) -> None:
-    """Inspected traders lose a share of this month's purchases; the rest is declared (royalty
-    and export tax paid) or smuggled, and the border catches some smuggled batches. The
-    licensed buyers pay the export tax, already taken off their price."""
+    """An inspection finds a share of the gold an inspected trader was to smuggle this month
+    and confiscates it, with a fine (a licensed trader also loses its licence,
+    :func:`asmsim.model.traders.penalise`); the rest is declared (royalty and export tax
+    paid) or smuggled, and the border catches some smuggled batches. The licensed buyers
+    pay the export tax, already taken off their price."""
     now, ctx, market = model.now, model.config.context, model.config.policy.market
     stats, world = now.stats, now.prices.world
-    inspected_g = ctx.trader_seizure_share * bought_g * now.traders_inspected
+    book = model.trader_book
+    inspected_g = ctx.trader_seizure_share * bought_g * book.smuggle_share \
+        * now.traders_inspected
+    fines_usd, revoked = traders.penalise(model, inspected_g > 0)
+    stats["trader_fines_usd"] = fines_usd
+    stats["trader_licences_revoked"] = revoked
+    stats["licensed_traders"] = int(np.count_nonzero(book.licensed))
     shipped = traders.ship(model, bought_g, inspected_g, world, now.border_interdiction,
                            blocked=1.0 - now.closure_factor)
     seized_g = float(inspected_g.sum()) + shipped.border_seized_g

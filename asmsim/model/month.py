@@ -61,6 +61,8 @@ class MonthRecord:
     sold_g: np.ndarray = field(default_factory=_zeros)            # gold sold (g)
     trader_revenue: np.ndarray = field(default_factory=_zeros)    # USD from sales to traders
     tied_trader_revenue: np.ndarray = field(default_factory=_zeros)  # USD from sales to the trader owed
+    sold_to_trader: np.ndarray = field(default_factory=_zeros)   # trader sold to (−1: none)
+    side_sale_cost: np.ndarray = field(default_factory=_zeros)   # USD, a tie's expected cost
     access_cost: np.ndarray = field(default_factory=_zeros)       # USD trip to formal buyers
     interest_paid: np.ndarray = field(default_factory=_zeros)     # USD of formal interest
     # space (site choice and evictions)

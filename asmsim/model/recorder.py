@@ -39,7 +39,8 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "women_men_income_ratio": ("ratio", "women's mean income / men's mean income"),
     "royalty_usd": ("USD", "royalties and export tax collected this month"),
     "fees_usd": ("USD", "licence fees collected this month"),
-    "fines_usd": ("USD", "fines collected this month"),
+    "fines_usd": ("USD", ("fines collected this month (from miners, licensees after an audit "
+                          "and traders)")),
     "state_spending_usd": ("USD", "state spending this month, all categories (spending_*_usd)"),
     "illicit_flow_usd": ("USD/month", "world value of the gold traders smuggled this month"),
     "mercury_kg": ("kg", "mercury released this month"),
@@ -62,6 +63,9 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "retort_share": ("0-1", "active miners using a retort"),
     "displaced": ("people", "miners evicted from concession or protected land this month"),
     "inspections": ("count", "inspections of informal miners this month"),
+    "audits": ("count/month", "audits of licensees' sales this month"),
+    "licences_revoked": ("count/month", ("licences revoked this month after an audit found "
+                                         "sales to an informal trader")),
     "licences_granted": ("count", "individual licences granted this month"),
     "protected_land_miners_share": ("0-1", "active miners on protected or concession land"),
     "entered_total": ("people", "miners who entered since month 0"),
@@ -76,8 +80,18 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "trader_credit_usd": ("USD", "pre-finance active miners owe traders at month end"),
     "trader_defaults_usd": ("USD/month", "pre-finance traders lost this month (defaults and "
                             "leavers' debts)"),
+    "side_sales": ("count/month", ("sales by miners owing a trader to anyone else (a formal "
+                                   "buyer or another trader) this month")),
+    "side_sales_detected": ("count/month", ("side sales the trader owed detected this month: "
+                                            "it called the loan and refused the miner "
+                                            "pre-finance")),
     "seized_gold_kg": ("kg/month", "gold confiscated from inspected traders this month"),
     "seized_gold_usd": ("USD/month", "value of the confiscated gold to the state this month"),
+    "trader_fines_usd": ("USD/month", ("fines on traders an inspection found holding gold "
+                                       "to smuggle this month (part of fines_usd)")),
+    "licensed_traders": ("count", "traders licensed as gold dealers this month"),
+    "trader_licences_revoked": ("count/month", ("licensed traders an inspection found "
+                                                "smuggling this month (licence lost)")),
     "state_transfer_usd": ("USD/month", "central or donor transfer to the mining budget"),
     "state_budget_usd": ("USD", "the government's budget balance at month end"),
     **{f"spending_{category}_usd": ("USD/month", f"state spending on {label} this month")
@@ -247,7 +261,7 @@ def record(model) -> dict[str, float]:
         "women_men_income_ratio": women_income / men_income if men_income > 0 else 0.0,
         "royalty_usd": royalty,
         "fees_usd": ledger.total("fees"),
-        "fines_usd": ledger.total("fines"),
+        "fines_usd": ledger.total("fines") + float(stats["trader_fines_usd"]),
         "state_spending_usd": spending,
         "illicit_flow_usd": smuggled_g * now.prices.world,
         "mercury_kg": float(stats["mercury_kg"]),
@@ -269,6 +283,8 @@ def record(model) -> dict[str, float]:
         "retort_share": active.share(m.retort),
         "displaced": int(stats["displaced"]),
         "inspections": int(stats["inspections"]),
+        "audits": int(stats["audits"]),
+        "licences_revoked": int(stats["licences_revoked"]),
         "licences_granted": int(stats["licences_granted"]),
         "protected_land_miners_share": active.share(on_protected),
         "entered_total": model.entered_total,
@@ -281,8 +297,13 @@ def record(model) -> dict[str, float]:
         "defaults": int(stats["defaults"]),
         "trader_credit_usd": float((m.debt * owing_trader).sum()),
         "trader_defaults_usd": float(stats["trader_defaults_usd"]),
+        "side_sales": int(stats["side_sales"]),
+        "side_sales_detected": int(stats["side_sales_detected"]),
         "seized_gold_kg": float(stats["seized_gold_g"]) / 1000.0,
         "seized_gold_usd": float(stats["seized_gold_usd"]),
+        "trader_fines_usd": float(stats["trader_fines_usd"]),
+        "licensed_traders": int(stats["licensed_traders"]),
+        "trader_licences_revoked": int(stats["trader_licences_revoked"]),
         "state_transfer_usd": model.government.transfer_usd() if model.month else 0.0,
         "state_budget_usd": model.government.budget_usd,
         **{f"spending_{category}_usd": float(now.spending[category])

@@ -64,6 +64,9 @@ class TraderBook:
     stock_g: np.ndarray            # gold bought but not yet shipped (closures), g
     margin: np.ndarray             # v_j − p_j last month (USD/g)
     demand: np.ndarray             # last month's sellers, by trader: rows G, Σgπ(1 − π), Λ, Γ
+    capital_rank: np.ndarray       # 0 for the largest capital (licences go by it)
+    licensed: np.ndarray           # bool, a licensed gold dealer this month
+    licence_lost: np.ndarray       # months its licence stays lost after being found smuggling
 
     @property
     def n(self) -> int:
@@ -89,7 +92,9 @@ def create(model, towns: int) -> TraderBook:
                       capital_usd=capital, price=zeros.copy(), value=zeros.copy(),
                       smuggle_share=zeros.copy(), cash_usd=zeros.copy(),
                       stock_g=zeros.copy(),
-                      margin=zeros.copy(), demand=np.zeros((4, n)))
+                      margin=zeros.copy(), demand=np.zeros((4, n)),
+                      capital_rank=np.argsort(np.argsort(-capital, kind="stable"), kind="stable"),
+                      licensed=np.zeros(n, dtype=bool), licence_lost=np.zeros(n, dtype=np.int64))
 
 
 def declared_value_share(royalty: float, licensed_margin: float, export_tax: float) -> float:
@@ -104,34 +109,56 @@ def smuggling_break_even(declared_share: float, interdiction: float, penalty_sha
         + informality_premium - declared_share
 
 
-def smuggling_option(break_even: float, route_median: np.ndarray, sigma: float
+def smuggling_option(break_even: float | np.ndarray, route_median: np.ndarray, sigma: float
                      ) -> tuple[np.ndarray, np.ndarray]:
-    """(smuggled share s_j, option value per gram as a share of P) for lognormal route costs.
+    """(smuggled share s_j, option value per gram as a share of P) for lognormal route costs
+    (``break_even`` one for all traders or one each).
 
-    ``s_j = P(χ ≤ χ*)`` and the option ``E[(χ* − χ)⁺] = χ*Φ(d) − χ̄e^{σ²/2}Φ(d − σ)``.
+    ``s_j = P(χ ≤ χ*)`` and the option ``E[(χ* − χ)⁺] = χ*Φ(d) − χ̄e^{σ²/2}Φ(d − σ)``
+    (both 0 where ``χ* ≤ 0``).
     """
-    if break_even <= 0:
-        zeros = np.zeros(len(route_median))
-        return zeros, zeros
+    break_even = np.broadcast_to(np.asarray(break_even, dtype=float), np.shape(route_median))
+    pays = break_even > 0
     if sigma <= 0:
-        smuggled = (route_median <= break_even).astype(float)
-        return smuggled, np.maximum(break_even - route_median, 0.0)
-    d = (np.log(break_even) - np.log(route_median)) / sigma
-    share = ndtr(d)
+        smuggled = (pays & (route_median <= break_even)).astype(float)
+        return smuggled, np.maximum(break_even - route_median, 0.0) * pays
+    with np.errstate(divide="ignore"):
+        d = (np.log(np.where(pays, break_even, 1.0)) - np.log(route_median)) / sigma
+    share = np.where(pays, ndtr(d), 0.0)
     option = break_even * share - route_median * np.exp(0.5 * sigma**2) * ndtr(d - sigma)
-    return share, np.maximum(option, 0.0)
+    return share, np.where(pays, np.maximum(option, 0.0), 0.0)
 
 
-def arbitrage(ctx, market, interdiction: float, route_median: np.ndarray
-              ) -> tuple[float, np.ndarray, np.ndarray]:
+def arbitrage(ctx, market, interdiction: float, route_median: np.ndarray,
+              inspection: float = 0.0, licensed: np.ndarray | bool = False,
+              fine_share: np.ndarray | float = 0.0
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(v_D/P, smuggled share s_j, smuggling option per gram / P) for traders with median
-    route costs ``route_median`` under ``market`` policy and border ``interdiction``."""
-    declared = declared_value_share(market.royalty_rate, market.licensed_buyer_margin,
-                                    market.export_tax_rate)
+    route costs ``route_median`` under ``market`` policy, border ``interdiction`` and
+    trader ``inspection`` probability.
+
+    A licensed trader (``licensed``) exports its declared gold itself, without a licensed
+    buyer's margin. An inspection finds ``context.trader_seizure_share`` of the gold a
+    trader was to smuggle and confiscates it, with a fine (``fine_share``: the fine per
+    gram bought, as a share of P); a licensed trader found smuggling also loses its
+    licence for ``context.trader_licence_loss_months``, i.e. the licensed buyer's margin on
+    its declared gold for that long. Per smuggled gram these expected losses lower the
+    break-even route cost ``χ*``.
+    """
+    licensed = np.asarray(licensed, dtype=bool)
+    margin = market.licensed_buyer_margin
+    declared = np.where(licensed, declared_value_share(market.royalty_rate, 0.0,
+                                                       market.export_tax_rate),
+                        declared_value_share(market.royalty_rate, margin,
+                                             market.export_tax_rate))
+    licence_loss = licensed * ctx.trader_licence_loss_months * margin \
+        * (1.0 - market.royalty_rate)
+    inspection_loss = inspection * (ctx.trader_seizure_share + fine_share + licence_loss)
     break_even = smuggling_break_even(declared, interdiction, ctx.border_penalty_share,
-                                      ctx.neighbour_royalty_rate, ctx.informality_premium_share)
+                                      ctx.neighbour_royalty_rate, ctx.informality_premium_share) \
+        - inspection_loss
     share, option = smuggling_option(break_even, route_median, ctx.smuggling_cost_sigma)
-    return declared, share, option
+    return np.broadcast_to(declared, np.shape(route_median)), share, option
 
 
 def status_quo_smuggled_share(model, book: TraderBook) -> np.ndarray:
@@ -141,18 +168,33 @@ def status_quo_smuggled_share(model, book: TraderBook) -> np.ndarray:
 
     market = MarketPolicy()
     return arbitrage(model.config.context, market, market.border_interdiction_prob,
-                     book.route_cost_share)[1]
+                     book.route_cost_share, market.trader_inspection_prob)[1]
 
 
 def value_gold(model, book: TraderBook, world: float, inspection_prob: float,
                interdiction: float) -> None:
     """Each trader's value of a gram (``book.value``, USD/g) and smuggled share this month,
-    given the probabilities of a trader inspection and of a batch caught at the border."""
-    ctx = model.config.context
-    declared, share, option = arbitrage(ctx, model.config.policy.market, interdiction,
-                                        book.route_cost_share)
+    given the probabilities of a trader inspection and of a batch caught at the border.
+    An inspection's fine is spread over the trader's purchases of last month."""
+    market = model.config.policy.market
+    bought = book.demand[0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fine_share = np.where(bought > 0, market.trader_fine_usd / (world * bought), 0.0) \
+            if world > 0 else 0.0
+    declared, share, option = arbitrage(model.config.context, market, interdiction,
+                                        book.route_cost_share, inspection_prob, book.licensed,
+                                        fine_share)
     book.smuggle_share[:] = share
-    book.value[:] = world * (declared + option - inspection_prob * ctx.trader_seizure_share)
+    book.value[:] = world * (declared + option)
+
+
+def license_traders(model, book: TraderBook) -> None:
+    """This month's licensed traders: the largest by capital, up to
+    ``policy.market.trader_licensing_share`` of them, less those whose licence is
+    suspended (found smuggling; suspensions count down a month)."""
+    np.subtract(book.licence_lost, 1, out=book.licence_lost, where=book.licence_lost > 0)
+    wanted = round(model.config.policy.market.trader_licensing_share * book.n)
+    book.licensed[:] = (book.capital_rank < wanted) & (book.licence_lost == 0)
 
 
 def zeta_margin(lam: float, visit_cost: float, demand: np.ndarray, margin: np.ndarray,
@@ -188,6 +230,7 @@ def post_prices(model, world: float, inspection_prob: float, interdiction: float
     not turn over.
     """
     ctx, book = model.config.context, model.trader_book
+    license_traders(model, book)
     value_gold(model, book, world, inspection_prob, interdiction)
     free_capital = np.maximum(book.capital_usd - book.stock_g * book.value, 0.0)
     book.cash_usd[:] = ctx.trader_turnover_per_month * free_capital
@@ -237,7 +280,8 @@ class Demand:
 
     trader: np.ndarray     # trader index of each trader option, (traders per town, sellers)
     lot_g: np.ndarray      # grams each seller sells
-    adjust: np.ndarray     # USD/g each seller adds to trader j's price (tie, penalties)
+    adjust: np.ndarray     # USD/g each seller adds to trader j's price (tie discount, penalties)
+    fixed: np.ndarray      # USD/month each seller loses selling to trader j (a tie to another)
     other_codes: list[int]  # channel codes of the formal options
     other_values: np.ndarray  # USD/month of the formal options, (formal, sellers)
     other_ok: np.ndarray   # bool, (formal, sellers)
@@ -253,7 +297,7 @@ class Demand:
 def option_values(demand: Demand, price: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Monthly value (USD) of every option at trader prices ``price``, and which are open
     (None: all), shape (formal + traders per town, sellers)."""
-    trader_values = demand.lot_g * (price[demand.trader] + demand.adjust)
+    trader_values = demand.lot_g * (price[demand.trader] + demand.adjust) - demand.fixed
     if not demand.other_codes:
         return trader_values, None
     others = demand.other_values
@@ -294,9 +338,11 @@ def compete(model, demand: Demand) -> tuple[np.ndarray, np.ndarray]:
         # demand in proportion to each trader's share of the seller's trader choice.
         turned_away = prob[demand.official_row] * (1.0 - demand.official_served)
         trader_total = to_traders.sum(axis=0)
-        spill = np.divide(turned_away, trader_total, out=np.zeros_like(turned_away),
-                          where=trader_total > 0)  # 0 where traders' choice underflowed
-        to_traders = to_traders * (1.0 + spill)
+        # Each trader's share of the seller's trader choice (≤ 1, so no overflow where the
+        # traders' probabilities are nearly 0); 0 where they underflowed to 0.
+        within = np.divide(to_traders, trader_total, out=np.zeros_like(to_traders),
+                           where=trader_total > 0)
+        to_traders = to_traders + turned_away * within
     weighted = to_traders * demand.lot_g
     idx = demand.trader.ravel()
 
@@ -343,6 +389,19 @@ def ship(model, bought_g: np.ndarray, inspected_seized_g: np.ndarray, world: flo
                      border_seized_g=float(caught.sum()),
                      royalty_usd=market.royalty_rate * licensed_price * float(declared.sum()),
                      penalties_usd=ctx.border_penalty_share * world * float(caught.sum()))
+
+
+def penalise(model, found: np.ndarray) -> tuple[float, int]:
+    """Traders ``found`` (bool) holding gold to smuggle at an inspection pay
+    ``policy.market.trader_fine_usd`` each (state revenue; out of their margins, which are
+    not tracked), and a licensed one loses its licence for
+    ``context.trader_licence_loss_months``. Returns (fines USD, licences revoked)."""
+    book = model.trader_book
+    revoked = found & book.licensed
+    book.licence_lost[revoked] = model.config.context.trader_licence_loss_months
+    book.licensed[revoked] = False
+    return float(np.count_nonzero(found)) * model.config.policy.market.trader_fine_usd, \
+        int(np.count_nonzero(revoked))
 
 
 def of_town(model, town: np.ndarray) -> np.ndarray:
