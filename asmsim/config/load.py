@@ -15,6 +15,14 @@ from typing import Any
 
 import yaml
 
+from asmsim.config.scenarios import (
+    ScenarioSources,
+    check_choice,
+    overlay,
+    real_paths,
+    selected,
+)
+from asmsim.config.scenarios import sources as scenario_sources
 from asmsim.config.schema import Config
 from asmsim.config.validate import (
     ENTRY_TYPES,
@@ -88,7 +96,7 @@ def split_override(text: str) -> tuple[str, str]:
     return key, value
 
 
-def _check_override(text: str) -> str:
+def _check_override(text: str, src: ScenarioSources | None = None) -> str:
     """Refuse, before Hydra sees it, an override naming no known key, option or value.
 
     Returns the override as Hydra should read it (see :func:`parse_override`).
@@ -98,6 +106,9 @@ def _check_override(text: str) -> str:
     if key.startswith(("+", "~")):
         raise ConfigError(f"override '{text}': adding or deleting keys is not allowed; "
                           "set an existing key (see docs/parameters.md)")
+    if key == "scenario" and src is not None:
+        check_choice(src, value)
+        return text
     if key in GROUPS:
         options = group_options(key)
         for choice in value.split(","):
@@ -134,23 +145,25 @@ def load_config(overrides: Sequence[str] = ()) -> Config:
 
     from asmsim.config.files import check_files, yaml_error_line
 
-    overrides = [_check_override(text) for text in overrides]
     folder = config_dir()
+    src, overrides = scenario_sources(folder, list(overrides))
+    overrides = [_check_override(text, src) for text in overrides]
     _register_schema()
-    GlobalHydra.instance().clear()
-    try:
-        with initialize_config_dir(config_dir=str(folder), version_base="1.3"):
-            check_files(folder, overrides)
-            cfg = compose(config_name="config", overrides=overrides)
-        config = OmegaConf.to_object(cfg)
-    except ConfigError:
-        raise
-    except yaml.MarkedYAMLError as exc:
-        raise ConfigError(yaml_error_line(exc)) from None
-    except (HydraException, OmegaConfBaseException, ValueError) as exc:
-        raise ConfigError(_one_line(exc)) from None
-    finally:
+    with overlay(folder, src, selected(overrides)) as (composed_from, real):
         GlobalHydra.instance().clear()
+        try:
+            with initialize_config_dir(config_dir=str(composed_from), version_base="1.3"):
+                check_files(composed_from, overrides)
+                cfg = compose(config_name="config", overrides=overrides)
+            config = OmegaConf.to_object(cfg)
+        except ConfigError as exc:
+            raise type(exc)(real_paths(str(exc), real)) from None
+        except yaml.MarkedYAMLError as exc:
+            raise ConfigError(real_paths(yaml_error_line(exc), real)) from None
+        except (HydraException, OmegaConfBaseException, ValueError) as exc:
+            raise ConfigError(real_paths(_one_line(exc), real)) from None
+        finally:
+            GlobalHydra.instance().clear()
     validate(config)
     return config
 
