@@ -364,7 +364,7 @@ def step(model) -> None:
     signal = sites.grade() * model.stream("site_choice").lognormal(0.0, ctx.grade_info_sigma,
                                                                    cells_total)
     evicted = evictions(model, existing)
-    draws = _draws(model)
+    draws = SiteDraws(model)
     origin_of_evicted = m.site[evicted].copy()
     m.excluded_cell[evicted] = origin_of_evicted
     m.excluded_until[evicted] = model.month + ctx.eviction_exclusion_months
@@ -383,7 +383,7 @@ def step(model) -> None:
         # Licensees reconsider their plot as informal miners their site, among licensable
         # plots (their licence moves with them).
         reconsider = holding & (m.legal == Legal.LICENSED) & (m.suspended == 0) \
-            & (draws[:, RECONSIDER] < ctx.site_reconsider_prob)
+            & (draws.reconsider() < ctx.site_reconsider_prob)
         reconsider[evicted] = False
         _move_licensed(model, np.flatnonzero(reconsider), signal, existing, holding, draws,
                        ctx.site_search_radius_cells, may_stay=True)
@@ -395,24 +395,24 @@ def step(model) -> None:
         free = free_plots(model, holding)
         entrants = np.flatnonzero(m.active[existing:]) + existing
         reconsider = holding & (m.legal == Legal.INFORMAL) & (m.suspended == 0) \
-            & (draws[:, RECONSIDER] < ctx.site_reconsider_prob)
+            & (draws.reconsider() < ctx.site_reconsider_prob)
         movers = np.concatenate([informal_evicted, stranded, waiting_informal])
         holders = np.flatnonzero(reconsider)
         rows = np.concatenate([movers, holders, entrants])
         radius = np.where(np.arange(len(rows)) < len(informal_evicted),
                           ctx.eviction_search_radius_cells, ctx.site_search_radius_cells)
         origin = m.site[rows]
-        drawn = draw_cells(sites, origin, radius, _candidate_draws(draws, rows))
+        drawn = draw_cells(sites, origin, radius, draws.candidates(rows))
         cells = np.concatenate([origin[:, None], drawn], axis=1)
         valid = ~sites.exhausted()[cells] & ~excluded(model, rows, cells) & (free[cells] > 0)
         kind = np.repeat([0, 1, 2], [len(movers), len(holders), len(entrants)])
         own = cells == origin[:, None]
         valid |= own & (kind == 1)[:, None]  # a holder may keep its plot
         valid &= ~(own & (kind == 0)[:, None])  # evictees, worked-out and waiting miners move
-        chosen = choose(model, rows, origin, cells, valid, signal, draws[rows, CHOICE])
+        chosen = choose(model, rows, origin, cells, valid, signal, draws.column(CHOICE, rows))
         asking = (chosen >= 0) & ~((kind == 1) & (chosen == origin))
         admitted = np.zeros(len(rows), dtype=bool)
-        admitted[asking] = admit(chosen[asking], free, draws[rows[asking], ADMISSION])
+        admitted[asking] = admit(chosen[asking], free, draws.column(ADMISSION, rows[asking]))
         _move(model, rows[admitted], chosen[admitted], existing)
         m.plotless[rows[admitted]] = 0
         turned_away = rows[(kind == 0) & ~admitted]
@@ -435,20 +435,41 @@ def step(model) -> None:
 RECONSIDER, CHOICE, ADMISSION, CANDIDATES = 0, 1, 2, 3  # columns of a miner's draws
 
 
-def _draws(model) -> np.ndarray:
-    """This month's uniforms of every miner row for site choice (per-miner stream
-    ``site_choice/miners``, keyed by miner id, so that a miner's draws do not depend on
-    who else decides): whether it reconsiders, its logit draw, its place in the queue for
-    a plot, and two per candidate cell."""
-    m = model.miners
-    width = CANDIDATES + 2 * model.config.context.site_candidates
-    return model.stream.per_miner_block("site_choice/miners", m.uid, width)
+class SiteDraws:
+    """This month's uniforms for site choice (per-miner stream ``site_choice/miners``,
+    keyed by miner id, so that a miner's draws do not depend on who else decides): a block
+    of columns — whether it reconsiders, its logit draw, its place in the queue for a
+    plot, and two per candidate cell. Each column is keyed separately, so a column is
+    computed only for the rows asked for (the same numbers as the whole block's): most
+    miners need only the first column."""
 
+    def __init__(self, model):
+        self._stream = model.stream
+        self._uid = model.miners.uid
+        self._candidates = model.config.context.site_candidates
+        self._reconsider: np.ndarray | None = None
 
-def _candidate_draws(draws: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """Uniforms (rows, candidates, 2) placing each decider's candidate cells."""
-    return draws[rows, CANDIDATES:].reshape(len(rows), (draws.shape[1] - CANDIDATES) // 2,
-                                            2).astype(np.float64)
+    def column(self, column: int, rows: np.ndarray) -> np.ndarray:
+        """Uniforms (float32, [0, 1)) of ``column`` for miner rows ``rows``."""
+        return self._stream.per_miner_column("site_choice/miners", self._uid[rows], column)
+
+    def reconsider(self) -> np.ndarray:
+        """The ``RECONSIDER`` uniform of every row (float32; computed once a month)."""
+        if self._reconsider is None:
+            self._reconsider = self._stream.per_miner_column("site_choice/miners", self._uid,
+                                                             RECONSIDER)
+        return self._reconsider
+
+    def candidates(self, rows: np.ndarray) -> np.ndarray:
+        """Uniforms (rows, candidates, 2) placing each decider's candidate cells, float64
+        (columns ``CANDIDATES`` + 2·candidate + axis)."""
+        uid = self._uid[rows]
+        out = np.empty((len(rows), self._candidates, 2))
+        for candidate in range(self._candidates):
+            for axis in range(2):
+                out[:, candidate, axis] = self._stream.per_miner_column(
+                    "site_choice/miners", uid, CANDIDATES + 2 * candidate + axis)
+        return out
 
 
 def _turn_away_entrants(model, rows: np.ndarray) -> None:
@@ -471,7 +492,7 @@ def excluded(model, rows: np.ndarray, cells: np.ndarray) -> np.ndarray:
 
 
 def _move_licensed(model, rows: np.ndarray, signal: np.ndarray, existing: int,
-                   holding: np.ndarray, draws: np.ndarray, radius: int, may_stay: bool
+                   holding: np.ndarray, draws: SiteDraws, radius: int, may_stay: bool
                    ) -> None:
     """Licensees ``rows`` choose, licence and all, among the licensable plots within
     ``radius`` that are not worked out and not full of licensees (logit on the site
@@ -484,7 +505,7 @@ def _move_licensed(model, rows: np.ndarray, signal: np.ndarray, existing: int,
     licence can claim among the miners ``holding`` one (:func:`licence_free_plots`;
     updated in place); informal miners beyond a cell's plots then give way
     (:func:`claim_plots`)."""
-    m, ctx, sites = model.miners, model.config.context, model.sites
+    m, sites = model.miners, model.sites
     if len(rows) == 0:
         return
     free = licence_free_plots(model, holding)
@@ -497,10 +518,10 @@ def _move_licensed(model, rows: np.ndarray, signal: np.ndarray, existing: int,
     valid &= ~sites.exhausted()[cells] & ~excluded(model, rows, cells)
     in_reach = valid.any(axis=1)
     valid &= (free[cells] > 0) | (own & may_stay)
-    chosen = choose(model, rows, origin, cells, valid, signal, draws[rows, CHOICE])
+    chosen = choose(model, rows, origin, cells, valid, signal, draws.column(CHOICE, rows))
     asking = (chosen >= 0) & (chosen != origin)
     admitted = np.zeros(len(rows), dtype=bool)
-    admitted[asking] = admit(chosen[asking], free, draws[rows[asking], ADMISSION])
+    admitted[asking] = admit(chosen[asking], free, draws.column(ADMISSION, rows[asking]))
     _move(model, rows[admitted], chosen[admitted], existing)
     if not may_stay:
         m.plotless[rows[admitted]] = 0

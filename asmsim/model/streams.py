@@ -128,8 +128,14 @@ class RandomStreams:
     def per_miner_block(self, name: str, uid: np.ndarray, width: int) -> np.ndarray:
         """This month's ``width`` uniforms of stream ``name`` for each of the miner ids
         ``uid`` (rows × ``width``), each column under its own key."""
+        return np.stack([self.per_miner_column(name, uid, column) for column in range(width)],
+                        axis=1)
+
+    def per_miner_column(self, name: str, uid: np.ndarray, column: int) -> np.ndarray:
+        """Column ``column`` of :meth:`per_miner_block` (float32, [0, 1)) for the miner ids
+        ``uid`` alone: a block's columns are keyed separately, so a caller needing a
+        column for a few miners computes only those."""
         base = self._month_keys.get(name)
         if base is None:
             base = self._month_keys[name] = month_key(self._miner_keys[name], self._month)
-        return np.stack([miner_uniforms(splitmix64(base + (column + 1) * COLUMN_STEP), uid)
-                         for column in range(width)], axis=1)
+        return miner_uniforms(splitmix64(base + (column + 1) * COLUMN_STEP), uid)
