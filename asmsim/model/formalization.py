@@ -324,7 +324,7 @@ def update_cooperatives(model) -> None:
     if support and cfg.legal.group_licences:
         newly = joins[m.legal[joins] != Legal.LICENSED]
         if model.config.context.site_choice:  # a free plot, allotted in random order (7.12)
-            target = allot_plots(model, newly, model.uniforms("plots/miners")[newly])
+            target = allot_plots(model, newly, model.uniforms("plots/miners", newly))
         else:
             target, _ = licence_sites(model, newly)
         newly, target = newly[target >= 0], target[target >= 0]  # a licensable plot in reach

@@ -275,7 +275,7 @@ def claim_plots(model, holding: np.ndarray | None = None) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     over = np.bincount(m.site[holding], minlength=sites.width * sites.height) - plots
     rows = np.flatnonzero(holding & (m.legal != Legal.LICENSED) & (over[m.site] > 0))
-    key = model.uniforms("plots/miners")[rows]
+    key = model.uniforms("plots/miners", rows)
     order = np.lexsort((key, m.site[rows]))
     cells = m.site[rows][order]
     rank = np.arange(len(cells)) - np.searchsorted(cells, cells, side="left")
@@ -463,13 +463,9 @@ class SiteDraws:
     def candidates(self, rows: np.ndarray) -> np.ndarray:
         """Uniforms (rows, candidates, 2) placing each decider's candidate cells, float64
         (columns ``CANDIDATES`` + 2·candidate + axis)."""
-        uid = self._uid[rows]
-        out = np.empty((len(rows), self._candidates, 2))
-        for candidate in range(self._candidates):
-            for axis in range(2):
-                out[:, candidate, axis] = self._stream.per_miner_column(
-                    "site_choice/miners", uid, CANDIDATES + 2 * candidate + axis)
-        return out
+        columns = range(CANDIDATES, CANDIDATES + 2 * self._candidates)
+        draws = self._stream.per_miner_columns("site_choice/miners", self._uid[rows], columns)
+        return draws.reshape(len(rows), self._candidates, 2).astype(np.float64)
 
 
 def _turn_away_entrants(model, rows: np.ndarray) -> None:
