@@ -48,6 +48,8 @@ reconsiders, plots are unlimited; hazards, lost months and the tenure term remai
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from asmsim.model import channels, production, traders
@@ -65,7 +67,7 @@ def evict(model, rows: np.ndarray) -> None:
 
 def evicting_land(status: np.ndarray) -> np.ndarray:
     """Land where a sanctioned informal miner is evicted: concessions and protected areas."""
-    return (status == LandStatus.LSM_CONCESSION) | (status == LandStatus.PROTECTED)
+    return (status == LandStatus.LSM_CONCESSION.value) | (status == LandStatus.PROTECTED.value)
 
 
 def land_hazard(context, status: np.ndarray, legal: np.ndarray) -> np.ndarray:
@@ -76,7 +78,7 @@ def land_hazard(context, status: np.ndarray, legal: np.ndarray) -> np.ndarray:
     by_status[LandStatus.OPEN] = context.eviction_hazard_open
     by_status[LandStatus.LSM_CONCESSION] = context.eviction_hazard_concession
     by_status[LandStatus.PROTECTED] = context.eviction_hazard_protected
-    return np.where(legal == Legal.LICENSED, context.eviction_hazard_licensed,
+    return np.where(legal == Legal.LICENSED.value, context.eviction_hazard_licensed,
                     by_status[status])
 
 
@@ -93,11 +95,13 @@ def inspection_weights(legal_policy) -> np.ndarray:
 def inspection_prob(model, status: np.ndarray, funded: bool = True) -> np.ndarray:
     """Monthly probability (0-1) that an informal miner on land ``status`` is inspected:
     ``inspection_prob`` × the targeting weight × visibility (× the funded share of
-    enforcement unless ``funded`` is False)."""
+    enforcement unless ``funded`` is False). Worked out once per land status and looked
+    up (the same arithmetic per status, so the same numbers as per miner)."""
     ctx, legal = model.config.context, model.config.policy.legal
     share = model.government.funded["enforcement"] if funded else 1.0
-    return np.minimum(legal.inspection_prob * share * ctx.visibility_informal
-                      * inspection_weights(legal)[status], 1.0)
+    by_status = np.minimum(legal.inspection_prob * share * ctx.visibility_informal
+                           * inspection_weights(legal), 1.0)
+    return by_status.take(status)
 
 
 def sanction_prob(model, status: np.ndarray) -> np.ndarray:
@@ -108,18 +112,34 @@ def sanction_prob(model, status: np.ndarray) -> np.ndarray:
 
 def eviction_hazard(model, status: np.ndarray, legal: np.ndarray) -> np.ndarray:
     """Monthly probability (0-1) of being evicted from land ``status`` as a miner of legal
-    status ``legal``: the land's hazard, plus, for an informal miner on concession or
-    protected land, a sanctioned inspection (which evicts). Applicants are not inspected."""
-    inspected = (legal == Legal.INFORMAL) & evicting_land(status)
+    status ``legal`` (arrays that broadcast): the land's hazard, plus, for an informal
+    miner on concession or protected land, a sanctioned inspection (which evicts).
+    Applicants are not inspected. Looked up in :func:`eviction_hazard_table`."""
+    return eviction_hazard_table(model).take(status * len(Legal) + legal)
+
+
+def eviction_hazard_table(model) -> np.ndarray:
+    """The monthly eviction probability (0-1) of every pair (land status, legal status),
+    flattened status-major (``status · len(Legal) + legal``): the same arithmetic per
+    pair as per miner, on 12 numbers instead of every miner × candidate cell."""
+    status = np.arange(len(LandStatus))[:, None]
+    legal = np.arange(len(Legal))[None, :]
+    inspected = (legal == Legal.INFORMAL.value) & evicting_land(status)
     return np.minimum(land_hazard(model.config.context, status, legal)
-                      + inspected * sanction_prob(model, status), 1.0)
+                      + inspected * sanction_prob(model, status), 1.0).ravel()
 
 
 def mean_eviction_distance(context) -> float:
     """Mean Chebyshev distance (cells) of a cell drawn uniformly within the eviction radius,
     the cell left excluded: the expected length of an eviction's move."""
-    offsets = np.abs(np.arange(-context.eviction_search_radius_cells,
-                               context.eviction_search_radius_cells + 1))
+    return _mean_chebyshev_distance(context.eviction_search_radius_cells)
+
+
+@functools.cache
+def _mean_chebyshev_distance(radius: int) -> float:
+    """Mean Chebyshev distance (cells) of the cells within ``radius`` of a cell, that cell
+    excluded (cached: a function of the radius alone, asked for at every decision)."""
+    offsets = np.abs(np.arange(-radius, radius + 1))
     distance = np.maximum(offsets[:, None], offsets[None, :])
     return float(distance[distance > 0].mean())
 
@@ -152,7 +172,7 @@ def expected_sanction(model, rows: np.ndarray, status: np.ndarray) -> np.ndarray
         + ctx.suspension_months * np.maximum(m.exp_income[rows], 0.0)
     per_inspection = (1 - legal.corruption) * sanction \
         + legal.corruption * ctx.bribe_share_of_fine * legal.fine_usd
-    informal = m.legal[rows] == Legal.INFORMAL
+    informal = m.legal[rows] == Legal.INFORMAL.value
     return inspection_prob(model, status) * (per_inspection * informal)[:, None]
 
 
@@ -169,10 +189,13 @@ def sale_value(model, rows: np.ndarray, cells: np.ndarray, grams: np.ndarray) ->
     own = traders.of_town(model, sites.town_of[flat])
     tied_to = m.tied_trader[owner]
     trader_values = channels.trader_per_gram(now.prices, costs, own, tied_to,
-                                             m.legal[owner] == Legal.LICENSED)
+                                             m.legal[owner] == Legal.LICENSED.value)
     per_gram = channels.per_gram_utilities(now.prices, costs, trader_values, tied_to >= 0)
     values = per_gram * grams.ravel() - channels.trip_costs(costs, sites.dist_town[flat], point)
-    values[~channels.available(now.prices, m.legal[owner])] = -np.inf
+    # The channels closed to a miner are closed from every cell: masked per miner, on a
+    # (channels, miners, cells) view, rather than per miner × cell.
+    closed = ~channels.available(now.prices, m.legal[rows])
+    values.reshape(len(values), *cells.shape)[closed] = -np.inf
     return values.max(axis=0).reshape(cells.shape)
 
 
@@ -260,7 +283,7 @@ def licence_free_plots(model, holding: np.ndarray | None = None) -> np.ndarray:
     licensable cell give way to a licensee (:func:`claim_plots`): a licence is a title to
     its plot."""
     holding = holding_plots(model) if holding is None else holding
-    return free_plots(model, holding & (model.miners.legal == Legal.LICENSED))
+    return free_plots(model, holding & (model.miners.legal == Legal.LICENSED.value))
 
 
 def claim_plots(model, holding: np.ndarray | None = None) -> np.ndarray:
@@ -274,7 +297,7 @@ def claim_plots(model, holding: np.ndarray | None = None) -> np.ndarray:
     if not np.isfinite(plots):
         return np.zeros(0, dtype=np.int64)
     over = np.bincount(m.site[holding], minlength=sites.width * sites.height) - plots
-    rows = np.flatnonzero(holding & (m.legal != Legal.LICENSED) & (over[m.site] > 0))
+    rows = np.flatnonzero(holding & (m.legal != Legal.LICENSED.value) & (over[m.site] > 0))
     key = model.uniforms("plots/miners", rows)
     order = np.lexsort((key, m.site[rows]))
     cells = m.site[rows][order]
@@ -368,7 +391,7 @@ def step(model) -> None:
     origin_of_evicted = m.site[evicted].copy()
     m.excluded_cell[evicted] = origin_of_evicted
     m.excluded_until[evicted] = model.month + ctx.eviction_exclusion_months
-    licensed = m.legal == Legal.LICENSED
+    licensed = m.legal == Legal.LICENSED.value
     informal_evicted = evicted[~licensed[evicted]]
     stranded = np.flatnonzero(m.active[:existing] & sites.exhausted()[m.site[:existing]]
                               & ~licensed[:existing] & (m.plotless[:existing] == 0))
@@ -382,19 +405,19 @@ def step(model) -> None:
                        ctx.eviction_search_radius_cells, may_stay=False)
         # Licensees reconsider their plot as informal miners their site, among licensable
         # plots (their licence moves with them).
-        reconsider = holding & (m.legal == Legal.LICENSED) & (m.suspended == 0) \
+        reconsider = holding & (m.legal == Legal.LICENSED.value) & (m.suspended == 0) \
             & (draws.reconsider() < ctx.site_reconsider_prob)
         reconsider[evicted] = False
         _move_licensed(model, np.flatnonzero(reconsider), signal, existing, holding, draws,
                        ctx.site_search_radius_cells, may_stay=True)
         waiting = m.active[:existing] & (m.plotless[:existing] > 0)
         waiting[evicted] = False
-        waiting_informal = np.flatnonzero(waiting & (m.legal[:existing] != Legal.LICENSED))
+        waiting_informal = np.flatnonzero(waiting & (m.legal[:existing] != Legal.LICENSED.value))
         holding = holding_plots(model)
         holding[informal_evicted] = holding[stranded] = holding[existing:] = False
         free = free_plots(model, holding)
         entrants = np.flatnonzero(m.active[existing:]) + existing
-        reconsider = holding & (m.legal == Legal.INFORMAL) & (m.suspended == 0) \
+        reconsider = holding & (m.legal == Legal.INFORMAL.value) & (m.suspended == 0) \
             & (draws.reconsider() < ctx.site_reconsider_prob)
         movers = np.concatenate([informal_evicted, stranded, waiting_informal])
         holders = np.flatnonzero(reconsider)
