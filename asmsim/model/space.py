@@ -246,8 +246,10 @@ def choose(model, rows: np.ndarray, origin: np.ndarray, cells: np.ndarray, valid
     cells = np.where(valid, cells, origin[:, None])  # any cell: invalid ones are masked
     value = sum(site_values(model, rows, origin, cells, signal).values())
     value = np.where(valid, value, 0.0)
-    pick = logit_choice(value.T, np.ones(len(rows)), valid.T,
-                        model.config.context.logit_scale_per_usd, uniform)
+    # (options, miners) as logit_choice wants, copied to C order: it works row by row
+    pick = logit_choice(np.ascontiguousarray(value.T), np.ones(len(rows)),
+                        np.ascontiguousarray(valid.T), model.config.context.logit_scale_per_usd,
+                        uniform)
     chosen = cells[np.arange(len(rows)), pick]
     grade = model.sites.grade()
     model.now.site_decisions.setdefault("choices", []).append(
@@ -373,7 +375,16 @@ def evictions(model, existing: int) -> np.ndarray:
     hazard = land_hazard(model.config.context, sites.land_status[site], legal)
     struck = np.flatnonzero(at_risk & (draw < hazard))
     sanctioned = np.concatenate(model.now.evicted) if model.now.evicted else struck[:0]
-    return np.union1d(sanctioned[m.active[sanctioned]], struck)
+    return _sorted_union(m.n, sanctioned[m.active[sanctioned]], struck)
+
+
+def _sorted_union(n: int, *rows: np.ndarray) -> np.ndarray:
+    """The rows (< ``n``) in any of ``rows``, sorted, each once: ``np.union1d`` by marking a
+    mask (a few rows out of a table of ``n``: no sort)."""
+    marked = np.zeros(n, dtype=bool)
+    for some in rows:
+        marked[some] = True
+    return np.flatnonzero(marked)
 
 
 def step(model) -> None:
@@ -393,9 +404,11 @@ def step(model) -> None:
     m.excluded_until[evicted] = model.month + ctx.eviction_exclusion_months
     licensed = m.legal == Legal.LICENSED.value
     informal_evicted = evicted[~licensed[evicted]]
+    not_evicted = np.ones(m.n, dtype=bool)
+    not_evicted[evicted] = False
     stranded = np.flatnonzero(m.active[:existing] & sites.exhausted()[m.site[:existing]]
-                              & ~licensed[:existing] & (m.plotless[:existing] == 0))
-    stranded = np.setdiff1d(stranded, evicted, assume_unique=True)
+                              & ~licensed[:existing] & (m.plotless[:existing] == 0)
+                              & not_evicted[:existing])
     if ctx.site_choice:
         # Evicted licensees first: a licence is a title to a plot (licensees waiting for
         # one retried earlier in the month, population.move_and_resort).
