@@ -81,3 +81,20 @@ def test_model_uniforms_follow_miners_through_compaction():
     m.compact()
     after = model.uniforms("moves/miners")
     assert after.tolist() == [before[u] for u in m.uid.tolist()]
+
+
+def test_a_blocks_columns_can_be_computed_alone():
+    """A column (or a range of columns) of a per-miner block, for some miners, is the
+    block's column for those miners."""
+    streams = RandomStreams(9)
+    streams.new_month(4)
+    uid = np.arange(5_000)
+    block = streams.per_miner_block("site_choice/miners", uid, 7)
+    some = np.array([4_999, 0, 17, 2_500])
+    np.testing.assert_array_equal(
+        streams.per_miner_column("site_choice/miners", uid[some], 2), block[some, 2])
+    np.testing.assert_array_equal(
+        streams.per_miner_columns("site_choice/miners", uid[some], range(3, 7)),
+        block[some, 3:7])
+    np.testing.assert_array_equal(block[:, 5], miner_uniforms(
+        splitmix64(streams._month_keys["site_choice/miners"] + 6 * 0xD1B54A32D192ED03), uid))

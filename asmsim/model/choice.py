@@ -24,6 +24,26 @@ def _count_true(mask: np.ndarray) -> np.ndarray:
     return mask.view(np.int8).sum(axis=0, dtype=np.int8)
 
 
+def cumulate_options(weights: np.ndarray) -> np.ndarray:
+    """``np.cumsum(weights, axis=0)`` of an (options, miners) array, in place, one option
+    (row) at a time: the same additions in the same order, so the same bits. Why: numpy
+    accumulates along axis 0 of a C-ordered array with a short strided loop per column,
+    ≈ 5× slower than a few passes over contiguous rows at ~15,000 miners."""
+    for option in range(1, len(weights)):
+        weights[option] += weights[option - 1]
+    return weights
+
+
+def inverse_cdf(cumulative: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Per miner (column), the option drawn by inverse CDF: how many of the cumulative
+    weights of all but the last option (rows) lie below ``target`` (int64; the same as
+    ``(cumulative[:-1] < target).sum(axis=0)``)."""
+    below = cumulative[:-1] < target
+    if len(below) > np.iinfo(np.int8).max:  # an int8 count could overflow
+        return below.sum(axis=0)
+    return _count_true(below).astype(np.int64)
+
+
 def _only_and_several(ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per miner: the first open option (channel code), and the miners with more than one."""
     only = np.zeros(ok.shape[1], dtype=np.int8)
@@ -57,7 +77,7 @@ def logit_choice(per_unit: np.ndarray, units: np.ndarray, ok: np.ndarray, scale:
         scored = scale * (per_unit[:, several] * units[several])
         scored[~ok[:, several]] = -np.inf
         weights, _ = _weights(scored)
-        cumulative = np.cumsum(weights, axis=0, out=weights)
+        cumulative = cumulate_options(weights)
         u = uniform(several) if callable(uniform) else uniform[several]
         target = u * cumulative[-1]
         choice[several] = _count_true(cumulative[:-1] < target)

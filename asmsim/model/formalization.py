@@ -123,18 +123,29 @@ def licence_sites(model, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return target, np.where(reach, value, -np.inf)
 
 
+def licence_plots_near(model) -> tuple[np.ndarray, np.ndarray]:
+    """Per cell, the licensable cells within ``context.licence_search_radius_cells`` and
+    their distances (cells): :meth:`asmsim.model.sites.Sites.plots_near`'s tables."""
+    return model.sites.plots_near(model.config.context.licence_search_radius_cells,
+                                  model.config.policy.legal.open_land_licensable)
+
+
+def grade_scores(model, candidates: np.ndarray, usable: np.ndarray) -> np.ndarray:
+    """The grade (g/t) of each candidate cell (n × k, −1 padded), −∞ where there is no
+    candidate or the cell is not ``usable`` (a mask over cells). Scored once per cell of
+    the grid, then gathered: the same numbers as scoring every candidate."""
+    per_cell = np.where(usable, model.sites.grade(), -np.inf)
+    return np.where(candidates >= 0, per_cell[np.maximum(candidates, 0)], -np.inf)
+
+
 def plot_scores(model, origins: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For miners on cells ``origins``: the licensable cells within
     ``context.licence_search_radius_cells`` (n × k, −1 padded), their distances (cells) and
     their grades (g/t; −∞ where there is no cell or it is worked out)."""
-    sites = model.sites
-    near, distance = sites.plots_near(model.config.context.licence_search_radius_cells,
-                                      model.config.policy.legal.open_land_licensable)
-    candidates, distance = near[origins], distance[origins]
-    valid = candidates >= 0
-    cell = np.where(valid, candidates, 0)
-    score = np.where(valid & ~sites.exhausted()[cell], sites.grade()[cell], -np.inf)
-    return candidates, distance, score
+    near, distance = licence_plots_near(model)
+    candidates = near[origins]
+    return candidates, distance[origins], grade_scores(model, candidates,
+                                                       ~model.sites.exhausted())
 
 
 def best_plots(model, origins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -143,13 +154,15 @@ def best_plots(model, origins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     distance (cells). A valuation: the plot is not taken (see :func:`allot_plots`)."""
     if len(origins) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    candidates, distance, score = plot_scores(model, origins)
-    score[space.licence_free_plots(model)[np.maximum(candidates, 0)] <= 0] = -np.inf
+    near, distance = licence_plots_near(model)
+    candidates = near[origins]
+    usable = ~model.sites.exhausted() & (space.licence_free_plots(model) > 0)
+    score = grade_scores(model, candidates, usable)
     pick = score.argmax(axis=1)
     rows = np.arange(len(origins))
     found = np.isfinite(score[rows, pick])
     return (np.where(found, candidates[rows, pick], -1),
-            np.where(found, distance[rows, pick], 0))
+            np.where(found, distance[origins, pick], 0))
 
 
 def allot_plots(model, rows: np.ndarray, key: np.ndarray, keep: bool = True) -> np.ndarray:
@@ -167,7 +180,8 @@ def allot_plots(model, rows: np.ndarray, key: np.ndarray, keep: bool = True) -> 
     target = np.where(stays, own, -1)
     away = np.flatnonzero(~stays)
     if len(away):
-        candidates, _, score = plot_scores(model, own[away])
+        candidates = licence_plots_near(model)[0][own[away]]
+        score = grade_scores(model, candidates, ~sites.exhausted())
         score[space.excluded(model, rows[away], candidates)] = -np.inf
         free = space.licence_free_plots(model)
         free -= np.bincount(own[stays], minlength=len(free))  # plots of those who stay
@@ -323,7 +337,7 @@ def update_cooperatives(model) -> None:
     if support and cfg.legal.group_licences:
         newly = joins[m.legal[joins] != Legal.LICENSED]
         if model.config.context.site_choice:  # a free plot, allotted in random order (7.12)
-            target = allot_plots(model, newly, model.uniforms("plots/miners")[newly])
+            target = allot_plots(model, newly, model.uniforms("plots/miners", newly))
         else:
             target, _ = licence_sites(model, newly)
         newly, target = newly[target >= 0], target[target >= 0]  # a licensable plot in reach

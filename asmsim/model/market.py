@@ -20,6 +20,7 @@ import numpy as np
 
 from asmsim.model import channels, finance, traders
 from asmsim.model.channels import PostedPrices
+from asmsim.model.choice import cumulate_options, inverse_cdf
 from asmsim.model.enforcement import (
     audit_licensees,
     border_interdiction_prob,
@@ -234,8 +235,8 @@ def draw_options(prob: np.ndarray, uniform: np.ndarray) -> np.ndarray:
     """Each seller's option from its choice probabilities (options, sellers) by inverse CDF
     with one uniform per seller, so a seller's draw does not depend on anyone else's
     options (common random numbers)."""
-    cumulative = np.cumsum(prob, axis=0)
-    return (cumulative[:-1] < uniform * cumulative[-1]).sum(axis=0)
+    cumulative = cumulate_options(prob.copy())
+    return inverse_cdf(cumulative, uniform * cumulative[-1])
 
 
 def ration_official_buyer(model, wanted: traders.Demand, lot_g: np.ndarray, option: np.ndarray,

@@ -191,7 +191,7 @@ def move_and_resort(model) -> None:
         # order); with every plot in reach full the licensee waits without work, with no
         # licensable plot in reach the licence lapses.
         plot = formalization.allot_plots(model, licensed,
-                                         model.uniforms("plots/miners")[licensed], keep=False)
+                                         model.uniforms("plots/miners", licensed), keep=False)
         _, _, score = formalization.plot_scores(model, m.site[licensed])
         lapsed = ~np.isfinite(score).any(axis=1)
         waits = (plot < 0) & ~lapsed

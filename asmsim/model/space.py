@@ -48,6 +48,8 @@ reconsiders, plots are unlimited; hazards, lost months and the tenure term remai
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from asmsim.model import channels, production, traders
@@ -65,7 +67,7 @@ def evict(model, rows: np.ndarray) -> None:
 
 def evicting_land(status: np.ndarray) -> np.ndarray:
     """Land where a sanctioned informal miner is evicted: concessions and protected areas."""
-    return (status == LandStatus.LSM_CONCESSION) | (status == LandStatus.PROTECTED)
+    return (status == LandStatus.LSM_CONCESSION.value) | (status == LandStatus.PROTECTED.value)
 
 
 def land_hazard(context, status: np.ndarray, legal: np.ndarray) -> np.ndarray:
@@ -76,7 +78,7 @@ def land_hazard(context, status: np.ndarray, legal: np.ndarray) -> np.ndarray:
     by_status[LandStatus.OPEN] = context.eviction_hazard_open
     by_status[LandStatus.LSM_CONCESSION] = context.eviction_hazard_concession
     by_status[LandStatus.PROTECTED] = context.eviction_hazard_protected
-    return np.where(legal == Legal.LICENSED, context.eviction_hazard_licensed,
+    return np.where(legal == Legal.LICENSED.value, context.eviction_hazard_licensed,
                     by_status[status])
 
 
@@ -93,11 +95,13 @@ def inspection_weights(legal_policy) -> np.ndarray:
 def inspection_prob(model, status: np.ndarray, funded: bool = True) -> np.ndarray:
     """Monthly probability (0-1) that an informal miner on land ``status`` is inspected:
     ``inspection_prob`` × the targeting weight × visibility (× the funded share of
-    enforcement unless ``funded`` is False)."""
+    enforcement unless ``funded`` is False). Worked out once per land status and looked
+    up (the same arithmetic per status, so the same numbers as per miner)."""
     ctx, legal = model.config.context, model.config.policy.legal
     share = model.government.funded["enforcement"] if funded else 1.0
-    return np.minimum(legal.inspection_prob * share * ctx.visibility_informal
-                      * inspection_weights(legal)[status], 1.0)
+    by_status = np.minimum(legal.inspection_prob * share * ctx.visibility_informal
+                           * inspection_weights(legal), 1.0)
+    return by_status.take(status)
 
 
 def sanction_prob(model, status: np.ndarray) -> np.ndarray:
@@ -108,18 +112,34 @@ def sanction_prob(model, status: np.ndarray) -> np.ndarray:
 
 def eviction_hazard(model, status: np.ndarray, legal: np.ndarray) -> np.ndarray:
     """Monthly probability (0-1) of being evicted from land ``status`` as a miner of legal
-    status ``legal``: the land's hazard, plus, for an informal miner on concession or
-    protected land, a sanctioned inspection (which evicts). Applicants are not inspected."""
-    inspected = (legal == Legal.INFORMAL) & evicting_land(status)
+    status ``legal`` (arrays that broadcast): the land's hazard, plus, for an informal
+    miner on concession or protected land, a sanctioned inspection (which evicts).
+    Applicants are not inspected. Looked up in :func:`eviction_hazard_table`."""
+    return eviction_hazard_table(model).take(status * len(Legal) + legal)
+
+
+def eviction_hazard_table(model) -> np.ndarray:
+    """The monthly eviction probability (0-1) of every pair (land status, legal status),
+    flattened status-major (``status · len(Legal) + legal``): the same arithmetic per
+    pair as per miner, on 12 numbers instead of every miner × candidate cell."""
+    status = np.arange(len(LandStatus))[:, None]
+    legal = np.arange(len(Legal))[None, :]
+    inspected = (legal == Legal.INFORMAL.value) & evicting_land(status)
     return np.minimum(land_hazard(model.config.context, status, legal)
-                      + inspected * sanction_prob(model, status), 1.0)
+                      + inspected * sanction_prob(model, status), 1.0).ravel()
 
 
 def mean_eviction_distance(context) -> float:
     """Mean Chebyshev distance (cells) of a cell drawn uniformly within the eviction radius,
     the cell left excluded: the expected length of an eviction's move."""
-    offsets = np.abs(np.arange(-context.eviction_search_radius_cells,
-                               context.eviction_search_radius_cells + 1))
+    return _mean_chebyshev_distance(context.eviction_search_radius_cells)
+
+
+@functools.cache
+def _mean_chebyshev_distance(radius: int) -> float:
+    """Mean Chebyshev distance (cells) of the cells within ``radius`` of a cell, that cell
+    excluded (cached: a function of the radius alone, asked for at every decision)."""
+    offsets = np.abs(np.arange(-radius, radius + 1))
     distance = np.maximum(offsets[:, None], offsets[None, :])
     return float(distance[distance > 0].mean())
 
@@ -152,7 +172,7 @@ def expected_sanction(model, rows: np.ndarray, status: np.ndarray) -> np.ndarray
         + ctx.suspension_months * np.maximum(m.exp_income[rows], 0.0)
     per_inspection = (1 - legal.corruption) * sanction \
         + legal.corruption * ctx.bribe_share_of_fine * legal.fine_usd
-    informal = m.legal[rows] == Legal.INFORMAL
+    informal = m.legal[rows] == Legal.INFORMAL.value
     return inspection_prob(model, status) * (per_inspection * informal)[:, None]
 
 
@@ -169,10 +189,13 @@ def sale_value(model, rows: np.ndarray, cells: np.ndarray, grams: np.ndarray) ->
     own = traders.of_town(model, sites.town_of[flat])
     tied_to = m.tied_trader[owner]
     trader_values = channels.trader_per_gram(now.prices, costs, own, tied_to,
-                                             m.legal[owner] == Legal.LICENSED)
+                                             m.legal[owner] == Legal.LICENSED.value)
     per_gram = channels.per_gram_utilities(now.prices, costs, trader_values, tied_to >= 0)
     values = per_gram * grams.ravel() - channels.trip_costs(costs, sites.dist_town[flat], point)
-    values[~channels.available(now.prices, m.legal[owner])] = -np.inf
+    # The channels closed to a miner are closed from every cell: masked per miner, on a
+    # (channels, miners, cells) view, rather than per miner × cell.
+    closed = ~channels.available(now.prices, m.legal[rows])
+    values.reshape(len(values), *cells.shape)[closed] = -np.inf
     return values.max(axis=0).reshape(cells.shape)
 
 
@@ -223,8 +246,10 @@ def choose(model, rows: np.ndarray, origin: np.ndarray, cells: np.ndarray, valid
     cells = np.where(valid, cells, origin[:, None])  # any cell: invalid ones are masked
     value = sum(site_values(model, rows, origin, cells, signal).values())
     value = np.where(valid, value, 0.0)
-    pick = logit_choice(value.T, np.ones(len(rows)), valid.T,
-                        model.config.context.logit_scale_per_usd, uniform)
+    # (options, miners) as logit_choice wants, copied to C order: it works row by row
+    pick = logit_choice(np.ascontiguousarray(value.T), np.ones(len(rows)),
+                        np.ascontiguousarray(valid.T), model.config.context.logit_scale_per_usd,
+                        uniform)
     chosen = cells[np.arange(len(rows)), pick]
     grade = model.sites.grade()
     model.now.site_decisions.setdefault("choices", []).append(
@@ -260,7 +285,7 @@ def licence_free_plots(model, holding: np.ndarray | None = None) -> np.ndarray:
     licensable cell give way to a licensee (:func:`claim_plots`): a licence is a title to
     its plot."""
     holding = holding_plots(model) if holding is None else holding
-    return free_plots(model, holding & (model.miners.legal == Legal.LICENSED))
+    return free_plots(model, holding & (model.miners.legal == Legal.LICENSED.value))
 
 
 def claim_plots(model, holding: np.ndarray | None = None) -> np.ndarray:
@@ -274,8 +299,8 @@ def claim_plots(model, holding: np.ndarray | None = None) -> np.ndarray:
     if not np.isfinite(plots):
         return np.zeros(0, dtype=np.int64)
     over = np.bincount(m.site[holding], minlength=sites.width * sites.height) - plots
-    rows = np.flatnonzero(holding & (m.legal != Legal.LICENSED) & (over[m.site] > 0))
-    key = model.uniforms("plots/miners")[rows]
+    rows = np.flatnonzero(holding & (m.legal != Legal.LICENSED.value) & (over[m.site] > 0))
+    key = model.uniforms("plots/miners", rows)
     order = np.lexsort((key, m.site[rows]))
     cells = m.site[rows][order]
     rank = np.arange(len(cells)) - np.searchsorted(cells, cells, side="left")
@@ -350,7 +375,16 @@ def evictions(model, existing: int) -> np.ndarray:
     hazard = land_hazard(model.config.context, sites.land_status[site], legal)
     struck = np.flatnonzero(at_risk & (draw < hazard))
     sanctioned = np.concatenate(model.now.evicted) if model.now.evicted else struck[:0]
-    return np.union1d(sanctioned[m.active[sanctioned]], struck)
+    return _sorted_union(m.n, sanctioned[m.active[sanctioned]], struck)
+
+
+def _sorted_union(n: int, *rows: np.ndarray) -> np.ndarray:
+    """The rows (< ``n``) in any of ``rows``, sorted, each once: ``np.union1d`` by marking a
+    mask (a few rows out of a table of ``n``: no sort)."""
+    marked = np.zeros(n, dtype=bool)
+    for some in rows:
+        marked[some] = True
+    return np.flatnonzero(marked)
 
 
 def step(model) -> None:
@@ -364,15 +398,17 @@ def step(model) -> None:
     signal = sites.grade() * model.stream("site_choice").lognormal(0.0, ctx.grade_info_sigma,
                                                                    cells_total)
     evicted = evictions(model, existing)
-    draws = _draws(model)
+    draws = SiteDraws(model)
     origin_of_evicted = m.site[evicted].copy()
     m.excluded_cell[evicted] = origin_of_evicted
     m.excluded_until[evicted] = model.month + ctx.eviction_exclusion_months
-    licensed = m.legal == Legal.LICENSED
+    licensed = m.legal == Legal.LICENSED.value
     informal_evicted = evicted[~licensed[evicted]]
+    not_evicted = np.ones(m.n, dtype=bool)
+    not_evicted[evicted] = False
     stranded = np.flatnonzero(m.active[:existing] & sites.exhausted()[m.site[:existing]]
-                              & ~licensed[:existing] & (m.plotless[:existing] == 0))
-    stranded = np.setdiff1d(stranded, evicted, assume_unique=True)
+                              & ~licensed[:existing] & (m.plotless[:existing] == 0)
+                              & not_evicted[:existing])
     if ctx.site_choice:
         # Evicted licensees first: a licence is a title to a plot (licensees waiting for
         # one retried earlier in the month, population.move_and_resort).
@@ -382,37 +418,37 @@ def step(model) -> None:
                        ctx.eviction_search_radius_cells, may_stay=False)
         # Licensees reconsider their plot as informal miners their site, among licensable
         # plots (their licence moves with them).
-        reconsider = holding & (m.legal == Legal.LICENSED) & (m.suspended == 0) \
-            & (draws[:, RECONSIDER] < ctx.site_reconsider_prob)
+        reconsider = holding & (m.legal == Legal.LICENSED.value) & (m.suspended == 0) \
+            & (draws.reconsider() < ctx.site_reconsider_prob)
         reconsider[evicted] = False
         _move_licensed(model, np.flatnonzero(reconsider), signal, existing, holding, draws,
                        ctx.site_search_radius_cells, may_stay=True)
         waiting = m.active[:existing] & (m.plotless[:existing] > 0)
         waiting[evicted] = False
-        waiting_informal = np.flatnonzero(waiting & (m.legal[:existing] != Legal.LICENSED))
+        waiting_informal = np.flatnonzero(waiting & (m.legal[:existing] != Legal.LICENSED.value))
         holding = holding_plots(model)
         holding[informal_evicted] = holding[stranded] = holding[existing:] = False
         free = free_plots(model, holding)
         entrants = np.flatnonzero(m.active[existing:]) + existing
-        reconsider = holding & (m.legal == Legal.INFORMAL) & (m.suspended == 0) \
-            & (draws[:, RECONSIDER] < ctx.site_reconsider_prob)
+        reconsider = holding & (m.legal == Legal.INFORMAL.value) & (m.suspended == 0) \
+            & (draws.reconsider() < ctx.site_reconsider_prob)
         movers = np.concatenate([informal_evicted, stranded, waiting_informal])
         holders = np.flatnonzero(reconsider)
         rows = np.concatenate([movers, holders, entrants])
         radius = np.where(np.arange(len(rows)) < len(informal_evicted),
                           ctx.eviction_search_radius_cells, ctx.site_search_radius_cells)
         origin = m.site[rows]
-        drawn = draw_cells(sites, origin, radius, _candidate_draws(draws, rows))
+        drawn = draw_cells(sites, origin, radius, draws.candidates(rows))
         cells = np.concatenate([origin[:, None], drawn], axis=1)
         valid = ~sites.exhausted()[cells] & ~excluded(model, rows, cells) & (free[cells] > 0)
         kind = np.repeat([0, 1, 2], [len(movers), len(holders), len(entrants)])
         own = cells == origin[:, None]
         valid |= own & (kind == 1)[:, None]  # a holder may keep its plot
         valid &= ~(own & (kind == 0)[:, None])  # evictees, worked-out and waiting miners move
-        chosen = choose(model, rows, origin, cells, valid, signal, draws[rows, CHOICE])
+        chosen = choose(model, rows, origin, cells, valid, signal, draws.column(CHOICE, rows))
         asking = (chosen >= 0) & ~((kind == 1) & (chosen == origin))
         admitted = np.zeros(len(rows), dtype=bool)
-        admitted[asking] = admit(chosen[asking], free, draws[rows[asking], ADMISSION])
+        admitted[asking] = admit(chosen[asking], free, draws.column(ADMISSION, rows[asking]))
         _move(model, rows[admitted], chosen[admitted], existing)
         m.plotless[rows[admitted]] = 0
         turned_away = rows[(kind == 0) & ~admitted]
@@ -435,20 +471,37 @@ def step(model) -> None:
 RECONSIDER, CHOICE, ADMISSION, CANDIDATES = 0, 1, 2, 3  # columns of a miner's draws
 
 
-def _draws(model) -> np.ndarray:
-    """This month's uniforms of every miner row for site choice (per-miner stream
-    ``site_choice/miners``, keyed by miner id, so that a miner's draws do not depend on
-    who else decides): whether it reconsiders, its logit draw, its place in the queue for
-    a plot, and two per candidate cell."""
-    m = model.miners
-    width = CANDIDATES + 2 * model.config.context.site_candidates
-    return model.stream.per_miner_block("site_choice/miners", m.uid, width)
+class SiteDraws:
+    """This month's uniforms for site choice (per-miner stream ``site_choice/miners``,
+    keyed by miner id, so that a miner's draws do not depend on who else decides): a block
+    of columns — whether it reconsiders, its logit draw, its place in the queue for a
+    plot, and two per candidate cell. Each column is keyed separately, so a column is
+    computed only for the rows asked for (the same numbers as the whole block's): most
+    miners need only the first column."""
 
+    def __init__(self, model):
+        self._stream = model.stream
+        self._uid = model.miners.uid
+        self._candidates = model.config.context.site_candidates
+        self._reconsider: np.ndarray | None = None
 
-def _candidate_draws(draws: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """Uniforms (rows, candidates, 2) placing each decider's candidate cells."""
-    return draws[rows, CANDIDATES:].reshape(len(rows), (draws.shape[1] - CANDIDATES) // 2,
-                                            2).astype(np.float64)
+    def column(self, column: int, rows: np.ndarray) -> np.ndarray:
+        """Uniforms (float32, [0, 1)) of ``column`` for miner rows ``rows``."""
+        return self._stream.per_miner_column("site_choice/miners", self._uid[rows], column)
+
+    def reconsider(self) -> np.ndarray:
+        """The ``RECONSIDER`` uniform of every row (float32; computed once a month)."""
+        if self._reconsider is None:
+            self._reconsider = self._stream.per_miner_column("site_choice/miners", self._uid,
+                                                             RECONSIDER)
+        return self._reconsider
+
+    def candidates(self, rows: np.ndarray) -> np.ndarray:
+        """Uniforms (rows, candidates, 2) placing each decider's candidate cells, float64
+        (columns ``CANDIDATES`` + 2·candidate + axis)."""
+        columns = range(CANDIDATES, CANDIDATES + 2 * self._candidates)
+        draws = self._stream.per_miner_columns("site_choice/miners", self._uid[rows], columns)
+        return draws.reshape(len(rows), self._candidates, 2).astype(np.float64)
 
 
 def _turn_away_entrants(model, rows: np.ndarray) -> None:
@@ -471,7 +524,7 @@ def excluded(model, rows: np.ndarray, cells: np.ndarray) -> np.ndarray:
 
 
 def _move_licensed(model, rows: np.ndarray, signal: np.ndarray, existing: int,
-                   holding: np.ndarray, draws: np.ndarray, radius: int, may_stay: bool
+                   holding: np.ndarray, draws: SiteDraws, radius: int, may_stay: bool
                    ) -> None:
     """Licensees ``rows`` choose, licence and all, among the licensable plots within
     ``radius`` that are not worked out and not full of licensees (logit on the site
@@ -484,7 +537,7 @@ def _move_licensed(model, rows: np.ndarray, signal: np.ndarray, existing: int,
     licence can claim among the miners ``holding`` one (:func:`licence_free_plots`;
     updated in place); informal miners beyond a cell's plots then give way
     (:func:`claim_plots`)."""
-    m, ctx, sites = model.miners, model.config.context, model.sites
+    m, sites = model.miners, model.sites
     if len(rows) == 0:
         return
     free = licence_free_plots(model, holding)
@@ -497,10 +550,10 @@ def _move_licensed(model, rows: np.ndarray, signal: np.ndarray, existing: int,
     valid &= ~sites.exhausted()[cells] & ~excluded(model, rows, cells)
     in_reach = valid.any(axis=1)
     valid &= (free[cells] > 0) | (own & may_stay)
-    chosen = choose(model, rows, origin, cells, valid, signal, draws[rows, CHOICE])
+    chosen = choose(model, rows, origin, cells, valid, signal, draws.column(CHOICE, rows))
     asking = (chosen >= 0) & (chosen != origin)
     admitted = np.zeros(len(rows), dtype=bool)
-    admitted[asking] = admit(chosen[asking], free, draws[rows[asking], ADMISSION])
+    admitted[asking] = admit(chosen[asking], free, draws.column(ADMISSION, rows[asking]))
     _move(model, rows[admitted], chosen[admitted], existing)
     if not may_stay:
         m.plotless[rows[admitted]] = 0

@@ -65,15 +65,21 @@ def month_key(stream_key: int, month: int) -> int:
     return splitmix64(stream_key + (month - FIRST_MONTH) * GOLDEN)
 
 
-def miner_uniforms(key: int, uid: np.ndarray) -> np.ndarray:
+def miner_uniforms(key: int | np.ndarray, uid: np.ndarray) -> np.ndarray:
     """Uniforms in [0, 1) (float32, multiples of 2**-24) for miner ids ``uid`` under
     ``key``: the top 24 bits of SplitMix64(``key`` + uid · GOLDEN), in numpy uint64.
+    ``key`` may be a 1-D array of keys (uint64): then one column per key, shape
+    (len(uid), len(key)), each column what that key alone gives (one pass over all
+    columns instead of one call per column).
 
     The finaliser's last step (``x ^= x >> 31``) only changes bits 0-32, so it is left
     out: the top 24 bits are those of the full SplitMix64 output.
     """
     x = np.asarray(uid, dtype=np.int64).view(np.uint64) * np.uint64(GOLDEN)
-    x += np.uint64(key)
+    if np.ndim(key):
+        x = x[:, None] + np.asarray(key, dtype=np.uint64)[None, :]
+    else:
+        x += np.uint64(key)
     shifted = np.empty_like(x)
     np.right_shift(x, np.uint64(30), out=shifted)
     x ^= shifted
@@ -129,8 +135,24 @@ class RandomStreams:
     def per_miner_block(self, name: str, uid: np.ndarray, width: int) -> np.ndarray:
         """This month's ``width`` uniforms of stream ``name`` for each of the miner ids
         ``uid`` (rows × ``width``), each column under its own key."""
+        return self.per_miner_columns(name, uid, range(width))
+
+    def per_miner_column(self, name: str, uid: np.ndarray, column: int) -> np.ndarray:
+        """Column ``column`` of :meth:`per_miner_block` (float32, [0, 1)) for the miner ids
+        ``uid`` alone: a block's columns are keyed separately, so a caller needing a
+        column for a few miners computes only those."""
+        return miner_uniforms(self._column_key(name, column), uid)
+
+    def per_miner_columns(self, name: str, uid: np.ndarray, columns: range) -> np.ndarray:
+        """Columns ``columns`` of :meth:`per_miner_block` for the miner ids ``uid`` alone
+        (rows × len(columns), float32)."""
+        keys = np.array([self._column_key(name, column) for column in columns],
+                        dtype=np.uint64)
+        return miner_uniforms(keys, uid)
+
+    def _column_key(self, name: str, column: int) -> int:
+        """The 64-bit key of column ``column`` of stream ``name``'s block this month."""
         base = self._month_keys.get(name)
         if base is None:
             base = self._month_keys[name] = month_key(self._miner_keys[name], self._month)
-        return np.stack([miner_uniforms(splitmix64(base + (column + 1) * COLUMN_STEP), uid)
-                         for column in range(width)], axis=1)
+        return splitmix64(base + (column + 1) * COLUMN_STEP)
