@@ -1,4 +1,4 @@
-"""The ``asmsim`` command: ``asmsim run | compare | sensitivity | calibrate | scenarios | dashboard``.
+"""The ``asmsim`` command: ``asmsim run | compare | sensitivity | calibrate | scenarios | shocks | dashboard``.
 
 Each subcommand lives in its own module with ``main(args) -> int``; this file
 only dispatches and turns a configuration error into one line and exit code 2,
@@ -20,6 +20,7 @@ COMMANDS = {
     "sensitivity": "asmsim.cli.sensitivity",
     "calibrate": "asmsim.cli.calibrate",
     "scenarios": "asmsim.cli.scenarios",
+    "shocks": "asmsim.cli.shocks",
     "dashboard": "asmsim.cli.dashboard",
 }
 
@@ -30,7 +31,8 @@ commands:
   compare       compare scenarios with common random numbers and intervals
   sensitivity   run a Sobol or Morris study defined in experiments/
   calibrate     fit parameters to field targets (ABC-SMC) and check the fit
-  scenarios     list the scenario presets
+  scenarios     list the scenario presets (and your own: scenario_dir=DIR)
+  shocks        list the kinds of shock a scenario can schedule
   dashboard     start the live workshop dashboard
 
   (asmsim COMMAND --help shows a command's keys)

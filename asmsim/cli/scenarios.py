@@ -1,4 +1,5 @@
-"""``asmsim scenarios``: list the scenario presets with their descriptions."""
+"""``asmsim scenarios [scenario_dir=DIR]``: list the scenario presets with their
+descriptions, then the user's scenarios (``scenario_dir=`` and ``$ASMSIM_SCENARIOS``)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,19 @@ import textwrap
 
 import yaml
 
-from asmsim.config import config_dir, group_options
+from asmsim.config import ConfigError, config_dir
+from asmsim.config.scenarios import sources
 
 
-def describe(name: str) -> str:
-    """A preset's ``description`` (or its first comment line)."""
-    text = (config_dir() / "scenario" / f"{name}.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text) or {}
+def describe(path) -> str:
+    """A scenario file's ``description`` (or its first comment line)."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError:
+        return "(not valid YAML: asmsim run scenario=... says where)"
+    if not isinstance(data, dict):
+        data = {}
     if data.get("description"):
         return str(data["description"])
     comments = [ln.lstrip("# ").strip() for ln in text.splitlines()
@@ -21,12 +28,22 @@ def describe(name: str) -> str:
 
 
 def main(args: list[str]) -> int:
-    names = group_options("scenario")
-    width = max(len(n) for n in names)
+    bad = [a for a in args if not a.startswith("scenario_dir=")]
+    if bad:
+        raise ConfigError(f"argument '{bad[0]}' is not allowed; expected scenario_dir=DIR")
+    src, _ = sources(config_dir(), args)
+    user = src.user_names()
+    names = src.names()
+    width = max(len(n) for n in names) + 1
     for name in names:
-        lines = textwrap.wrap(describe(name), 96 - width) or [""]
+        path = user.get(name, src.builtin / f"{name}.yaml")
+        if name in user and not (src.builtin / f"{name}.yaml").is_file():
+            name = f"{name}*"
+        lines = textwrap.wrap(describe(path), 96 - width) or [""]
         print(f"{name:<{width}}  {lines[0]}")
         for line in lines[1:]:
             print(f"{'':<{width}}  {line}")
-    print("\nrun one with: asmsim run scenario=NAME")
+    if user:
+        print("\n* your own scenarios (scenario_dir= or $ASMSIM_SCENARIOS)")
+    print("\nrun one with: asmsim run scenario=NAME (or scenario=path/to/file.yaml)")
     return 0

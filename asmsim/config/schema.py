@@ -39,7 +39,22 @@ SRC_PERU_BANK = "planetGOLD/UNDP Peru 2021 (domain-facts §2h): 1 % of small min
 SRC_RUSH = "Swenson et al. 2011; artisanalgold.org (domain-facts §2g): entry on price rises, exit rarely"
 SRC_PRICE = "gold ≈ US$2,000–2,400 per troy ounce in 2023–24 (World Bank Pink Sheet, domain-facts §3)"
 
-SHOCK_KINDS = ("price_spike", "market_closure", "flood")
+SHOCK_KINDS = ("price_spike", "price_level", "price_series", "market_closure", "flood")
+#: What each shock kind does, with an example (``asmsim shocks`` prints them).
+SHOCK_DOCS = {
+    "price_spike": ("world gold price × (1 + size) during the shock",
+                    "{kind: price_spike, month: 24, duration: 36, size: 0.6}"),
+    "price_level": ("world gold price × (1 + size); size may be negative: −0.3 is a 30 % fall",
+                    "{kind: price_level, month: 12, duration: 24, size: -0.3}"),
+    "price_series": ("world gold price read from a CSV file (columns month, usd_per_g; month 0 "
+                     "= the shock's first month; constant 2024 USD/g; the last row holds to "
+                     "the shock's end)",
+                     "{kind: price_series, month: 1, duration: 60, file: prices/path.csv}"),
+    "market_closure": ("formal buyers shut and that share (size) of traders' shipments "
+                       "blocked", "{kind: market_closure, month: 30, duration: 6, size: 0.6}"),
+    "flood": ("that share (size) of output lost",
+              "{kind: flood, month: 18, duration: 2, size: 0.5}"),
+}
 STATUSES = ("informal", "applicant", "licensed")
 PRICE_PATHS = ("constant", "gbm", "series")
 
@@ -48,13 +63,16 @@ PRICE_PATHS = ("constant", "gbm", "series")
 class Shock:
     """A scheduled context shock (``context.shocks`` entry)."""
 
-    kind: str = param("price_spike", "-", "price_spike | market_closure | flood",
+    kind: str = param("price_spike", "-", " | ".join(SHOCK_KINDS) + " (asmsim shocks)",
                       choices=SHOCK_KINDS)
     month: int = months(12, "first month of the shock")
     duration: int = months(1, "how many months it lasts")
-    size: float = param(0.3, "fraction", "price_spike: relative price rise; market_closure: "
-                        "share of traders' shipments blocked (formal buyers shut); flood: "
-                        "share of output lost", lo=0.0, hi=5.0)
+    size: float = param(0.3, "fraction", "price_spike: relative price rise; price_level: "
+                        "relative price change (negative: a fall); market_closure: share of "
+                        "traders' shipments blocked (formal buyers shut); flood: share of "
+                        "output lost", lo=-0.95, hi=5.0)
+    file: str = param("", "-", "price_series: CSV file of month,usd_per_g (relative to the "
+                      "working folder, or absolute)")
 
 
 @dataclass

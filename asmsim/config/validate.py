@@ -194,10 +194,31 @@ def check_entry(where: str, entry: Any, cls: type) -> None:
     for name, value in entry.items():
         if name != "value":
             coerce_value(f"{where}.{name}", value, fields[name])
+    if cls is Shock:
+        check_shock(where, entry)
     if cls is ScheduledChange:
         key = entry.get("key", ScheduledChange.key)
         coerce_value(f"{where}: {key}", entry.get("value", ScheduledChange.value),
                      settable_field(key, where))
+
+
+def check_shock(where: str, entry: Mapping) -> None:
+    """What a shock's kind needs: a negative size only for price_level; a readable price
+    file for price_series."""
+    kind = entry.get("kind", Shock.kind)
+    size = entry.get("size", Shock.size)
+    if kind != "price_level" and isinstance(size, (int, float)) and size < 0:
+        raise ConfigError(f"{where}.size={size!r} is not allowed for kind={kind}; expected a "
+                          "number in [0, 5] (a fall is kind=price_level with a negative size)")
+    if kind == "price_series":
+        if not entry.get("file"):
+            raise ConfigError(f"{where}: kind=price_series needs file=PATH (a CSV of "
+                              "month,usd_per_g)")
+        from asmsim.config.prices import read_price_series
+
+        read_price_series(str(entry["file"]))
+    elif entry.get("file"):
+        raise ConfigError(f"{where}.file is only for kind=price_series (kind={kind})")
 
 
 def _check_horizon(config: Config) -> None:

@@ -16,6 +16,7 @@ from importlib.resources import files
 
 import numpy as np
 
+from asmsim.config.prices import read_price_series
 from asmsim.config.schema import ContextConfig, Shock
 
 GRAMS_PER_TROY_OUNCE = 31.1034768
@@ -68,11 +69,12 @@ def active_shocks(shocks: list[Shock], month: int, kind: str) -> list[Shock]:
 def shock_multipliers(shocks: list[Shock], month: int) -> tuple[float, float, float]:
     """(price multiplier, closure factor, output factor) for this month.
 
-    price_spike: world price × (1 + size); market_closure: formal buyers shut
+    price_spike, price_level: world price × (1 + size); market_closure: formal buyers shut
     and traders can ship only (1 − size) of their gold (the closure factor);
     flood: output × (1 − size).
     """
-    price = math.prod(1.0 + s.size for s in active_shocks(shocks, month, "price_spike"))
+    price = math.prod(1.0 + s.size for s in active_shocks(shocks, month, "price_spike")
+                      + active_shocks(shocks, month, "price_level"))
     trader = math.prod(1.0 - min(s.size, 1.0)
                        for s in active_shocks(shocks, month, "market_closure"))
     output = math.prod(1.0 - min(s.size, 1.0) for s in active_shocks(shocks, month, "flood"))
@@ -92,8 +94,20 @@ def step(model) -> None:
 def apply_shocks(model) -> None:
     """This month's shocked world price (USD/g), closure and output factors, into ``model.now``."""
     now = model.now
-    spike, closure, output = shock_multipliers(model.config.context.shocks, model.month)
+    shocks = model.config.context.shocks
+    spike, closure, output = shock_multipliers(shocks, model.month)
     now.output_factor = output
     now.closure_factor = closure
     now.closed = closure < 1.0
-    now.world_price = model.price_base * spike
+    now.world_price = series_price(shocks, model.month, model.price_base) * spike
+
+
+def series_price(shocks: list[Shock], month: int, base: float) -> float:
+    """The world price (USD/g) before multipliers: a price_series shock's price in force
+    (the latest-starting one), else ``base``."""
+    series = active_shocks(shocks, month, "price_series")
+    if not series:
+        return base
+    shock = max(series, key=lambda s: s.month)
+    path = read_price_series(shock.file)
+    return float(path[min(month - shock.month, len(path) - 1)])

@@ -22,7 +22,7 @@ import pandas as pd
 from asmsim.analysis import costs
 from asmsim.analysis.compare import compare as compare_table
 from asmsim.analysis.compare import per_year, top_changes
-from asmsim.config import Config, ConfigError, group_options, load_config
+from asmsim.config import Config, ConfigError, load_config
 from asmsim.present.compare_report import findings, report_markdown
 from asmsim.results.manifest import build_manifest
 from asmsim.results.output import staged_folder
@@ -96,6 +96,13 @@ class Comparison:
         return findings(self.table, self.baseline)
 
 
+def label(scenario: str) -> str:
+    """A scenario's name in tables: a preset's name, or a scenario file's name (its stem)."""
+    from asmsim.config.scenarios import is_path
+
+    return Path(scenario).stem if is_path(scenario) else scenario
+
+
 def check_headline(headline: Sequence[str] | None) -> None:
     """Every headline output is an output column (or its ``_per_miner`` version)."""
     from asmsim.analysis.compare import OUTCOME_COLUMNS, SCALES_WITH_SECTOR
@@ -124,10 +131,7 @@ def plan(scenarios: Sequence[str], baseline: str, overrides: Sequence[str],
     if any(o.partition("=")[0] == "scenario" for o in overrides):
         raise ConfigError("compare takes scenarios=[a,b,...] (and baseline=NAME), not scenario=")
     overrides = list(overrides)
-    available = group_options("scenario")
-    for name in [*scenarios, baseline]:
-        if name not in available:
-            raise ConfigError(f"unknown scenario '{name}'; available: {', '.join(available)}")
+    scenarios = list(scenarios)
     duplicated = sorted({n for n in scenarios if scenarios.count(n) > 1})
     if duplicated:
         raise ConfigError(f"scenario '{duplicated[0]}' is listed twice; a scenario compared "
@@ -139,7 +143,11 @@ def plan(scenarios: Sequence[str], baseline: str, overrides: Sequence[str],
                           f"'{baseline}'; list it in scenarios=[...]")
     if not any(o.startswith("replicates=") for o in overrides):
         overrides = [f"replicates={DEFAULT_REPLICATES}", *overrides]
-    configs = {name: load_config([f"scenario={name}", *overrides]) for name in scenarios}
+    configs = {label(name): load_config([f"scenario={name}", *overrides]) for name in scenarios}
+    if len(configs) < len(scenarios):
+        raise ConfigError("two scenario files have the same name "
+                          f"({', '.join(scenarios)}); rename one")
+    baseline = label(baseline)
     replicates = configs[baseline].replicates
     if replicates < 2:
         raise ConfigError(f"replicates={replicates}: a comparison needs at least 2 replicates "
