@@ -30,6 +30,7 @@ from asmsim.model import (
     production,
     scale,
     space,
+    teams,
     technology,
     traders,
     warmup,
@@ -54,6 +55,7 @@ SCHEDULE = (
     market.post_prices,    # 7.2 buyers post prices
     finance.post_terms,    # 7.3 lenders post terms
     government.step,       # 7.4 budget, licence queue (7.8), inspections (7.5), training
+    teams.step,            # 7.13 crews split, leave, join; pits open; licences and ties cover crews
     perception.update,     # 7.6 what each miner knows this month
     production.step,       # 7.7 ore and gold
     market.sell,           # 7.2 sale channel choice

@@ -34,7 +34,8 @@ PROCESSES = ("sites", "population", "price", "finance", "formalization", "techno
 #: the other scenario's compactions do. See :func:`miner_uniforms`.
 MINER_STREAMS = ("sales/miners", "apply/miners", "coops/miners", "technology/miners",
                  "exit/miners", "enforcement/miners", "moves/miners", "silicosis/miners",
-                 "accidents/miners", "plots/miners", "site_choice/miners")
+                 "accidents/miners", "plots/miners", "site_choice/miners",
+                 "teams/miners", "pits/miners")  # (new streams go last: earlier keys stay)
 
 
 MONTH_BLOCK = 2**48  # draws reserved for each process and month (far more than used)

@@ -1,0 +1,435 @@
+"""Submodel: pits and teams — who works with whom, what a pit produces, how it shares (ODD 7.13).
+
+The working unit of ASM is the pit: an owner and a crew of diggers, haulers and
+processors on one site (domain-facts-2 §A1–A3). Each miner's ``pit`` column holds
+the uid of its pit's head, the owner; a solo is a one-member pit that heads itself,
+so production, sales and licensing follow one code path for both.
+
+**Production (the scarcest stage binds).** Each working member brings capacity to
+every stage (t/month): its own role's stage at the stage rate × skill × health, the
+other stages at the helper share σ of their rates (``helper_share``: members lend a
+hand). A pit's ore is ``T = min(D, H, P)`` (Leontief): digging, hauling and
+processing in series. A digger added to a pit short of haulers adds only the hand it
+lends to hauling; more hands in the scarce stage never lower the pit's ore. Gold is
+grade(site) × T × recovery × flood, the recovery averaged over the members'
+processing capacity (processors process with their own technology).
+
+**Sharing, in kind.** The owner takes ``pit_owner_share`` ω_O of the pit's gold
+and ore; the rest goes to the workers (the owner among them when it works) by role
+weight (digger 1, ``share_weight_hauler``, ``share_weight_processor``) × skill ×
+worked. Each member then sells its own gold (domain-facts-2 §A1: Burkina crews
+share the crushed-ore sacks, Tanzanian diggers are paid by division of the rock) and
+bears its share of the ore's operating cost: shares of net proceeds, so the owner
+bears ω_O of a bad month. Shares add up to the pit's gold and ore. A crew takes its
+gold to a formal buyer in one trip: each member bears 1/crew of the trip's cost.
+
+**Licence and tie.** A licence is held by a pit's head and covers the crew: crew
+members are counted licensed (``covered``), sell as licensees and are not inspected
+as informal miners; only heads apply, renew and move licences. A tied owner's
+crew sells under the owner's tie (the team's gold is bound to its sponsor, at the
+tie's price); a member's own pre-finance keeps its own tie.
+
+**Membership, each month before perception.** Crew members whose owner left,
+moved or waits for a plot, and members who moved, become solos. A crew member
+reconsiders with probability ``team_search_prob``: it stays (binary logit) on its
+expected share against what it would produce alone. A solo without a pit considers
+joining the pit on its site with the most members and a free slot (a pit holds
+at most ``plots_per_cell``: a team works one site), on its expected share there
+against working alone; pits admit joiners in random order up to their free slots.
+With probability ``reconsider_prob`` a solo considers opening a pit on its site:
+the owner's expected share of a team of the solos there, less working alone, less
+the set-up cost ``pit_setup_cost_usd`` spread over ``site_horizon_months``; it
+needs the land (a woman with probability ``l_w + (1 − l_w)·a``:
+``context.women_land_access``, the lever ``policy.social.women_land_access``) and
+the set-up cost from cash or credit (formal lenders' bias against women,
+``bank_women_factor``, and the credit levers apply). A licence is a title to a plot:
+a licensed head holds a pit. A pit closes when its owner leaves.
+
+With ``context.teams = false`` (a knock-out) every miner works alone with its
+role's tonnes (the model before pits).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from asmsim.model import finance, space
+from asmsim.model.enums import Legal, Lender, Role
+
+STAGES = len(Role)  # one stage per role: digging, processing, hauling (Role codes)
+
+
+# --------------------------------------------------------------------- production
+def stage_rates(context) -> np.ndarray:
+    """Ore a member handles in a full month in its role's stage (t/month), by Role."""
+    out = np.empty(STAGES)
+    out[Role.DIGGER] = context.dig_rate_t
+    out[Role.PROCESSOR] = context.process_rate_t
+    out[Role.HAULER] = context.haul_rate_t
+    return out
+
+
+def share_weights(context) -> np.ndarray:
+    """A worker's weight in the crew's share, by Role (digger 1)."""
+    out = np.empty(STAGES)
+    out[Role.DIGGER] = 1.0
+    out[Role.PROCESSOR] = context.share_weight_processor
+    out[Role.HAULER] = context.share_weight_hauler
+    return out
+
+
+def capacities(context, role: np.ndarray, effort: np.ndarray) -> np.ndarray:
+    """Each member's capacity in each stage (stages × members, t/month): its own stage at
+    the stage rate × effort, the others at ``helper_share`` of theirs."""
+    rates = stage_rates(context)[:, None] * effort[None, :]
+    own = np.arange(STAGES)[:, None] == role[None, :]
+    return rates * np.where(own, 1.0, context.helper_share)
+
+
+def pit_ore(stages: np.ndarray) -> np.ndarray:
+    """A pit's ore from its stage capacities (stages × pits, t/month): the scarcest binds."""
+    return stages.min(axis=0)
+
+
+def balanced_crew(context) -> tuple[float, float]:
+    """A complete pit (``plots_per_cell`` members of skill 1, each stage's members in
+    inverse proportion to its rate): its ore (t/month) and its crew's share weights."""
+    rates = stage_rates(context)
+    members = context.plots_per_cell * (1.0 / rates) / (1.0 / rates).sum()
+    cap = rates[:, None] * members[None, :] * np.where(np.eye(STAGES, dtype=bool), 1.0,
+                                                         context.helper_share)
+    return float(cap.sum(axis=1).min()), float((share_weights(context) * members).sum())
+
+
+def head_rows(m) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's pit head row and whether that head is still in the table (uids are
+    ascending by row: rows are appended in creation order and compaction keeps order)."""
+    if m.n == 0:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=bool)
+    head = np.minimum(np.searchsorted(m.uid, m.pit), m.n - 1)
+    return head, m.uid[head] == m.pit
+
+
+def effort(context, m, working: np.ndarray) -> np.ndarray:
+    """Skill × health × worked, per member (silicosis lowers productivity)."""
+    out = m.skill * working
+    np.multiply(out, context.silicosis_productivity, out=out, where=m.silicosis)
+    return out
+
+
+def shares(context, head: np.ndarray, is_head: np.ndarray, role: np.ndarray,
+           effort_: np.ndarray, pits: int) -> np.ndarray:
+    """Each member's share (0-1) of its pit's output: ω_O to the head, the rest to the
+    workers by role weight × skill × worked. Shares of each pit add up to 1 (a pit where
+    no one worked, and so produced nothing, is its head's)."""
+    omega = context.pit_owner_share
+    weight = share_weights(context).take(role) * effort_
+    total = np.bincount(head, weights=weight, minlength=pits)[head]
+    worker = np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
+    share = (1.0 - omega) * worker + omega * is_head
+    return np.where(total > 0, share, is_head.astype(np.float64))
+
+
+def output(model, effort_: np.ndarray, flood: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each member's ore (t) and gold (g) this month from its pit's, by its share."""
+    m, ctx, now = model.miners, model.config.context, model.now
+    n = m.n
+    head, _ = head_rows(m)
+    cap = capacities(ctx, m.role, effort_)
+    stages = np.stack([np.bincount(head, weights=cap[k], minlength=n) for k in range(STAGES)])
+    ore = pit_ore(stages)
+    recovery = now.recovery_by_tech.take(m.tech)
+    processing = cap[Role.PROCESSOR]
+    weight = np.bincount(head, weights=processing, minlength=n)
+    recovered = np.bincount(head, weights=processing * recovery, minlength=n)
+    pit_recovery = np.divide(recovered, weight, out=recovery.copy(), where=weight > 0)
+    share = shares(ctx, head, m.pit == m.uid, m.role, effort_, n)
+    tonnes = ore[head] * share
+    grams = now.grade_at_site[head] * tonnes * pit_recovery[head] * flood
+    return tonnes, grams
+
+
+def expect(model) -> None:
+    """Perception: each member's ore (t) and gold (g) in a full month of its pit; a crew
+    takes its gold to a formal buyer in one trip, each member bearing its part of it."""
+    m, ctx, now = model.miners, model.config.context, model.now
+    now.potential_t, now.expected_grams = output(model, effort(ctx, m, m.active), 1.0)
+    head, _ = head_rows(m)
+    crew = np.bincount(head, weights=m.active, minlength=m.n)[head]
+    now.trip_cost = now.trip_cost / np.maximum(crew, 1.0)[None, :]
+
+
+def produce(model, working: np.ndarray) -> None:
+    """Production: this month's ore (t) and gold (g) of every member (``working``)."""
+    m, ctx, now = model.miners, model.config.context, model.now
+    now.tonnes, grams = output(model, effort(ctx, m, working), now.output_factor)
+    m.grams[:] = grams
+
+
+# --------------------------------------------------------------------- membership
+def step(model) -> None:
+    """Crews split, reconsider and join; solos open pits; licences and ties cover crews."""
+    if not model.config.context.teams:
+        return
+    split(model)
+    reconsider(model)
+    open_pits(model)
+    join(model)
+    cover(model)
+
+
+def make_solo(model, rows: np.ndarray) -> None:
+    """Miners ``rows`` leave their pit: they head their own; a licence or tie that came
+    with the pit does not follow them."""
+    m = model.miners
+    m.pit[rows] = m.uid[rows]
+    covered = rows[m.covered[rows]]
+    m.legal[covered] = Legal.INFORMAL
+    m.via_coop[covered] = False
+    m.covered[covered] = False
+    m.tied_trader[rows[m.lender[rows] != Lender.TRADER.value]] = -1
+
+
+def split(model) -> None:
+    """Crew members whose owner left, moved or waits for a plot, or who moved or wait
+    for one themselves, become solos; leavers' rows head themselves."""
+    m = model.miners
+    m.pit[~m.active] = m.uid[~m.active]
+    head, present = head_rows(m)
+    member = m.active & (m.pit != m.uid)
+    gone = member & (~present | ~m.active[head] | (m.plotless[head] > 0)
+                     | (m.site != m.site[head]) | (m.plotless > 0))
+    if gone.any():
+        make_solo(model, np.flatnonzero(gone))
+
+
+class _Pits:
+    """This month's pits at full effort, for decisions: stage capacities and share
+    weights per head row, each miner's own capacities and value of a tonne (USD/t)."""
+
+    def __init__(self, model):
+        m, ctx, now = model.miners, model.config.context, model.now
+        n = m.n
+        self.head, _ = head_rows(m)
+        self.effort = effort(ctx, m, m.active & (m.plotless == 0))
+        self.cap = capacities(ctx, m.role, self.effort)
+        self.stages = np.stack([np.bincount(self.head, weights=self.cap[k], minlength=n)
+                                for k in range(STAGES)])
+        self.weight = share_weights(ctx).take(m.role) * effort(ctx, m, m.active)
+        self.weights = np.bincount(self.head, weights=self.weight, minlength=n)
+        self.size = np.bincount(self.head, weights=m.active, minlength=n)
+        grade = model.sites.grade()[m.site]
+        value = grade * now.recovery_by_tech.take(m.tech) * now.prices.trader
+        self.per_t = value - ctx.operating_cost_usd_per_t  # USD per tonne of ore
+        self.alone = self.per_t * pit_ore(self.cap)  # USD/month working alone
+
+    def prospect(self, model, rows: np.ndarray, pit: np.ndarray, role: np.ndarray,
+                 owner: bool = False) -> np.ndarray:
+        """USD/month miners ``rows`` expect in pits (head rows) ``pit`` once the crew is
+        complete (``plots_per_cell`` members in the proportions that balance the stages,
+        skill 1), in ``role``; an owner adds ω_O of the pit. A pit with free slots fills
+        over the months, so a joiner or founder values it at its complete crew."""
+        ctx = model.config.context
+        omega = ctx.pit_owner_share
+        ore, weights = balanced_crew(ctx)
+        mine = share_weights(ctx).take(role) * self.effort[rows]
+        worker = (1.0 - omega) * np.divide(mine, weights, out=np.zeros(len(rows)),
+                                           where=weights > 0) * ore
+        return self.per_t[pit] * (worker + (omega * ore if owner else 0.0))
+
+    def vacancy(self, model, rows: np.ndarray, pit: np.ndarray, digs: np.ndarray
+                ) -> np.ndarray:
+        """The role a joiner of pit (head row) ``pit`` takes: the pit's scarcest stage, but
+        digging only if ``digs`` (women take a digging vacancy with probability
+        1 − women_role_bias·(1 − women_role_access)); else the scarcest other stage."""
+        stages = self.stages[:, pit].copy()
+        stages[Role.DIGGER, ~digs] = np.inf
+        return stages.argmin(axis=0).astype(np.int8)
+
+    def worker_share(self, model, rows: np.ndarray, pit: np.ndarray, joining: bool,
+                     role: np.ndarray | None = None) -> np.ndarray:
+        """USD/month miners ``rows`` expect as workers of pits (head rows) ``pit``, counting
+        themselves in (``joining``: not yet members, in ``role``)."""
+        ctx = model.config.context
+        omega = ctx.pit_owner_share
+        stages, weights, mine = self.stages[:, pit], self.weights[pit], self.weight[rows]
+        if joining:
+            cap = capacities(ctx, role, self.effort[rows])
+            mine = share_weights(ctx).take(role) * self.effort[rows]
+            stages, weights = stages + cap, weights + mine
+        share = np.divide(mine, weights, out=np.zeros(len(rows)), where=weights > 0)
+        return self.per_t[pit] * pit_ore(stages) * (1.0 - omega) * share
+
+
+def _logit_yes(model, value: np.ndarray, uniform: np.ndarray) -> np.ndarray:
+    """Binary logit at ``context.logit_scale_per_usd`` on values (USD/month)."""
+    with np.errstate(over="ignore"):
+        prob = 1.0 / (1.0 + np.exp(-model.config.context.logit_scale_per_usd * value))
+    return uniform < prob
+
+
+def reconsider(model) -> None:
+    """Crew members reconsider: they stay if their share beats working alone (logit)."""
+    m, ctx = model.miners, model.config.context
+    members = np.flatnonzero(m.active & (m.pit != m.uid))
+    if len(members) == 0:
+        return
+    draw = model.stream.per_miner_block("teams/miners", m.uid[members], 2)
+    rows = members[draw[:, 0] < ctx.team_search_prob]
+    pits = _Pits(model)
+    head = pits.head[rows]
+    share = pits.worker_share(model, rows, head, joining=False)
+    filling = pits.size[head] < ctx.plots_per_cell
+    share = np.where(filling, np.maximum(share, pits.prospect(model, rows, head, m.role[rows])),
+                     share)
+    stay = share - pits.alone[rows]
+    leave = rows[~_logit_yes(model, stay, draw[draw[:, 0] < ctx.team_search_prob, 1])]
+    make_solo(model, leave)
+    model.now.stats["crew_leavers"] += len(leave)
+
+
+def _solos(model, pits: _Pits, owners: bool = False) -> np.ndarray:
+    """Active solos, informal, on a plot: without a pit of their own (they can open one
+    or join one), or with ``owners`` also owners of a pit no one else works (an owner
+    whose pit found no crew may close it and join a crew)."""
+    m = model.miners
+    lone = m.active & (m.pit == m.uid) & (m.legal == Legal.INFORMAL.value) \
+        & (m.plotless == 0) & (pits.size <= 1)
+    return lone if owners else lone & ~m.owner
+
+
+def land_access(model) -> float:
+    """Chance a woman has the land rights a licence or a pit needs (men have them)."""
+    access = model.config.context.women_land_access
+    return access + (1.0 - access) * model.config.policy.social.women_land_access
+
+
+def neighbours(sites, cells: np.ndarray) -> np.ndarray:
+    """The 3×3 Moore neighbourhood of each of ``cells`` (own cell first; −1 off the grid),
+    cells × 9."""
+    y, x = np.divmod(cells, sites.width)
+    out = np.full((len(cells), 9), -1, dtype=np.intp)
+    offsets = [(0, 0)] + [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx]
+    for k, (dy, dx) in enumerate(offsets):
+        ny, nx = y + dy, x + dx
+        inside = (ny >= 0) & (ny < sites.height) & (nx >= 0) & (nx < sites.width)
+        out[inside, k] = (ny * sites.width + nx)[inside]
+    return out
+
+
+def open_pits(model) -> None:
+    """Solos consider opening a pit on their site: the owner's expected share of a team
+    of the solos in the 3×3 neighbourhood (at most a site's plots), less working alone and
+    the set-up cost spread over ``site_horizon_months``; they need the land and the
+    set-up cost (cash or credit)."""
+    m, ctx, sites = model.miners, model.config.context, model.sites
+    pits = _Pits(model)
+    solo = _solos(model, pits)
+    candidates = np.flatnonzero(solo)
+    if len(candidates) == 0:
+        return
+    draw = model.stream.per_miner_block("pits/miners", m.uid[candidates], 3)
+    considering = draw[:, 0] < ctx.reconsider_prob
+    rows, draw = candidates[considering], draw[considering]
+    if len(rows) == 0:
+        return
+    value = pits.prospect(model, rows, rows, m.role[rows], owner=True) - pits.alone[rows] \
+        - ctx.pit_setup_cost_usd / ctx.site_horizon_months
+    wants = _logit_yes(model, value, draw[:, 1])
+    with_land = ~m.woman[rows] | (draw[:, 2] < land_access(model))
+    model.now.stats["pits_no_land"] += int(np.count_nonzero(wants & ~with_land))
+    opening = rows[wants & with_land]
+    paid = finance.pay_with_credit(model, opening, ctx.pit_setup_cost_usd, purpose="setup")
+    m.owner[opening[paid]] = True
+    model.now.stats["pits_opened"] += int(np.count_nonzero(paid))
+
+
+def join(model) -> None:
+    """Solos look for work in the pits of their 3×3 neighbourhood: on each cell the pit
+    with the most members and a free slot hires. A solo takes the pit where its expected
+    share, less the move (``move_cost_usd_per_cell`` spread over ``site_horizon_months``),
+    is highest, and joins (logit) if that beats working alone. Pits admit joiners in
+    random order up to their free slots (a team works one site: ``plots_per_cell``), those
+    from another cell only up to the site's free plots; movers pay the move."""
+    m, ctx, sites = model.miners, model.config.context, model.sites
+    pits = _Pits(model)
+    candidates = np.flatnonzero(_solos(model, pits, owners=True))
+    if len(candidates) == 0:
+        return
+    draw = model.stream.per_miner_block("teams/miners", m.uid[candidates], 6)[:, 2:]
+    looking = draw[:, 0] < ctx.team_search_prob
+    rows, draw = candidates[looking], draw[looking]
+    slots = np.where(m.active & m.owner & (m.plotless == 0),
+                     ctx.plots_per_cell - pits.size, 0.0)
+    hiring = np.flatnonzero(slots > 0)
+    if len(rows) == 0 or len(hiring) == 0:
+        return
+    order = hiring[np.lexsort((hiring, -pits.size[hiring], m.site[hiring]))]
+    cells, first = np.unique(m.site[order], return_index=True)
+    best = np.full(sites.width * sites.height, -1, dtype=np.intp)
+    best[cells] = order[first]
+    near = neighbours(sites, m.site[rows])
+    options = np.where(near >= 0, best[np.maximum(near, 0)], -1)  # rows × 9 pits
+    # A lone owner joins only a pit with a crew (so two lone owners never join each other).
+    options[m.owner[rows][:, None] & (pits.size[np.maximum(options, 0)] < 2)] = -1
+    valid = options >= 0
+    pit_at = np.maximum(options, 0)
+    move = ctx.move_cost_usd_per_cell / ctx.site_horizon_months * (np.arange(9) > 0)
+    social = model.config.policy.social
+    digs = ~m.woman[rows] | (draw[:, 3] >= ctx.women_role_bias * (1 - social.women_role_access))
+    value = np.full(options.shape, -np.inf)
+    roles = np.zeros(options.shape, dtype=np.int8)
+    for k in range(9):  # nine options at most: vectorised over the seekers
+        ok = np.flatnonzero(valid[:, k])
+        roles[ok, k] = pits.vacancy(model, rows[ok], pit_at[ok, k], digs[ok])
+        now_ = pits.worker_share(model, rows[ok], pit_at[ok, k], joining=True,
+                                 role=roles[ok, k])
+        value[ok, k] = np.maximum(now_, pits.prospect(model, rows[ok], pit_at[ok, k],
+                                                      roles[ok, k])) - move[k]
+    pick = value.argmax(axis=1)
+    at = np.arange(len(rows))
+    best_value = value[at, pick]
+    has = np.isfinite(best_value)
+    wants = has & _logit_yes(model, np.where(has, best_value, 0.0) - pits.alone[rows],
+                             draw[:, 1])
+    rows, pit, moving, key = rows[wants], pit_at[at, pick][wants], pick[wants] > 0, \
+        draw[wants, 2]
+    role = roles[at, pick][wants]
+    admitted = np.zeros(len(rows), dtype=bool)
+    stay = np.flatnonzero(~moving)
+    admitted[stay] = space.admit(pit[stay], slots, key[stay])  # slots reduced in place
+    movers = np.flatnonzero(moving)
+    if len(movers):
+        room = np.minimum(slots, space.free_plots(model)[m.site])
+        admitted[movers] = space.admit(pit[movers], room, key[movers])
+        moved = rows[movers[admitted[movers]]]
+        m.site[moved] = m.site[pit[movers[admitted[movers]]]]
+        cost = np.minimum(m.cash[moved], ctx.move_cost_usd_per_cell)
+        model.now.ledger.debit_rows(m.cash, "moves", moved, cost)
+    m.pit[rows[admitted]] = m.uid[pit[admitted]]
+    closing = rows[admitted & m.owner[rows]]
+    m.owner[closing] = False  # its pit closes (the set-up cost is sunk)
+    model.now.stats["pits_closed"] += len(closing)
+    m.role[rows[admitted]] = role[admitted]  # the vacancy it fills
+    model.now.stats["crew_joiners"] += int(np.count_nonzero(admitted))
+
+
+def cover(model) -> None:
+    """A head's licence covers its crew (members counted and treated as licensed); a tied
+    owner's crew sells under its tie (members without pre-finance of their own); a
+    licensed head holds a pit (a licence is a title to a plot)."""
+    m = model.miners
+    head, _ = head_rows(m)
+    is_head = m.pit == m.uid
+    m.owner |= is_head & m.active & (m.legal == Legal.LICENSED.value)
+    members = np.flatnonzero(m.active & ~is_head)
+    if len(members) == 0:
+        return
+    h = head[members]
+    licensed = m.legal[h] == Legal.LICENSED.value
+    m.covered[members] = licensed
+    m.legal[members] = np.where(licensed, Legal.LICENSED, Legal.INFORMAL)
+    m.licence_expiry[members] = m.licence_expiry[h]
+    m.via_coop[members] = m.via_coop[h] & licensed
+    own_debt = m.lender[members] == Lender.TRADER.value
+    m.tied_trader[members[~own_debt]] = m.tied_trader[h[~own_debt]]
