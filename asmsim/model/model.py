@@ -55,7 +55,6 @@ SCHEDULE = (
     market.post_prices,    # 7.2 buyers post prices
     finance.post_terms,    # 7.3 lenders post terms
     government.step,       # 7.4 budget, licence queue (7.8), inspections (7.5), training
-    teams.step,            # 7.13 crews split, leave, join; pits open; licences and ties cover crews
     perception.update,     # 7.6 what each miner knows this month
     production.step,       # 7.7 ore and gold
     market.sell,           # 7.2 sale channel choice
@@ -64,6 +63,7 @@ SCHEDULE = (
     technology.step,       # 7.9 technology and safety
     population.step,       # 7.10 moves, role changes, exit
     population.entry,      # 7.10 entry
+    teams.step,            # 7.10 pits: crews split, leave, join; pits open; licences, ties cover crews
     health.step,           # 7.11 health and environment
     space.step,            # 7.12 evictions, site choice and local displacement
     government.close_accounts,  # 7.4 the budget: revenue and transfer in, spending out

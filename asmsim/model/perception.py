@@ -33,7 +33,7 @@ def update(model) -> None:
     now.grade_at_site = sites.grade()[m.site]
     now.recovery_share = now.recovery_by_tech.take(m.tech)
     now.expected_grams = now.grade_at_site * now.potential_t * now.recovery_share
-    if ctx.teams:  # a member's share of its pit's ore and gold (7.13)
+    if ctx.teams:  # a member's share of its pit's ore and gold (7.10)
         teams.expect(model)
     cells = sites.width * sites.height
     active = m.active

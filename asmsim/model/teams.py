@@ -1,4 +1,5 @@
-"""Submodel: pits and teams — who works with whom, what a pit produces, how it shares (ODD 7.13).
+"""Submodel: pits and teams — who works with whom, what a pit produces, how it shares
+(ODD 7.10). Its production and sharing are described with production, section 7.7.
 
 The working unit of ASM is the pit: an owner and a crew of diggers, haulers and
 processors on one site (domain-facts-2 §A1–A3). Each miner's ``pit`` column holds
@@ -29,8 +30,9 @@ as informal miners; only heads apply, renew and move licences. A tied owner's
 crew sells under the owner's tie (the team's gold is bound to its sponsor, at the
 tie's price); a member's own pre-finance keeps its own tie.
 
-**Membership, each month before perception.** Crew members whose owner left,
-moved or waits for a plot, and members who moved, become solos. A crew member
+**Membership, each month after entry and exit.** Crew members whose owner left,
+moved or waits for a plot, and members who moved, become solos (also checked at
+the start of production, as licence grants move licensees before it). A crew member
 reconsiders with probability ``team_search_prob``: it stays (binary logit) on its
 expected share against what it would produce alone. A solo without a pit considers
 joining the pit on its site with the most members and a free slot (a pit holds
@@ -160,8 +162,10 @@ def expect(model) -> None:
 
 
 def produce(model, working: np.ndarray) -> None:
-    """Production: this month's ore (t) and gold (g) of every member (``working``)."""
+    """Production: this month's ore (t) and gold (g) of every member (``working``), once
+    members no longer with their owner (a licence grant moved it) have become solos."""
     m, ctx, now = model.miners, model.config.context, model.now
+    split(model)
     now.tonnes, grams = output(model, effort(ctx, m, working), now.output_factor)
     m.grams[:] = grams
 
