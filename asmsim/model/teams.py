@@ -80,17 +80,44 @@ def share_weights(context) -> np.ndarray:
     return out
 
 
-def capacities(context, role: np.ndarray, effort: np.ndarray) -> np.ndarray:
+def capacities(context, role: np.ndarray, effort_: np.ndarray) -> np.ndarray:
     """Each member's capacity in each stage (stages × members, t/month): its own stage at
     the stage rate × effort, the others at ``helper_share`` of theirs."""
-    rates = stage_rates(context)[:, None] * effort[None, :]
-    own = np.arange(STAGES)[:, None] == role[None, :]
-    return rates * np.where(own, 1.0, context.helper_share)
+    sigma = context.helper_share
+    rates = stage_rates(context)
+    out = np.empty((STAGES, len(role)))
+    for stage in range(STAGES):
+        out[stage] = rates[stage] * effort_ * (sigma + (1.0 - sigma) * (role == stage))
+    return out
+
+
+def stage_capacities(context, by_role: np.ndarray) -> np.ndarray:
+    """Pits' stage capacities (stages × pits, t/month) from their members' effort by role
+    (pits × roles): a stage's own members at its full rate, every other member at σ."""
+    sigma = context.helper_share
+    rates = stage_rates(context)
+    columns = [np.ascontiguousarray(by_role[:, stage]) for stage in range(STAGES)]
+    helpers = sigma * (columns[0] + columns[1] + columns[2])
+    out = np.empty((STAGES, len(by_role)))
+    for stage in range(STAGES):
+        out[stage] = rates[stage] * (helpers + (1.0 - sigma) * columns[stage])
+    return out
 
 
 def pit_ore(stages: np.ndarray) -> np.ndarray:
-    """A pit's ore from its stage capacities (stages × pits, t/month): the scarcest binds."""
-    return stages.min(axis=0)
+    """A pit's ore from its stage capacities (stages × …, t/month): the scarcest binds."""
+    return np.minimum(np.minimum(stages[0], stages[1]), stages[2])
+
+
+def pit_weights(context, by_role: np.ndarray) -> np.ndarray:
+    """Pits' share weights (Σ role weight × effort) from effort by role (pits × roles)."""
+    w = share_weights(context)
+    return w[0] * by_role[:, 0] + w[1] * by_role[:, 1] + w[2] * by_role[:, 2]
+
+
+def solo_rates(context) -> np.ndarray:
+    """Ore a miner of effort 1 handles alone (t/month), by Role: every stage itself."""
+    return pit_ore(capacities(context, np.arange(STAGES), np.ones(STAGES)))
 
 
 def balanced_crew(context) -> tuple[float, float]:
@@ -98,54 +125,70 @@ def balanced_crew(context) -> tuple[float, float]:
     inverse proportion to its rate): its ore (t/month) and its crew's share weights."""
     rates = stage_rates(context)
     members = context.plots_per_cell * (1.0 / rates) / (1.0 / rates).sum()
-    cap = rates[:, None] * members[None, :] * np.where(np.eye(STAGES, dtype=bool), 1.0,
-                                                         context.helper_share)
-    return float(cap.sum(axis=1).min()), float((share_weights(context) * members).sum())
+    return (float(pit_ore(stage_capacities(context, members[None, :]))[0]),
+            float((share_weights(context) * members).sum()))
 
 
-def head_rows(m) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's pit head row and whether that head is still in the table (uids are
-    ascending by row: rows are appended in creation order and compaction keeps order)."""
-    if m.n == 0:
-        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=bool)
-    head = np.minimum(np.searchsorted(m.uid, m.pit), m.n - 1)
-    return head, m.uid[head] == m.pit
+def head_rows(model) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's pit head row and whether that head is still in the table (heads are
+    their own rows; a crew member's head is found by id: ids ascend with rows, as rows
+    are appended in creation order and compaction keeps order)."""
+    m = model.miners
+    head = np.arange(m.n)
+    present = np.ones(m.n, dtype=bool)
+    crew = np.flatnonzero(m.pit != m.uid)
+    if len(crew):
+        found = np.minimum(np.searchsorted(m.uid, m.pit[crew]), max(m.n - 1, 0))
+        present[crew] = m.uid[found] == m.pit[crew]
+        head[crew] = np.where(present[crew], found, crew)
+    return head, present
 
 
 def effort(context, m, working: np.ndarray) -> np.ndarray:
     """Skill × health × worked, per member (silicosis lowers productivity)."""
     out = m.skill * working
-    np.multiply(out, context.silicosis_productivity, out=out, where=m.silicosis)
+    sick = np.flatnonzero(m.silicosis)
+    out[sick] *= context.silicosis_productivity
     return out
 
 
-def shares(context, head: np.ndarray, is_head: np.ndarray, role: np.ndarray,
-           effort_: np.ndarray, pits: int) -> np.ndarray:
+def effort_by_role(head: np.ndarray, role: np.ndarray, effort_: np.ndarray, pits: int
+                   ) -> np.ndarray:
+    """Members' effort summed by pit (head row) and role (pits × roles)."""
+    return np.bincount(head * STAGES + role, weights=effort_,
+                       minlength=pits * STAGES).reshape(pits, STAGES)
+
+
+def shares(context, head: np.ndarray, is_head: np.ndarray, weight: np.ndarray,
+           total: np.ndarray) -> np.ndarray:
     """Each member's share (0-1) of its pit's output: ω_O to the head, the rest to the
-    workers by role weight × skill × worked. Shares of each pit add up to 1 (a pit where
-    no one worked, and so produced nothing, is its head's)."""
+    workers by ``weight`` (role weight × skill × worked; ``total`` per head row). Shares of
+    each pit add up to 1 (a pit where no one worked, and so produced nothing, is its
+    head's)."""
     omega = context.pit_owner_share
-    weight = share_weights(context).take(role) * effort_
-    total = np.bincount(head, weights=weight, minlength=pits)[head]
+    total = total[head]
     worker = np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
     share = (1.0 - omega) * worker + omega * is_head
     return np.where(total > 0, share, is_head.astype(np.float64))
 
 
-def output(model, effort_: np.ndarray, flood: float) -> tuple[np.ndarray, np.ndarray]:
+def output(model, head: np.ndarray, effort_: np.ndarray, flood: float
+           ) -> tuple[np.ndarray, np.ndarray]:
     """Each member's ore (t) and gold (g) this month from its pit's, by its share."""
     m, ctx, now = model.miners, model.config.context, model.now
     n = m.n
-    head, _ = head_rows(m)
-    cap = capacities(ctx, m.role, effort_)
-    stages = np.stack([np.bincount(head, weights=cap[k], minlength=n) for k in range(STAGES)])
-    ore = pit_ore(stages)
+    by_role = effort_by_role(head, m.role, effort_, n)
+    ore = pit_ore(stage_capacities(ctx, by_role))
+    # Recovery: the members' own, weighted by their processing effort (own role: 1, σ else).
     recovery = now.recovery_by_tech.take(m.tech)
-    processing = cap[Role.PROCESSOR]
-    weight = np.bincount(head, weights=processing, minlength=n)
+    sigma = ctx.helper_share
+    processing = effort_ * (sigma + (1.0 - sigma) * (m.role == Role.PROCESSOR.value))
+    weight = sigma * (by_role[:, 0] + by_role[:, 1] + by_role[:, 2]) \
+        + (1.0 - sigma) * by_role[:, Role.PROCESSOR]
     recovered = np.bincount(head, weights=processing * recovery, minlength=n)
     pit_recovery = np.divide(recovered, weight, out=recovery.copy(), where=weight > 0)
-    share = shares(ctx, head, m.pit == m.uid, m.role, effort_, n)
+    share = shares(ctx, head, m.pit == m.uid, share_weights(ctx).take(m.role) * effort_,
+                   pit_weights(ctx, by_role))
     tonnes = ore[head] * share
     grams = now.grade_at_site[head] * tonnes * pit_recovery[head] * flood
     return tonnes, grams
@@ -155,10 +198,10 @@ def expect(model) -> None:
     """Perception: each member's ore (t) and gold (g) in a full month of its pit; a crew
     takes its gold to a formal buyer in one trip, each member bearing its part of it."""
     m, ctx, now = model.miners, model.config.context, model.now
-    now.potential_t, now.expected_grams = output(model, effort(ctx, m, m.active), 1.0)
-    head, _ = head_rows(m)
+    head, _ = head_rows(model)
+    now.potential_t, now.expected_grams = output(model, head, effort(ctx, m, m.active), 1.0)
     crew = np.bincount(head, weights=m.active, minlength=m.n)[head]
-    now.trip_cost = now.trip_cost / np.maximum(crew, 1.0)[None, :]
+    now.trip_cost = now.trip_cost / np.maximum(crew, 1.0)
 
 
 def produce(model, working: np.ndarray) -> None:
@@ -166,7 +209,8 @@ def produce(model, working: np.ndarray) -> None:
     members no longer with their owner (a licence grant moved it) have become solos."""
     m, ctx, now = model.miners, model.config.context, model.now
     split(model)
-    now.tonnes, grams = output(model, effort(ctx, m, working), now.output_factor)
+    head, _ = head_rows(model)
+    now.tonnes, grams = output(model, head, effort(ctx, m, working), now.output_factor)
     m.grams[:] = grams
 
 
@@ -176,9 +220,10 @@ def step(model) -> None:
     if not model.config.context.teams:
         return
     split(model)
-    reconsider(model)
-    open_pits(model)
-    join(model)
+    pits = _Pits(model)  # the pits as they are after the splits: every decision reads them
+    reconsider(model, pits)
+    open_pits(model, pits)
+    join(model, pits)
     cover(model)
 
 
@@ -199,7 +244,7 @@ def split(model) -> None:
     for one themselves, become solos; leavers' rows head themselves."""
     m = model.miners
     m.pit[~m.active] = m.uid[~m.active]
-    head, present = head_rows(m)
+    head, present = head_rows(model)
     member = m.active & (m.pit != m.uid)
     gone = member & (~present | ~m.active[head] | (m.plotless[head] > 0)
                      | (m.site != m.site[head]) | (m.plotless > 0))
@@ -209,23 +254,23 @@ def split(model) -> None:
 
 class _Pits:
     """This month's pits at full effort, for decisions: stage capacities and share
-    weights per head row, each miner's own capacities and value of a tonne (USD/t)."""
+    weights per head row, each miner's effort, value of a tonne (USD/t) and of working
+    alone (USD/month)."""
 
     def __init__(self, model):
         m, ctx, now = model.miners, model.config.context, model.now
         n = m.n
-        self.head, _ = head_rows(m)
+        self.head, _ = head_rows(model)
         self.effort = effort(ctx, m, m.active & (m.plotless == 0))
-        self.cap = capacities(ctx, m.role, self.effort)
-        self.stages = np.stack([np.bincount(self.head, weights=self.cap[k], minlength=n)
-                                for k in range(STAGES)])
-        self.weight = share_weights(ctx).take(m.role) * effort(ctx, m, m.active)
-        self.weights = np.bincount(self.head, weights=self.weight, minlength=n)
+        by_role = effort_by_role(self.head, m.role, self.effort, n)
+        self.stages = stage_capacities(ctx, by_role)  # stages × pits
+        self.weight = share_weights(ctx).take(m.role) * self.effort
+        self.weights = pit_weights(ctx, by_role)
         self.size = np.bincount(self.head, weights=m.active, minlength=n)
         grade = model.sites.grade()[m.site]
         value = grade * now.recovery_by_tech.take(m.tech) * now.prices.trader
         self.per_t = value - ctx.operating_cost_usd_per_t  # USD per tonne of ore
-        self.alone = self.per_t * pit_ore(self.cap)  # USD/month working alone
+        self.alone = self.per_t * self.effort * solo_rates(ctx).take(m.role)  # USD/month
 
     def prospect(self, model, rows: np.ndarray, pit: np.ndarray, role: np.ndarray,
                  owner: bool = False) -> np.ndarray:
@@ -237,32 +282,29 @@ class _Pits:
         omega = ctx.pit_owner_share
         ore, weights = balanced_crew(ctx)
         mine = share_weights(ctx).take(role) * self.effort[rows]
-        worker = (1.0 - omega) * np.divide(mine, weights, out=np.zeros(len(rows)),
-                                           where=weights > 0) * ore
+        worker = (1.0 - omega) * mine / weights * ore if weights > 0 else 0.0 * mine
         return self.per_t[pit] * (worker + (omega * ore if owner else 0.0))
 
-    def vacancy(self, model, rows: np.ndarray, pit: np.ndarray, digs: np.ndarray
-                ) -> np.ndarray:
+    def vacancy(self, pit: np.ndarray, digs: np.ndarray) -> np.ndarray:
         """The role a joiner of pit (head row) ``pit`` takes: the pit's scarcest stage, but
         digging only if ``digs`` (women take a digging vacancy with probability
         1 − women_role_bias·(1 − women_role_access)); else the scarcest other stage."""
-        stages = self.stages[:, pit].copy()
+        stages = self.stages[:, pit]  # (a fancy-indexed copy)
         stages[Role.DIGGER, ~digs] = np.inf
         return stages.argmin(axis=0).astype(np.int8)
 
-    def worker_share(self, model, rows: np.ndarray, pit: np.ndarray, joining: bool,
+    def worker_share(self, model, rows: np.ndarray, pit: np.ndarray,
                      role: np.ndarray | None = None) -> np.ndarray:
-        """USD/month miners ``rows`` expect as workers of pits (head rows) ``pit``, counting
-        themselves in (``joining``: not yet members, in ``role``)."""
+        """USD/month miners ``rows`` expect as workers of pits (head rows) ``pit``; with
+        ``role``, as joiners in that role (counting themselves in)."""
         ctx = model.config.context
-        omega = ctx.pit_owner_share
         stages, weights, mine = self.stages[:, pit], self.weights[pit], self.weight[rows]
-        if joining:
-            cap = capacities(ctx, role, self.effort[rows])
+        if role is not None:
             mine = share_weights(ctx).take(role) * self.effort[rows]
-            stages, weights = stages + cap, weights + mine
+            stages = stages + capacities(ctx, role, self.effort[rows])
+            weights = weights + mine
         share = np.divide(mine, weights, out=np.zeros(len(rows)), where=weights > 0)
-        return self.per_t[pit] * pit_ore(stages) * (1.0 - omega) * share
+        return self.per_t[pit] * pit_ore(stages) * (1.0 - ctx.pit_owner_share) * share
 
 
 def _logit_yes(model, value: np.ndarray, uniform: np.ndarray) -> np.ndarray:
@@ -272,33 +314,41 @@ def _logit_yes(model, value: np.ndarray, uniform: np.ndarray) -> np.ndarray:
     return uniform < prob
 
 
-def reconsider(model) -> None:
+def _draws(model, stream: str, rows: np.ndarray, first: int, width: int) -> np.ndarray:
+    """Columns ``first`` to ``width − 1`` of this month's per-miner uniforms of ``stream``
+    for miner rows ``rows`` (a miner's column does not depend on who else is drawn for)."""
+    m = model.miners
+    return model.stream.per_miner_block(stream, m.uid[rows], width)[:, first:]
+
+
+def reconsider(model, pits: _Pits) -> None:
     """Crew members reconsider: they stay if their share beats working alone (logit)."""
     m, ctx = model.miners, model.config.context
     members = np.flatnonzero(m.active & (m.pit != m.uid))
     if len(members) == 0:
         return
-    draw = model.stream.per_miner_block("teams/miners", m.uid[members], 2)
-    rows = members[draw[:, 0] < ctx.team_search_prob]
-    pits = _Pits(model)
+    rows = members[_draws(model, "teams/miners", members, 0, 1)[:, 0] < ctx.team_search_prob]
     head = pits.head[rows]
-    share = pits.worker_share(model, rows, head, joining=False)
+    share = pits.worker_share(model, rows, head)
     filling = pits.size[head] < ctx.plots_per_cell
     share = np.where(filling, np.maximum(share, pits.prospect(model, rows, head, m.role[rows])),
                      share)
-    stay = share - pits.alone[rows]
-    leave = rows[~_logit_yes(model, stay, draw[draw[:, 0] < ctx.team_search_prob, 1])]
+    stay = _logit_yes(model, share - pits.alone[rows],
+                      _draws(model, "teams/miners", rows, 1, 2)[:, 0])
+    leave = rows[~stay]
     make_solo(model, leave)
     model.now.stats["crew_leavers"] += len(leave)
 
 
 def _solos(model, pits: _Pits, owners: bool = False) -> np.ndarray:
-    """Active solos, informal, on a plot: without a pit of their own (they can open one
+    """Active solos, informal, on a plot, here before this month's entry: without a pit of
+    their own (they can open one
     or join one), or with ``owners`` also owners of a pit no one else works (an owner
     whose pit found no crew may close it and join a crew)."""
     m = model.miners
     lone = m.active & (m.pit == m.uid) & (m.legal == Legal.INFORMAL.value) \
         & (m.plotless == 0) & (pits.size <= 1)
+    lone[model.now.ledger.n:] = False  # this month's entrants look from next month
     return lone if owners else lone & ~m.owner
 
 
@@ -321,26 +371,23 @@ def neighbours(sites, cells: np.ndarray) -> np.ndarray:
     return out
 
 
-def open_pits(model) -> None:
-    """Solos consider opening a pit on their site: the owner's expected share of a team
-    of the solos in the 3×3 neighbourhood (at most a site's plots), less working alone and
-    the set-up cost spread over ``site_horizon_months``; they need the land and the
-    set-up cost (cash or credit)."""
-    m, ctx, sites = model.miners, model.config.context, model.sites
-    pits = _Pits(model)
-    solo = _solos(model, pits)
-    candidates = np.flatnonzero(solo)
+def open_pits(model, pits: _Pits) -> None:
+    """Solos consider opening a pit on their site: the owner's expected share of a
+    complete crew, less working alone and the set-up cost spread over
+    ``site_horizon_months``; they need the land and the set-up cost (cash or credit)."""
+    m, ctx = model.miners, model.config.context
+    candidates = np.flatnonzero(_solos(model, pits))
     if len(candidates) == 0:
         return
-    draw = model.stream.per_miner_block("pits/miners", m.uid[candidates], 3)
-    considering = draw[:, 0] < ctx.reconsider_prob
-    rows, draw = candidates[considering], draw[considering]
+    considering = _draws(model, "pits/miners", candidates, 0, 1)[:, 0] < ctx.reconsider_prob
+    rows = candidates[considering]
     if len(rows) == 0:
         return
+    draw = _draws(model, "pits/miners", rows, 1, 3)
     value = pits.prospect(model, rows, rows, m.role[rows], owner=True) - pits.alone[rows] \
         - ctx.pit_setup_cost_usd / ctx.site_horizon_months
-    wants = _logit_yes(model, value, draw[:, 1])
-    with_land = ~m.woman[rows] | (draw[:, 2] < land_access(model))
+    wants = _logit_yes(model, value, draw[:, 0])
+    with_land = ~m.woman[rows] | (draw[:, 1] < land_access(model))
     model.now.stats["pits_no_land"] += int(np.count_nonzero(wants & ~with_land))
     opening = rows[wants & with_land]
     paid = finance.pay_with_credit(model, opening, ctx.pit_setup_cost_usd, purpose="setup")
@@ -348,57 +395,63 @@ def open_pits(model) -> None:
     model.now.stats["pits_opened"] += int(np.count_nonzero(paid))
 
 
-def join(model) -> None:
-    """Solos look for work in the pits of their 3×3 neighbourhood: on each cell the pit
-    with the most members and a free slot hires. A solo takes the pit where its expected
-    share, less the move (``move_cost_usd_per_cell`` spread over ``site_horizon_months``),
-    is highest, and joins (logit) if that beats working alone. Pits admit joiners in
-    random order up to their free slots (a team works one site: ``plots_per_cell``), those
-    from another cell only up to the site's free plots; movers pay the move."""
+def hiring_pits(model, pits: _Pits) -> tuple[np.ndarray, np.ndarray]:
+    """Free slots per head row (a team works one site: at most ``plots_per_cell``
+    members), and per cell the pit that hires there (the one with the most members and a
+    free slot; −1: none)."""
     m, ctx, sites = model.miners, model.config.context, model.sites
-    pits = _Pits(model)
-    candidates = np.flatnonzero(_solos(model, pits, owners=True))
-    if len(candidates) == 0:
-        return
-    draw = model.stream.per_miner_block("teams/miners", m.uid[candidates], 6)[:, 2:]
-    looking = draw[:, 0] < ctx.team_search_prob
-    rows, draw = candidates[looking], draw[looking]
     slots = np.where(m.active & m.owner & (m.plotless == 0),
                      ctx.plots_per_cell - pits.size, 0.0)
     hiring = np.flatnonzero(slots > 0)
-    if len(rows) == 0 or len(hiring) == 0:
-        return
-    order = hiring[np.lexsort((hiring, -pits.size[hiring], m.site[hiring]))]
-    cells, first = np.unique(m.site[order], return_index=True)
     best = np.full(sites.width * sites.height, -1, dtype=np.intp)
-    best[cells] = order[first]
+    if len(hiring):
+        order = hiring[np.lexsort((hiring, -pits.size[hiring], m.site[hiring]))]
+        cells, first = np.unique(m.site[order], return_index=True)
+        best[cells] = order[first]
+    return slots, best
+
+
+def join(model, pits: _Pits) -> None:
+    """Solos look for work in the pits of their 3×3 neighbourhood (on each cell the pit
+    with the most members and a free slot hires): a solo takes the one where a complete
+    crew's share (the value of a tonne there), less the move (``move_cost_usd_per_cell``
+    spread over ``site_horizon_months``), is highest. There it takes the vacancy's role
+    and joins (logit) if its expected share (the larger of now and once the crew is
+    complete) beats working alone. Pits admit joiners in random order up to their free
+    slots, those from another cell only up to the site's free plots; movers pay the
+    move. An owner whose pit found no crew may join a pit that has one (its own closes)."""
+    m, ctx, sites = model.miners, model.config.context, model.sites
+    candidates = np.flatnonzero(_solos(model, pits, owners=True))
+    if len(candidates) == 0:
+        return
+    rows = candidates[_draws(model, "teams/miners", candidates, 2, 3)[:, 0]
+                      < ctx.team_search_prob]
+    slots, best = hiring_pits(model, pits)
+    if len(rows) == 0 or not (best >= 0).any():
+        return
     near = neighbours(sites, m.site[rows])
     options = np.where(near >= 0, best[np.maximum(near, 0)], -1)  # rows × 9 pits
     # A lone owner joins only a pit with a crew (so two lone owners never join each other).
     options[m.owner[rows][:, None] & (pits.size[np.maximum(options, 0)] < 2)] = -1
-    valid = options >= 0
     pit_at = np.maximum(options, 0)
+    worth = pits.prospect(model, rows, rows, m.role[rows]) / np.where(
+        pits.per_t[rows] != 0, pits.per_t[rows], 1.0)  # t/month of a complete crew's share
     move = ctx.move_cost_usd_per_cell / ctx.site_horizon_months * (np.arange(9) > 0)
-    social = model.config.policy.social
-    digs = ~m.woman[rows] | (draw[:, 3] >= ctx.women_role_bias * (1 - social.women_role_access))
-    value = np.full(options.shape, -np.inf)
-    roles = np.zeros(options.shape, dtype=np.int8)
-    for k in range(9):  # nine options at most: vectorised over the seekers
-        ok = np.flatnonzero(valid[:, k])
-        roles[ok, k] = pits.vacancy(model, rows[ok], pit_at[ok, k], digs[ok])
-        now_ = pits.worker_share(model, rows[ok], pit_at[ok, k], joining=True,
-                                 role=roles[ok, k])
-        value[ok, k] = np.maximum(now_, pits.prospect(model, rows[ok], pit_at[ok, k],
-                                                      roles[ok, k])) - move[k]
-    pick = value.argmax(axis=1)
+    score = np.where(options >= 0, pits.per_t[pit_at] * worth[:, None] - move, -np.inf)
+    pick = score.argmax(axis=1)
     at = np.arange(len(rows))
-    best_value = value[at, pick]
-    has = np.isfinite(best_value)
-    wants = has & _logit_yes(model, np.where(has, best_value, 0.0) - pits.alone[rows],
-                             draw[:, 1])
-    rows, pit, moving, key = rows[wants], pit_at[at, pick][wants], pick[wants] > 0, \
-        draw[wants, 2]
-    role = roles[at, pick][wants]
+    has = np.isfinite(score[at, pick])
+    rows, pit, moving = rows[has], pit_at[at, pick][has], pick[has] > 0
+    draw = _draws(model, "teams/miners", rows, 3, 6)  # logit, queue key, digging vacancy
+    social = model.config.policy.social
+    digs = ~m.woman[rows] | (draw[:, 2] >= ctx.women_role_bias * (1 - social.women_role_access))
+    role = pits.vacancy(pit, digs)
+    share = np.maximum(pits.worker_share(model, rows, pit, role),
+                       pits.prospect(model, rows, pit, role))
+    value = share - move[1] * moving - pits.alone[rows]
+    wants = _logit_yes(model, value, draw[:, 0])
+    rows, pit, moving, key, role = rows[wants], pit[wants], moving[wants], draw[wants, 1], \
+        role[wants]
     admitted = np.zeros(len(rows), dtype=bool)
     stay = np.flatnonzero(~moving)
     admitted[stay] = space.admit(pit[stay], slots, key[stay])  # slots reduced in place
@@ -423,7 +476,7 @@ def cover(model) -> None:
     owner's crew sells under its tie (members without pre-finance of their own); a
     licensed head holds a pit (a licence is a title to a plot)."""
     m = model.miners
-    head, _ = head_rows(m)
+    head, _ = head_rows(model)
     is_head = m.pit == m.uid
     m.owner |= is_head & m.active & (m.legal == Legal.LICENSED.value)
     members = np.flatnonzero(m.active & ~is_head)
