@@ -208,8 +208,7 @@ def produce(model, working: np.ndarray) -> None:
     """Production: this month's ore (t) and gold (g) of every member (``working``), once
     members no longer with their owner (a licence grant moved it) have become solos."""
     m, ctx, now = model.miners, model.config.context, model.now
-    split(model)
-    head, _ = head_rows(model)
+    head = split(model)
     now.tonnes, grams = output(model, head, effort(ctx, m, working), now.output_factor)
     m.grams[:] = grams
 
@@ -219,12 +218,11 @@ def step(model) -> None:
     """Crews split, reconsider and join; solos open pits; licences and ties cover crews."""
     if not model.config.context.teams:
         return
-    split(model)
-    pits = _Pits(model)  # the pits as they are after the splits: every decision reads them
+    pits = _Pits(model, split(model))  # the pits after the splits: every decision reads them
     reconsider(model, pits)
     open_pits(model, pits)
     join(model, pits)
-    cover(model)
+    cover(model, pits.head)  # (pits.head follows the leavers and joiners)
 
 
 def make_solo(model, rows: np.ndarray) -> None:
@@ -239,17 +237,21 @@ def make_solo(model, rows: np.ndarray) -> None:
     m.tied_trader[rows[m.lender[rows] != Lender.TRADER.value]] = -1
 
 
-def split(model) -> None:
+def split(model) -> np.ndarray:
     """Crew members whose owner left, moved or waits for a plot, or who moved or wait
-    for one themselves, become solos; leavers' rows head themselves."""
+    for one themselves, become solos; leavers' rows head themselves. Returns each row's
+    head row after the splits."""
     m = model.miners
     m.pit[~m.active] = m.uid[~m.active]
     head, present = head_rows(model)
     member = m.active & (m.pit != m.uid)
     gone = member & (~present | ~m.active[head] | (m.plotless[head] > 0)
                      | (m.site != m.site[head]) | (m.plotless > 0))
-    if gone.any():
-        make_solo(model, np.flatnonzero(gone))
+    rows = np.flatnonzero(gone)
+    if len(rows):
+        make_solo(model, rows)
+        head[rows] = rows
+    return head
 
 
 class _Pits:
@@ -257,10 +259,10 @@ class _Pits:
     weights per head row, each miner's effort, value of a tonne (USD/t) and of working
     alone (USD/month)."""
 
-    def __init__(self, model):
+    def __init__(self, model, head: np.ndarray):
         m, ctx, now = model.miners, model.config.context, model.now
         n = m.n
-        self.head, _ = head_rows(model)
+        self.head = head
         self.effort = effort(ctx, m, m.active & (m.plotless == 0))
         by_role = effort_by_role(self.head, m.role, self.effort, n)
         self.stages = stage_capacities(ctx, by_role)  # stages × pits
@@ -337,6 +339,7 @@ def reconsider(model, pits: _Pits) -> None:
                       _draws(model, "teams/miners", rows, 1, 2)[:, 0])
     leave = rows[~stay]
     make_solo(model, leave)
+    pits.head[leave] = leave
     model.now.stats["crew_leavers"] += len(leave)
 
 
@@ -403,11 +406,16 @@ def hiring_pits(model, pits: _Pits) -> tuple[np.ndarray, np.ndarray]:
     slots = np.where(m.active & m.owner & (m.plotless == 0),
                      ctx.plots_per_cell - pits.size, 0.0)
     hiring = np.flatnonzero(slots > 0)
-    best = np.full(sites.width * sites.height, -1, dtype=np.intp)
+    cells = sites.width * sites.height
+    best = np.full(cells, -1, dtype=np.intp)
     if len(hiring):
-        order = hiring[np.lexsort((hiring, -pits.size[hiring], m.site[hiring]))]
-        cells, first = np.unique(m.site[order], return_index=True)
-        best[cells] = order[first]
+        site, size = m.site[hiring], pits.size[hiring]
+        most = np.zeros(cells)
+        np.maximum.at(most, site, size)
+        largest = hiring[size == most[site]]
+        first = np.full(cells, m.n, dtype=np.intp)  # the lowest row among the largest
+        np.minimum.at(first, m.site[largest], largest)
+        best = np.where(first < m.n, first, -1)
     return slots, best
 
 
@@ -464,6 +472,7 @@ def join(model, pits: _Pits) -> None:
         cost = np.minimum(m.cash[moved], ctx.move_cost_usd_per_cell)
         model.now.ledger.debit_rows(m.cash, "moves", moved, cost)
     m.pit[rows[admitted]] = m.uid[pit[admitted]]
+    pits.head[rows[admitted]] = pit[admitted]
     closing = rows[admitted & m.owner[rows]]
     m.owner[closing] = False  # its pit closes (the set-up cost is sunk)
     model.now.stats["pits_closed"] += len(closing)
@@ -471,12 +480,12 @@ def join(model, pits: _Pits) -> None:
     model.now.stats["crew_joiners"] += int(np.count_nonzero(admitted))
 
 
-def cover(model) -> None:
+def cover(model, head: np.ndarray | None = None) -> None:
     """A head's licence covers its crew (members counted and treated as licensed); a tied
     owner's crew sells under its tie (members without pre-finance of their own); a
     licensed head holds a pit (a licence is a title to a plot)."""
     m = model.miners
-    head, _ = head_rows(model)
+    head = head_rows(model)[0] if head is None else head
     is_head = m.pit == m.uid
     m.owner |= is_head & m.active & (m.legal == Legal.LICENSED.value)
     members = np.flatnonzero(m.active & ~is_head)
