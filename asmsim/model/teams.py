@@ -363,15 +363,14 @@ def land_access(model) -> float:
 
 def neighbours(sites, cells: np.ndarray) -> np.ndarray:
     """The 3×3 Moore neighbourhood of each of ``cells`` (own cell first; −1 off the grid),
-    cells × 9."""
-    y, x = np.divmod(cells, sites.width)
-    out = np.full((len(cells), 9), -1, dtype=np.intp)
-    offsets = [(0, 0)] + [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx]
-    for k, (dy, dx) in enumerate(offsets):
-        ny, nx = y + dy, x + dx
-        inside = (ny >= 0) & (ny < sites.height) & (nx >= 0) & (nx < sites.width)
-        out[inside, k] = (ny * sites.width + nx)[inside]
-    return out
+    cells × 9: one gather from the grid padded with −1."""
+    width, height = sites.width, sites.height
+    padded = np.full((height + 2, width + 2), -1, dtype=np.intp)
+    padded[1:-1, 1:-1] = np.arange(width * height).reshape(height, width)
+    y, x = np.divmod(cells, width)
+    offsets = np.array([0] + [dy * (width + 2) + dx for dy in (-1, 0, 1) for dx in (-1, 0, 1)
+                              if dy or dx])
+    return padded.ravel()[((y + 1) * (width + 2) + x + 1)[:, None] + offsets[None, :]]
 
 
 def open_pits(model, pits: _Pits) -> None:
