@@ -1,5 +1,6 @@
 """Gender (issue 10 §2, pattern 7): the gap between women's and men's incomes comes from
-roles, land and credit — context barriers that policy levers can lower — and the
+roles, land and credit — context barriers that policy levers can lower: women rarely take
+digging vacancies, and opening a pit needs land and set-up capital — and the
 `gender_responsive` preset acts only through those levers.
 
 - the preset leaves the context as the baseline's (only policy keys differ);
@@ -45,8 +46,11 @@ def test_without_its_barriers_the_gender_gap_closes():
                              "women_men_income_ratio")
         gaps.append((with_barriers, without))
     with_barriers, without = np.array(gaps).T
-    assert with_barriers.max() < 0.65
+    # Measured with pits and teams (issue 10 §2): 0.67–0.69 with the barriers, 0.98–1.07
+    # without (before pits: below 0.65 with them; roles weigh less when crews share).
+    assert with_barriers.max() < 0.75
     assert without.min() > 0.85
+    assert (without - with_barriers).min() > 0.2
 
 
 def test_a_licence_needs_land_rights_and_the_lever_grants_them():

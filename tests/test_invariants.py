@@ -29,6 +29,17 @@ def check_table(table: pd.DataFrame) -> None:
             == initial + table["entered_total"]).all()
     assert (table["entries"].cumsum() == table["entered_total"]).all()
     assert (table["exits"].cumsum() == table["exited_total"]).all()
+    # Pits (ODD 7.10): every active miner is in one pit; owners head pits; incomes of
+    # owners, crews and solos without a pit add up to the total.
+    active, pits, owners = table["active_miners"], table["pits"], table["pit_owners"]
+    assert ((pits <= active) & (owners <= pits)).all()
+    np.testing.assert_allclose(table["team_size_mean"] * pits, active, rtol=1e-9)
+    crew, solos = active - pits, pits - owners
+    np.testing.assert_allclose(table["income_owner_usd"] * owners
+                               + table["income_crew_usd"] * crew
+                               + table["income_solo_usd"] * solos,
+                               table["income_mean_usd"] * active, rtol=1e-9, atol=1e-6)
+    assert (table["solo_share"] * active <= pits + 1e-9).all()
     # Gold: produced = sold + change in unsold stock.
     produced = table["gold_kg"].iloc[1:].to_numpy()
     sold = table["gold_sold_kg"].iloc[1:].to_numpy()

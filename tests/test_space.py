@@ -167,7 +167,9 @@ def test_tenure_is_worth_more_where_eviction_risk_is_higher():
     rows = np.flatnonzero(m.active & (m.legal == Legal.INFORMAL))
     value, status = tenure_value(model, rows), sites.land_status[m.site[rows]]
     mean = {code: value[status == code].mean() for code in LandStatus}
-    assert mean[LandStatus.LSM_CONCESSION] > 5.0 and mean[LandStatus.PROTECTED] > 3.0, mean
+    # (Concession: 4.67 measured with pits and teams, whose solos at month 0 expect less
+    # income, so lost months are worth less; > 5 before.)
+    assert mean[LandStatus.LSM_CONCESSION] > 4.0 and mean[LandStatus.PROTECTED] > 3.0, mean
     assert mean[LandStatus.OPEN] < 1.0 and mean[LandStatus.ASM_ZONE] < 1.0, mean
 
 

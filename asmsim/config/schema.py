@@ -123,18 +123,57 @@ class ContextConfig:
     women_share: float = share(0.30, "share of women among miners", source=SRC_GENDER)
     women_land_access: float = share(0.3, "share of women miners with the land rights (or a "
                                      "male relative's signature) a licence application "
-                                     "needs", source="Ghana: ≈ 10 % of licence holders "
+                                     "or opening a pit needs", source="Ghana: ≈ 10 % of licence holders "
                                      "women, for want of land (domain-facts-2 §C); "
                                      "Extractives Hub: approval of a male relative")
     digger_share_men: float = share(0.60, "probability a man works as digger")
     women_role_bias: float = share(0.85, "relative reduction of women's chance to dig "
                                    "(0 = same roles as men)", source=SRC_GENDER_GAP)
     processor_share_nondiggers: float = share(0.5, "non-diggers who process (rest haul)")
-    tonnes_digger: float = param(4.0, "t/month", "ore handled by a digger", lo=0.0, hi=100.0)
-    tonnes_processor: float = param(1.0, "t/month", "ore-equivalent credited to a processor",
-                                    lo=0.0, hi=100.0, source=SRC_KAMITUGA)
-    tonnes_hauler: float = param(0.8, "t/month", "ore-equivalent credited to a hauler", lo=0.0,
-                                 hi=100.0, source=SRC_KAMITUGA)
+    tonnes_digger: float = param(4.0, "t/month", "ore credited to a solo digger (teams = "
+                                 "false only)", lo=0.0, hi=100.0)
+    tonnes_processor: float = param(1.0, "t/month", "ore-equivalent credited to a solo "
+                                    "processor (teams = false only)", lo=0.0, hi=100.0,
+                                    source=SRC_KAMITUGA)
+    tonnes_hauler: float = param(0.8, "t/month", "ore-equivalent credited to a solo hauler "
+                                 "(teams = false only)", lo=0.0, hi=100.0, source=SRC_KAMITUGA)
+    teams: bool = flag(True, "miners work in pits: a team's ore is bounded by its scarcest "
+                       "stage and shared by rule (false, for mechanism-removal tests only: "
+                       "every miner works alone with its role's tonnes)")
+    dig_rate_t: float = param(6.5, "t/month", "ore a digger breaks in a month (τ_D)",
+                              lo=0.0, hi=100.0, source="assumption (model-spec-v2 §9.4: 6; "
+                              "calibrated to the status quo's income, docs/validation.md)")
+    haul_rate_t: float = param(13.0, "t/month", "ore a hauler brings out of the pit in a "
+                               "month (τ_H)", lo=0.0, hi=100.0,
+                               source="assumption: slots 4:2:2 balance the stages "
+                               "(model-spec-v2 §9.4 c4; Burkina shafts, domain-facts-2 §A2)")
+    process_rate_t: float = param(13.0, "t/month", "ore a processor crushes and washes in a "
+                                  "month (τ_P)", lo=0.0, hi=100.0,
+                                  source="assumption: slots 4:2:2 balance the stages "
+                                  "(model-spec-v2 §9.4 c4)")
+    helper_share: float = share(0.2, "σ: share of another stage's rate a member lends to it "
+                                "(a solo does every stage at this share but its own)",
+                                source="assumption (model-spec-v2 §9.4 c1: 0.2)")
+    pit_owner_share: float = share(0.3, "ω_O: share of a pit's gold (and of its costs) to "
+                                   "its owner; the rest goes to the workers",
+                                   source="assumption in 0.3–0.6 (domain-facts-2 §A1: no "
+                                   "numeric owner/digger split found; landholder rents "
+                                   "0.10–0.14, Bambouk lord 0.5)")
+    share_weight_hauler: float = param(0.5, "×", "a hauler's share weight (a digger's is 1; "
+                                       "× skill × worked)", lo=0.0, hi=10.0,
+                                       source="assumption (domain-facts-2 §A3: Rwanda, women's "
+                                       "pay 65–75 % of men's; haulers and washers below "
+                                       "diggers in Kamituga, domain-facts §2m)")
+    share_weight_processor: float = param(0.5, "×", "a processor's share weight (a digger's "
+                                          "is 1)", lo=0.0, hi=10.0,
+                                          source="assumption (domain-facts-2 §A3)")
+    pit_setup_cost_usd: float = usd(100.0, "cost of opening a pit: shaft, tools, pump hire "
+                                    "(paid from cash or borrowed, sunk)",
+                                    source="assumption (model-spec-v2 §9.4: 1,500 for a "
+                                    "sponsor-equipped shaft; a hand-dug pit costs less)")
+    team_search_prob: float = share(0.3, "monthly chance a solo looks for a pit in its 3×3 "
+                                    "neighbourhood, and a crew member reconsiders its pit",
+                                    source="assumption (model-spec-v2 §9.4 c4)")
     grade_median_g_per_t: float = param(3.0, "g/t", "median ore grade of a site", lo=0.01,
                                         hi=1000.0)
     grade_sigma: float = param(0.6, "log", "lognormal spread of site grades", lo=0.0, hi=3.0)

@@ -195,7 +195,7 @@ def apply_for_licences(model) -> None:
     m, ctx, legal_cfg = model.miners, model.config.context, model.config.policy.legal
     if legal_cfg.office_capacity_per_1000_miners <= 0:
         return
-    informal = np.flatnonzero(m.active & (m.legal == Legal.INFORMAL.value))
+    informal = np.flatnonzero(m.active & (m.legal == Legal.INFORMAL.value) & (m.pit == m.uid))
     rows = informal[model.uniforms("apply/miners", informal) < ctx.reconsider_prob]
     if len(rows) == 0:
         return
@@ -272,7 +272,7 @@ def renew_or_lapse(model) -> None:
     """At expiry a licence is renewed (fee paid) if still worth it, else it lapses."""
     m, ctx, cfg = model.miners, model.config.context, model.config.policy
     expiring = np.flatnonzero(m.active & (m.legal == Legal.LICENSED.value)
-                              & (m.licence_expiry <= model.month))
+                              & (m.licence_expiry <= model.month) & (m.pit == m.uid))
     if len(expiring) == 0:
         return
     group = m.via_coop[expiring] & m.coop[expiring] & cfg.legal.group_licences \
@@ -325,7 +325,7 @@ def update_cooperatives(model) -> None:
     leaves = rows[member & ~stay_or_join]
     m.coop[joins] = True
     m.coop[leaves] = False
-    group_members = leaves[m.via_coop[leaves]]
+    group_members = leaves[m.via_coop[leaves] & ~m.covered[leaves]]
     m.legal[group_members] = Legal.INFORMAL  # a group licence does not follow a leaver
     m.via_coop[group_members] = False
     support = cfg.social.coop_support
@@ -335,7 +335,7 @@ def update_cooperatives(model) -> None:
         model.now.spend("extension", grants)
         model.now.stats["coop_grants_usd"] += grants
     if support and cfg.legal.group_licences:
-        newly = joins[m.legal[joins] != Legal.LICENSED]
+        newly = joins[(m.legal[joins] != Legal.LICENSED) & (m.pit[joins] == m.uid[joins])]
         if model.config.context.site_choice:  # a free plot, allotted in random order (7.12)
             target = allot_plots(model, newly, model.uniforms("plots/miners", newly))
         else:

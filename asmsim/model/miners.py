@@ -56,6 +56,9 @@ COLUMNS: dict[str, type] = {
     "entered_month": np.int32,
     "excluded_cell": np.int32,  # cell the miner was evicted from (-1: none)
     "excluded_until": np.int32,  # month until which it will not return there
+    "pit": np.int64,            # uid of the pit's head (the owner; a solo is its own pit)
+    "owner": bool,              # holds a pit (founded one, or a licence: a title to a plot)
+    "covered": bool,            # licensed through its pit owner's licence, not its own
     "plotless": np.int16,       # months in a row without a plot (evicted or worked out and
                                 # not admitted to a free plot): no work until it finds one
 }

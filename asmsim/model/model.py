@@ -30,6 +30,7 @@ from asmsim.model import (
     production,
     scale,
     space,
+    teams,
     technology,
     traders,
     warmup,
@@ -62,6 +63,7 @@ SCHEDULE = (
     technology.step,       # 7.9 technology and safety
     population.step,       # 7.10 moves, role changes, exit
     population.entry,      # 7.10 entry
+    teams.step,            # 7.10 pits: crews split, leave, join; pits open; licences, ties cover crews
     health.step,           # 7.11 health and environment
     space.step,            # 7.12 evictions, site choice and local displacement
     government.close_accounts,  # 7.4 the budget: revenue and transfer in, spending out

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from asmsim.model import channels, production, traders
+from asmsim.model import channels, production, teams, traders
 from asmsim.model.channels import ChannelCosts
 from asmsim.model.enums import Legal, Tech
 
@@ -33,6 +33,8 @@ def update(model) -> None:
     now.grade_at_site = sites.grade()[m.site]
     now.recovery_share = now.recovery_by_tech.take(m.tech)
     now.expected_grams = now.grade_at_site * now.potential_t * now.recovery_share
+    if ctx.teams:  # a member's share of its pit's ore and gold (7.10)
+        teams.expect(model)
     cells = sites.width * sites.height
     active = m.active
     total = np.bincount(m.site, weights=active, minlength=cells)  # miners per cell

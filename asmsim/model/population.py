@@ -79,6 +79,7 @@ def add_miners(model, count: int, initial: bool = False) -> np.ndarray:
     idx = np.arange(rows.start, rows.stop)
     m = model.miners
     m.uid[idx] = np.arange(model.created, model.created + count)
+    m.pit[idx] = m.uid[idx]  # each starts alone (7.10)
     model.created += count
     m.active[idx] = True
     m.woman[idx] = rng.random(count) < ctx.women_share
@@ -184,7 +185,7 @@ def move_and_resort(model) -> None:
     miners on worked-out sites choose a new site in the space step, 7.12); a few miners
     change roles."""
     m, ctx, sites = model.miners, model.config.context, model.sites
-    licensed = np.flatnonzero(m.active & (m.legal == Legal.LICENSED)
+    licensed = np.flatnonzero(m.active & (m.legal == Legal.LICENSED) & (m.pit == m.uid)
                               & (sites.exhausted()[m.site] | (m.plotless > 0)))
     if len(licensed) and ctx.site_choice:
         # A licence moves to the richest licensable plot nearby with a free plot (random

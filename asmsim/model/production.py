@@ -1,5 +1,9 @@
 """Submodel: production — ore worked and gold recovered (ODD 7.7).
 
+With pits (``context.teams``, the default) a pit's ore is bounded by its scarcest stage and
+each member gets its share of the pit's ore and gold (:mod:`asmsim.model.teams`). With the
+knock-out every miner works alone:
+
 grams_i = grade(site_i) · tonnes(role_i) · skill_i · recovery(tech_i) · health_i · flood
 """
 
@@ -8,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from asmsim.config.schema import ContextConfig
+from asmsim.model import teams
 from asmsim.model.enums import Role, Tech
 
 
@@ -57,9 +62,12 @@ def step(model) -> None:
     """Every working miner works its site: tonnes (t) and grams (g) this month; sites deplete."""
     m, now = model.miners, model.now
     working = working_mask(m.active, m.suspended, m.injured, m.plotless)
-    now.tonnes = now.potential_t * working
-    m.grams[:] = grams_produced(now.tonnes, now.grade_at_site, now.recovery_share,
-                                now.output_factor)
+    if model.config.context.teams:
+        teams.produce(model, working)
+    else:
+        now.tonnes = now.potential_t * working
+        m.grams[:] = grams_produced(now.tonnes, now.grade_at_site, now.recovery_share,
+                                    now.output_factor)
     deplete(model.sites.ore_t, m.site, now.tonnes)
     model.sites.mark_worked(m.site, now.tonnes)
     model.sites.rediscover(model.config.context.discovery_prob_monthly, model.stream("discovery"))

@@ -140,13 +140,24 @@ OUTPUTS: dict[str, tuple[str, str]] = {
        for name, label in (("protected", "protected land"),
                            ("concession", "large-scale concessions"),
                            ("zone", "ASM zones"), ("open", "open land"))},
-    "women_licence_holder_share": ("0-1", "women among licensed miners"),
+    "women_licence_holder_share": ("0-1", "women among licence holders (licensed pit heads; "
+                                   "crews covered by their owner's licence are not holders)"),
     "applications_no_land": ("count/month", "women who chose to apply for a licence but lacked "
                              "the land rights it needs"),
     **{f"income_{name}_usd": ("USD/month", f"mean net income of active {label}")
        for name, label in (("digger", "diggers"), ("hauler", "haulers"),
                            ("processor", "processors"), ("licensed", "licensed miners"),
                            ("informal", "informal miners (not licensed, not applying)"))},
+    # Pits and teams (see teams.py).
+    "pits": ("count", "pits worked this month (a solo is a one-member pit)"),
+    "team_size_mean": ("people", "active miners per pit"),
+    "solo_share": ("0-1", "active miners working alone (one-member pits)"),
+    "pit_owners": ("people", "active miners holding a pit (opened one, or a licence)"),
+    "women_owner_share": ("0-1", "women among pit owners"),
+    **{f"income_{name}_usd": ("USD/month", f"mean net income of active {label}")
+       for name, label in (("owner", "pit owners"),
+                           ("crew", "crew members (in another's pit)"),
+                           ("solo", "solos without a pit of their own"))},
     "spillover_ring_miners": ("people", ("active miners on cells within 2 cells (Chebyshev) "
                                          "of protected land but not on it, at month end")),
 }
@@ -318,7 +329,15 @@ def _people(model, active: _ActiveMiners) -> dict[str, float]:
     """Who holds licences, and income by role and by legal status (USD/month)."""
     m = model.miners
     licensed = active.mask & (m.legal == Legal.LICENSED.value)
-    n_licensed = int(np.count_nonzero(licensed))
+    holders = licensed & ~m.covered
+    n_holders = int(np.count_nonzero(holders))
+    heads = active.mask & (m.pit == m.uid)
+    n_pits = int(np.count_nonzero(heads))
+    owners = active.mask & m.owner
+    n_owners = int(np.count_nonzero(owners))
+    crew = active.mask & ~heads
+    members = np.bincount(np.searchsorted(m.uid, m.pit[crew]), minlength=m.n)
+    solo = heads & (members == 0)
 
     def mean_income(mask: np.ndarray) -> float:
         # (flatnonzero + take gathers the same values, in the same order, as m.income[mask],
@@ -327,14 +346,22 @@ def _people(model, active: _ActiveMiners) -> dict[str, float]:
         return float(m.income.take(rows).sum()) / len(rows) if len(rows) else 0.0
 
     return {
-        "women_licence_holder_share": np.count_nonzero(licensed & m.woman) / n_licensed
-        if n_licensed else 0.0,
+        "women_licence_holder_share": np.count_nonzero(holders & m.woman) / n_holders
+        if n_holders else 0.0,
         "applications_no_land": int(model.now.stats["applications_no_land"]),
         "income_digger_usd": mean_income(active.mask & (m.role == Role.DIGGER.value)),
         "income_hauler_usd": mean_income(active.mask & (m.role == Role.HAULER.value)),
         "income_processor_usd": mean_income(active.mask & (m.role == Role.PROCESSOR.value)),
         "income_licensed_usd": mean_income(licensed),
         "income_informal_usd": mean_income(active.mask & (m.legal == Legal.INFORMAL.value)),
+        "pits": n_pits,
+        "team_size_mean": active.n / n_pits if n_pits else 0.0,
+        "solo_share": active.share(solo),
+        "pit_owners": n_owners,
+        "women_owner_share": np.count_nonzero(owners & m.woman) / n_owners if n_owners else 0.0,
+        "income_owner_usd": mean_income(owners),
+        "income_crew_usd": mean_income(crew),
+        "income_solo_usd": mean_income(heads & ~m.owner),
     }
 
 

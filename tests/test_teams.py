@@ -1,0 +1,180 @@
+"""Pits and teams (issue 10 §2; ODD 7.7, 7.10): a pit's ore is bounded by its scarcest
+stage, shares add up to the pit's output, a head's licence and tie cover its crew, women
+can own pits and hold licences, and the land lever raises their share with the context
+unchanged. The knock-out ``context.teams = false`` shows which patterns come from teams.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from asmsim.config import load_config
+from asmsim.model import ASMModel, teams
+from asmsim.model.enums import Channel, Legal, Lender, Role
+from asmsim.run import replicate_seeds
+from asmsim.run.api import simulate
+
+D, P, H = Role.DIGGER, Role.PROCESSOR, Role.HAULER
+
+
+def _ore(context, members: dict[Role, float]) -> float:
+    """Ore (t/month) of one pit with ``members`` (effort by role)."""
+    by_role = np.zeros((1, 3))
+    for role, effort in members.items():
+        by_role[0, role] += effort
+    return float(teams.pit_ore(teams.stage_capacities(context, by_role))[0])
+
+
+def test_the_scarcest_stage_binds():
+    """Leontief: with no help across stages, a digger added to a pit short of haulers
+    adds nothing; a hauler adds what the haulage stage gains."""
+    context = load_config(["context.helper_share=0"]).context
+    short = {D: 6.0, P: 3.0, H: 1.0}  # haulage binds: 13 t < 39 (dig) and 39 (process)
+    assert _ore(context, short) == pytest.approx(13.0)
+    assert _ore(context, {**short, D: 7.0}) == _ore(context, short)
+    assert _ore(context, {**short, H: 2.0}) == pytest.approx(26.0)
+    # With the default help a digger lends a hand (σ of the hauling rate), a hauler more.
+    default = load_config([]).context
+    base = _ore(default, short)
+    more_diggers = _ore(default, {**short, D: 7.0})
+    more_haulers = _ore(default, {**short, H: 2.0})
+    assert base < more_diggers < more_haulers
+    assert more_diggers - base == pytest.approx(default.helper_share * default.haul_rate_t)
+
+
+def test_more_hands_never_lower_a_pits_ore():
+    """Economic sign: adding effort in any role, above all in the scarce stage, does not
+    lower a pit's ore (random pits)."""
+    context = load_config([]).context
+    rng = np.random.default_rng(0)
+    by_role = rng.exponential(1.0, (500, 3)) * rng.integers(0, 2, (500, 3))
+    ore = teams.pit_ore(teams.stage_capacities(context, by_role))
+    for role in range(3):
+        more = by_role.copy()
+        more[:, role] += rng.exponential(1.0, 500)
+        assert (teams.pit_ore(teams.stage_capacities(context, more)) >= ore - 1e-12).all()
+    scarce = teams.stage_capacities(context, by_role).argmin(axis=0)
+    more = by_role.copy()
+    more[np.arange(500), scarce] += 1.0
+    gained = teams.pit_ore(teams.stage_capacities(context, more)) - ore
+    assert (gained >= -1e-12).all() and (gained > 0).mean() > 0.9
+
+
+def test_shares_add_up_to_each_pits_output(monkeypatch):
+    """Accounts close in every pit, every month: members' ore and gold add up to the pit's
+    ore (its scarcest stage) and gold; shares are ω_O to the owner plus the workers'."""
+    produce = teams.produce
+    checked = []
+
+    def audited(model, working):
+        produce(model, working)
+        m, ctx, now = model.miners, model.config.context, model.now
+        head, _ = teams.head_rows(model)
+        effort = teams.effort(ctx, m, working)
+        by_role = teams.effort_by_role(head, m.role, effort, m.n)
+        ore = teams.pit_ore(teams.stage_capacities(ctx, by_role))
+        np.testing.assert_allclose(np.bincount(head, weights=now.tonnes, minlength=m.n), ore,
+                                   rtol=1e-9, atol=1e-9)
+        share = np.divide(now.tonnes, ore[head], out=np.zeros(m.n), where=ore[head] > 0)
+        total = np.bincount(head, weights=share, minlength=m.n)
+        np.testing.assert_allclose(total[ore > 0], 1.0, rtol=1e-9)
+        # Gold: every member's grams per tonne is its pit's (grade × recovery × flood).
+        producing = np.flatnonzero(now.tonnes > 0)
+        per_t = m.grams[producing] / now.tonnes[producing]
+        np.testing.assert_allclose(per_t, (m.grams / np.where(now.tonnes > 0, now.tonnes, 1.0))
+                                   [head[producing]], rtol=1e-9)
+        # The owner of a producing crew takes at least ω_O.
+        crews = np.flatnonzero((ore > 0) & (np.bincount(head, minlength=m.n) > 1))
+        assert (share[crews] >= ctx.pit_owner_share - 1e-9).all()
+        checked.append(len(crews))
+
+    monkeypatch.setattr(teams, "produce", audited)
+    config = load_config(["miners=600", "months=12", "context.warmup_months=24"])
+    ASMModel(config, seed=4).run()
+    assert len(checked) >= 12 and max(checked) > 0
+
+
+def _model(seed: int = 6, *overrides: str) -> ASMModel:
+    config = load_config(["miners=1000", "months=12", "context.warmup_months=60", *overrides])
+    model = ASMModel(config, seed=seed)
+    model.run()
+    return model
+
+
+def test_a_licensed_owners_crew_is_covered_and_counted_licensed():
+    model = _model()
+    m = model.miners
+    head, _ = teams.head_rows(model)
+    crew = np.flatnonzero(m.active & (m.pit != m.uid))
+    licensed_owner = m.legal[head[crew]] == Legal.LICENSED
+    assert licensed_owner.any(), "no licensed pit with a crew to check"
+    assert (m.legal[crew[licensed_owner]] == Legal.LICENSED).all()
+    assert m.covered[crew[licensed_owner]].all()
+    assert not m.covered[crew[~licensed_owner]].any()
+    assert (m.legal[crew[~licensed_owner]] == Legal.INFORMAL).all()
+    # The output counts the covered crew as licensed, and not as licence holders.
+    active = m.active
+    assert model.last_row["licensed_share"] == pytest.approx(
+        np.count_nonzero(active & (m.legal == Legal.LICENSED)) / np.count_nonzero(active))
+    # Only heads apply, renew or hold: a lapsed owner's crew loses its cover.
+    owner = head[crew[licensed_owner][0]]
+    m.legal[owner] = Legal.INFORMAL
+    teams.cover(model)
+    members = np.flatnonzero(m.active & (head == owner) & (m.pit != m.uid))
+    assert (m.legal[members] == Legal.INFORMAL).all() and not m.covered[members].any()
+
+
+def test_a_tied_owners_crew_sells_to_its_trader():
+    model = _model(7)
+    m = model.miners
+    head, _ = teams.head_rows(model)
+    crew = np.flatnonzero(m.active & (m.pit != m.uid) & (m.lender != Lender.TRADER))
+    tied = crew[m.tied_trader[head[crew]] >= 0]
+    assert len(tied) > 0, "no tied pit with a crew to check"
+    assert (m.tied_trader[tied] == m.tied_trader[head[tied]]).all()
+    untied = crew[m.tied_trader[head[crew]] < 0]
+    assert (m.tied_trader[untied] == -1).all()
+    # Next month the crew's gold goes to the owner's trader.
+    owners_trader = m.tied_trader[head[tied]].copy()
+    uids = m.uid[tied].copy()
+    model.step()
+    m = model.miners
+    rows = np.searchsorted(m.uid, uids)
+    sold = (m.channel[rows] == Channel.TRADER) & m.active[rows]
+    assert sold.sum() > 0
+    assert (m.last_trader[rows[sold]] == owners_trader[sold]).mean() > 0.9
+
+
+def test_women_own_pits_and_hold_licences_and_the_land_lever_raises_their_share():
+    """Paired runs (common random numbers), context unchanged: closing women's land-access
+    gap (policy.social.women_land_access = 1) raises the share of women among pit owners
+    and among licence holders in every replicate, and on average beyond noise."""
+    size = ["miners=1200", "months=48", "context.warmup_months=120"]
+    effects = []
+    for seed in replicate_seeds(5, 3):
+        status_quo = simulate(size, seed=seed)
+        titled = simulate([*size, "policy.social.women_land_access=1"], seed=seed)
+        late = [(t.loc[t.month > 24, "women_owner_share"].mean(),
+                 t.loc[t.month > 24, "women_licence_holder_share"].mean())
+                for t in (status_quo, titled)]
+        assert late[0][0] > 0 and late[0][1] > 0  # women own pits and hold licences today
+        effects.append(np.subtract(late[1], late[0]))
+    effects = np.array(effects)
+    assert (effects[:, 0] > 0).all()
+    for column in effects.T:
+        mean, se = column.mean(), column.std(ddof=1) / np.sqrt(len(column))
+        assert mean - 2 * se > 0, f"effect {mean:.3f} ± {2 * se:.3f} does not exclude 0"
+
+
+def test_without_teams_everyone_works_alone_and_owners_vanish():
+    """The knock-out: one-member pits, no owners, no crew; with teams there are crews and
+    owners earn more than crew members, who earn more than solos."""
+    size = ["miners=800", "months=24", "context.warmup_months=60"]
+    alone = simulate([*size, "context.teams=false"], seed=2)
+    assert (alone["solo_share"] == 1.0).all() and (alone["pit_owners"] == 0).all()
+    assert (alone["pits"] == alone["active_miners"]).all()
+    with_teams = simulate(size, seed=2).iloc[1:]
+    assert (with_teams["team_size_mean"] > 1.2).all()
+    assert (with_teams["income_owner_usd"] > with_teams["income_crew_usd"]).mean() > 0.9
+    assert (with_teams["income_crew_usd"] > with_teams["income_solo_usd"]).mean() > 0.9
