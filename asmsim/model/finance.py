@@ -401,7 +401,7 @@ def service_debt(model) -> None:
     now.interest_paid = np.zeros(m.n)
     np.subtract(m.credit_ban, 1, out=m.credit_ban, where=m.credit_ban > 0)
     np.subtract(m.trader_ban, 1, out=m.trader_ban, where=m.trader_ban > 0)
-    call_loans(model, detect_side_sales(model))
+    call_loans(model, debtors_of(model, detect_side_sales(model)))
     rows = np.flatnonzero(m.lender != Lender.NONE.value)  # a miner without a lender owes nothing
     tied = m.lender[rows] == Lender.TRADER.value
     formal = ~tied
@@ -437,12 +437,26 @@ def service_debt(model) -> None:
 
 
 def side_sellers(model) -> np.ndarray:
-    """Rows of miners owing a trader who sold this month to anyone else (a formal buyer or
+    """Rows of miners bound by a pre-finance tie (their own debt, or their pit head's: the
+    tie binds the pit's sales) who sold this month to anyone else (a formal buyer or
     another trader)."""
     m, now = model.miners, model.now
-    tied = np.flatnonzero(m.lender[:len(now.sold_to_trader)] == Lender.TRADER.value)
+    tied = np.flatnonzero(m.tied_trader[:len(now.sold_to_trader)] >= 0)
     sold = (m.channel[tied] != Channel.HELD) & (now.sold_g[tied] > 0)
     return tied[sold & (now.sold_to_trader[tied] != m.tied_trader[tied])]
+
+
+def debtors_of(model, rows: np.ndarray) -> np.ndarray:
+    """The rows whose trader loan answers for the sales of ``rows``: a miner's own loan, or
+    for a crew member under its head's tie, the head's (unique rows, owing a trader)."""
+    from asmsim.model.teams import head_rows
+
+    m = model.miners
+    head, present = head_rows(model)
+    owes = m.lender[rows] == Lender.TRADER.value
+    through_head = rows[~owes & present[rows]]
+    debtors = np.union1d(rows[owes], head[through_head])
+    return debtors[m.lender[debtors] == Lender.TRADER.value]
 
 
 def detect_side_sales(model) -> np.ndarray:
@@ -528,6 +542,14 @@ def side_sale_cost(model) -> np.ndarray:
     short = np.clip(1.0 - liquid / need, 0.0, 1.0)
     cost[tied] = ctx.side_sell_detection * ctx.trader_ban_months * short \
         * np.maximum(m.exp_income[tied], 0.0)
+    # A crew member under its head's tie risks the pit's pre-finance: its head's cost.
+    from asmsim.model.teams import head_rows
+
+    crew = np.flatnonzero((m.tied_trader >= 0) & (m.lender != Lender.TRADER.value))
+    if len(crew):
+        head, present = head_rows(model)
+        crew = crew[present[crew]]
+        cost[crew] = cost[head[crew]]
     return cost
 
 
