@@ -1,4 +1,4 @@
-"""The ``asmsim`` command: ``asmsim run | compare | sensitivity | calibrate | scenarios | shocks | dashboard``.
+"""The ``asmsim`` command: ``asmsim run | compare | sensitivity | calibrate | robustness | scenarios | shocks | dashboard``.
 
 Each subcommand lives in its own module with ``main(args) -> int``; this file
 only dispatches and turns a configuration error into one line and exit code 2,
@@ -19,6 +19,7 @@ COMMANDS = {
     "compare": "asmsim.cli.compare",
     "sensitivity": "asmsim.cli.sensitivity",
     "calibrate": "asmsim.cli.calibrate",
+    "robustness": "asmsim.cli.robustness",
     "scenarios": "asmsim.cli.scenarios",
     "shocks": "asmsim.cli.shocks",
     "dashboard": "asmsim.cli.dashboard",
@@ -31,6 +32,7 @@ commands:
   compare       compare scenarios with common random numbers and intervals
   sensitivity   run a Sobol or Morris study defined in experiments/
   calibrate     fit parameters to field targets (ABC-SMC) and check the fit
+  robustness    regret, requirements and failure conditions of policies over futures
   scenarios     list the scenario presets (and your own: scenario_dir=DIR)
   shocks        list the kinds of shock a scenario can schedule
   dashboard     start the live workshop dashboard

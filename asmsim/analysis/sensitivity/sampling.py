@@ -12,7 +12,26 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .study import Study
+from .study import ENSEMBLE, Study
+
+
+def ensemble_design(study: Study) -> np.ndarray:
+    """A robustness ensemble: ``study.n`` futures by Latin hypercube over the uncertain
+    parameters (all but the first two), each run under every policy. Columns: policy
+    index, future index, then the uncertain parameters; rows future by future."""
+    from scipy.stats import qmc
+
+    uncertain = study.parameters[2:]
+    unit = qmc.LatinHypercube(d=len(uncertain), seed=study.seed).random(study.n)
+    low = np.array([p.low for p in uncertain])
+    high = np.array([p.high for p in uncertain])
+    futures = low + unit * (high - low)
+    k = len(study.policies)
+    rows = np.empty((study.n * k, 2 + len(uncertain)))
+    rows[:, 0] = np.tile(np.arange(k), study.n)
+    rows[:, 1] = np.repeat(np.arange(study.n), k)
+    rows[:, 2:] = np.repeat(futures, k, axis=0)
+    return rows
 
 
 def block_size(study: Study) -> int:
@@ -25,6 +44,8 @@ def block_size(study: Study) -> int:
 
 def draw(study: Study) -> np.ndarray:
     """The sample matrix, shape (n_points, D), in SALib's units (ints not yet rounded)."""
+    if study.method == ENSEMBLE:
+        return ensemble_design(study)
     problem = study.problem()
     if study.method == "sobol":
         from SALib.sample import sobol

@@ -32,6 +32,7 @@ from asmsim.config.params import MAX_SEED
 from asmsim.config.validate import unknown_key
 
 METHODS = ("sobol", "morris")
+ENSEMBLE = "ensemble"  # a robustness ensemble (asmsim robustness), not read from study files
 REDUCERS = ("final", "last12", "cumulative")
 DISTS = ("unif", "triang", "logunif")
 TOP_KEYS = ("method", "n", "seed", "scenario", "overrides", "replicates", "parameters",
@@ -94,6 +95,7 @@ class Study:
     num_levels: int = 4
     num_resamples: int = 100
     conf_level: float = 0.95
+    policies: tuple[str, ...] = ()  # ensemble (robustness): each future runs every policy
 
     @property
     def dimension(self) -> int:
@@ -106,6 +108,8 @@ class Study:
         d = self.dimension
         if self.method == "sobol":
             return self.n * (2 * d + 2 if self.second_order else d + 2)
+        if self.method == ENSEMBLE:
+            return self.n * len(self.policies)
         return self.n * (d + 1)
 
     @property

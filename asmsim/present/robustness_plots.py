@@ -1,0 +1,54 @@
+"""Figures of a robustness analysis: regret per policy, and PRIM's trade-off and box."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import pandas as pd
+
+
+def regret_figure(regrets: pd.DataFrame, units: dict[str, str]):
+    """A panel per outcome: the distribution of each policy's regret over the futures."""
+    outputs = list(dict.fromkeys(regrets["output"]))
+    cols = min(3, len(outputs))
+    rows = math.ceil(len(outputs) / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, 3.4 * rows), squeeze=False)
+    for ax in axes.flat[len(outputs):]:
+        ax.set_visible(False)
+    for ax, output in zip(axes.flat, outputs, strict=False):
+        part = regrets[regrets["output"] == output]
+        policies = list(dict.fromkeys(part["policy"]))
+        ax.boxplot([part.loc[part["policy"] == p, "regret"] for p in policies],
+                   tick_labels=policies, showfliers=True)
+        ax.set_title(f"Regret: {output}", fontsize=9)
+        ax.set_ylabel(f"shortfall from the best policy [{units.get(output, '')}]", fontsize=8)
+        ax.tick_params(axis="x", labelrotation=30, labelsize=8)
+    fig.suptitle("Regret over the futures (0 = the best policy in that future)")
+    fig.tight_layout()
+    return fig
+
+
+def prim_figure(boxes):
+    """A panel per failing policy: PRIM's coverage–density trade-off along the peeling
+    trajectory, the chosen box marked and described."""
+    fig, axes = plt.subplots(1, len(boxes), figsize=(5.2 * len(boxes), 4.2), squeeze=False)
+    for ax, box in zip(axes.flat, boxes, strict=True):
+        t = box.trajectory
+        points = ax.scatter(t["coverage"], t["density"], c=t["res_dim"], cmap="viridis", s=18,
+                            label="boxes along the peeling trajectory")
+        ax.scatter([box.coverage], [box.density], s=120, facecolors="none", edgecolors="red",
+                   label="chosen box")
+        ax.set_xlabel("coverage (share of failing futures inside the box)", fontsize=8)
+        ax.set_ylabel("density (share of futures in the box that fail)", fontsize=8)
+        ax.set_xlim(0, 1.02)
+        ax.set_ylim(0, 1.02)
+        ax.set_title(f"{box.policy} fails where:\n{box.description}", fontsize=8)
+        fig.colorbar(points, ax=ax, label="restricted factors")
+        ax.legend(fontsize=7, loc="lower left")
+    fig.suptitle("Scenario discovery (PRIM): where each policy fails its requirements")
+    fig.tight_layout()
+    return fig

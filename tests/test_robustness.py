@@ -1,0 +1,94 @@
+"""`asmsim robustness`: regret, requirements and PRIM on a tiny ensemble (issue 12 §4).
+
+A stand-in model with a known failure region checks that scenario discovery finds it;
+one tiny real ensemble checks the pipeline, common random numbers and resuming.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from asmsim.analysis import robustness as rb
+from asmsim.cli.main import main as cli_main
+from asmsim.workflows.robustness import robustness
+
+FACTORS = {rb.PRICE_FACTOR: (-0.4, 0.4), "context.initial_trust": (0.2, 0.6),
+           "context.exit_rate": (0.02, 0.2)}
+SMALL = ["miners=80", "months=12", "context.warmup_months=6"]
+
+
+class KnownRegion(rb.RobustnessModel):
+    """`legal` misses official_sales_share >= 0.2 exactly where the price falls by more
+    than 10 % and trust is below 0.35; `baseline` always misses it (0.05)."""
+
+    def run(self, values, seed, study):
+        policy = study.policies[int(values["policy"])]
+        bad = values[rb.PRICE_FACTOR] < -0.1 and values["context.initial_trust"] < 0.35
+        share = 0.05 if policy == "baseline" else (0.1 if bad else 0.3)
+        out = {o: 1.0 for o, _ in study.outputs}
+        out["official_sales_share"] = share
+        return out
+
+
+def test_prim_finds_the_known_failure_region(tmp_path):
+    result = robustness(["baseline", "legal"], futures=300, factors=FACTORS,
+                        requirements=["require.official_sales_share>=0.2"], overrides=SMALL,
+                        jobs=1, out=tmp_path / "rob", progress=False, model=KnownRegion())
+    met = result.requirements.set_index("policy")["all requirements"]
+    assert met["baseline"] == 0.0 and 0.6 < met["legal"] < 0.95
+    [box] = result.boxes  # baseline always fails: nothing to separate
+    assert box.policy == "legal" and box.coverage > 0.8 and box.density > 0.8
+    assert "gold_price_change below" in box.description
+    assert "context.initial_trust below" in box.description
+    assert "exit_rate" not in box.description  # the factor that does not matter
+    price = float(box.description.split("gold_price_change below ")[1].split()[0])
+    assert -0.16 < price < -0.04
+    # regret: legal is the best in every future for the share, baseline trails it
+    regret = result.regret.set_index(["policy", "output"])["regret_max"]
+    assert regret[("legal", "official_sales_share")] == 0.0
+    assert regret[("baseline", "official_sales_share")] == pytest.approx(0.25)
+
+
+def test_a_tiny_real_ensemble_shares_seeds_and_resumes(tmp_path):
+    out = tmp_path / "rob"
+    args = {"futures": 3, "requirements": ["require.licensed_share>=0.05"],
+            "overrides": SMALL, "factors": FACTORS, "jobs": 1, "out": out, "progress": False}
+    first = robustness(["baseline", "legal"], **args)
+    runs = pd.concat(pd.read_parquet(f) for f in (out / "runs").glob("*.parquet"))
+    samples = pd.read_parquet(out / "samples.parquet")
+    both = samples.merge(runs, on="point")
+    # common random numbers: every policy of a future got that future's factors
+    assert (both.groupby("future")[rb.PRICE_FACTOR].nunique() == 1).all()
+    again = robustness(["baseline", "legal"], **args)  # nothing left to run: same tables
+    pd.testing.assert_frame_equal(first.outcomes, again.outcomes)
+    report = (out / "report.md").read_text()
+    assert "## Regret" in report and "licensed_share >= 0.05" in report
+    assert set(first.outcomes["policy_name"]) == {"baseline", "legal"}
+
+
+@pytest.mark.parametrize("args, words", [
+    (["policies=[baseline]"], ["at least two"]),
+    (["policies=[baseline,legal]", "require.licenced_share>=0.1"], ["'licenced_share'"]),
+    (["policies=[baseline,legal]", "require.licensed_share=0.1"], ["not a requirement"]),
+    (["policies=[baseline,nope]"], ["'nope'"]),
+    (["futures=5"], ["missing policies="]),
+], ids=["one-policy", "output", "operator", "scenario", "no-policies"])
+def test_bad_robustness_arguments_exit_2_one_line(tmp_path, monkeypatch, capsys, args, words):
+    monkeypatch.chdir(tmp_path)
+    code = cli_main(["robustness", *args, "futures=4"] if "futures=5" not in args
+                    else ["robustness", *args])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1, err
+    for word in words:
+        assert word in err, (word, err)
+    assert not list(tmp_path.iterdir())
+
+
+def test_requirements_parse_and_judge():
+    r = rb.parse_requirement("require.official_sales_share>=0.2", ["official_sales_share"])
+    assert str(r) == "official_sales_share >= 0.2"
+    assert list(r.met(np.array([0.1, 0.2, 0.3]))) == [False, True, True]
+    low = rb.parse_requirement("require.mercury_kg<=5", ["mercury_kg"])
+    assert list(low.met(np.array([4.0, 6.0]))) == [True, False]
