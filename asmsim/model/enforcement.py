@@ -74,10 +74,12 @@ def audit_prob(model) -> float:
 
 def expected_audit_cost(model, licensed: np.ndarray) -> np.ndarray:
     """Expected cost (USD) of a month's sale to an informal trader for miners whose licence
-    status is ``licensed`` (bool): audited with :func:`audit_prob`, a licensee that sold to
-    a trader is fined ``policy.legal.audit_fine_usd`` and loses its licence with
-    ``context.audit_revoke_prob``, which costs it what a new one would (fee and office
-    travel; model-spec-v2 §9.3 b5 with the licence valued at its replacement cost)."""
+    status is ``licensed`` (bool): the pit's licence is audited with :func:`audit_prob`; a
+    pit that sold to a trader is fined ``policy.legal.audit_fine_usd`` and loses its
+    licence with ``context.audit_revoke_prob``, which costs what a new one would (fee and
+    office travel; model-spec-v2 §9.3 b5 with the licence valued at its replacement cost).
+    A covered crew member's sale exposes the whole pit: it weighs the same cost (the
+    licence holder, liable for the pit's sales, passes the fine on or dismisses it)."""
     legal, ctx = model.config.policy.legal, model.config.context
     travel = 0.0 if legal.decentralised_offices else ctx.office_travel_cost_usd
     loss = legal.audit_fine_usd + ctx.audit_revoke_prob * (legal.licence_fee_usd + travel)
@@ -85,24 +87,42 @@ def expected_audit_cost(model, licensed: np.ndarray) -> np.ndarray:
 
 
 def audit_licensees(model) -> None:
-    """After the sale, each active licensee is audited with :func:`audit_prob` (stream
+    """After the sale, each active licence holder (a pit head holding a licence; its crew
+    is covered by it, ODD 7.10) is audited with :func:`audit_prob` (stream
     ``audits/miners``), as far as the enforcement budget allows, each audit costing
-    ``context.audit_cost_usd``. An audited licensee that sold to an informal trader this
-    month pays the fine ``policy.legal.audit_fine_usd`` (up to its cash; state revenue) and
-    loses its licence with probability ``context.audit_revoke_prob`` (stream
-    ``enforcement``): it is informal again, as at a lapse."""
+    ``context.audit_cost_usd``. A pit any of whose licensed members sold to an informal
+    trader this month pays the fine ``policy.legal.audit_fine_usd`` (from the head's cash,
+    up to it; state revenue), and the head loses its licence with probability
+    ``context.audit_revoke_prob`` (stream ``enforcement``): it is informal again, as at a
+    lapse, and its crew loses the cover."""
+    from asmsim.model.teams import head_rows
+
     m, ctx, now = model.miners, model.config.context, model.now
     probability = audit_prob(model)
     if probability <= 0:
         return
     n = len(now.sold_g)
-    licensees = np.flatnonzero(m.active[:n] & (m.legal[:n] == Legal.LICENSED.value))
-    audited = licensees[model.uniforms("audits/miners", licensees) < probability]
+    licensed = m.active[:n] & (m.legal[:n] == Legal.LICENSED.value)
+    holders = np.flatnonzero(licensed & ~m.covered[:n])
+    audited = holders[model.uniforms("audits/miners", holders) < probability]
     audited = audited[: model.government.grant("enforcement", ctx.audit_cost_usd, len(audited))]
     now.spend("enforcement", len(audited) * ctx.audit_cost_usd)
-    caught = audited[(m.channel[audited] == Channel.TRADER.value) & (now.sold_g[audited] > 0)]
+    to_trader = np.flatnonzero(licensed & (m.channel[:n] == Channel.TRADER.value)
+                               & (now.sold_g > 0))
+    head, _ = head_rows(model)
+    pits_selling = np.zeros(m.n, dtype=bool)
+    pits_selling[head[to_trader]] = True
+    caught = audited[pits_selling[audited]]
     fine = np.minimum(np.maximum(m.cash[caught], 0.0), model.config.policy.legal.audit_fine_usd)
     now.ledger.debit_rows(m.cash, "fines", caught, fine)
+    # What the heads chose to risk this month (their expectations count this, not the
+    # luck of the draw: finance.expected_income).
+    now.audit_fines = np.zeros(m.n)
+    now.audit_fines[caught] = fine
+    now.audit_exposure = np.zeros(m.n)
+    holders_selling = holders[pits_selling[holders]]
+    now.audit_exposure[holders_selling] = expected_audit_cost(
+        model, np.ones(len(holders_selling), dtype=bool))
     revoked = caught[model.stream("enforcement").random(len(caught)) < ctx.audit_revoke_prob]
     m.legal[revoked] = Legal.INFORMAL
     m.via_coop[revoked] = False

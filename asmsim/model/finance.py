@@ -597,6 +597,17 @@ def net_income(now) -> np.ndarray:
     return income
 
 
+def expected_income(now, income: np.ndarray) -> np.ndarray:
+    """The month's income as it informs expectations (USD): a licence holder whose pit
+    sold to a trader counts the expected cost of an audit (its chosen risk) instead of the
+    fine it did or did not pay — a rare fine is not news about next month's income."""
+    n = len(income)
+    fines, exposure = now.audit_fines[:n], now.audit_exposure[:n]
+    if len(fines) < n:  # no audit this month
+        return income
+    return income + fines - exposure
+
+
 def desired_consumption(ctx, income: np.ndarray, cash: np.ndarray) -> np.ndarray:
     """Consumption wanted this month (USD): subsistence plus a share of the surplus over it,
     plus a share of the cash held beyond that."""
@@ -619,7 +630,7 @@ def earn_and_consume(model) -> None:
     m.income[:] = np.where(m.active, income, 0.0)
     w = ctx.expectation_weight
     expected = (1 - w) * m.exp_income
-    expected += w * income
+    expected += w * expected_income(now, income)
     np.copyto(m.exp_income, expected, where=m.active)
     desired = np.where(m.active, desired_consumption(ctx, income, m.cash), 0.0)
     short = np.flatnonzero(desired > m.cash)

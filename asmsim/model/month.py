@@ -65,6 +65,9 @@ class MonthRecord:
     side_sale_cost: np.ndarray = field(default_factory=_zeros)   # USD, a tie's expected cost
     access_cost: np.ndarray = field(default_factory=_zeros)       # USD trip to formal buyers
     interest_paid: np.ndarray = field(default_factory=_zeros)     # USD of formal interest
+    audit_fines: np.ndarray = field(default_factory=_zeros)       # USD audit fines paid, per row
+    audit_exposure: np.ndarray = field(default_factory=_zeros)    # USD expected audit cost of
+    #                                                               the month's sale, per row
     # space (site choice and evictions)
     site_at_start: np.ndarray = field(default_factory=_zeros)     # cell of each row at month start
     evicted: list = field(default_factory=list)   # arrays of rows evicted after an inspection

@@ -238,13 +238,16 @@ def make_solo(model, rows: np.ndarray) -> None:
 
 
 def split(model) -> np.ndarray:
-    """Crew members whose owner left, moved or waits for a plot, or who moved or wait
-    for one themselves, become solos; leavers' rows head themselves. Returns each row's
-    head row after the splits."""
+    """Crew members whose owner left or waits for a plot, or who moved or wait for one
+    themselves, become solos; leavers' rows head themselves. A crew whose head moved this
+    month (a licence granted or moved to another plot, ODD 7.8) follows it as far as the
+    head's new cell has free plots (members by seniority); the rest become solos. Returns
+    each row's head row after the splits."""
     m = model.miners
     m.pit[~m.active] = m.uid[~m.active]
     head, present = head_rows(model)
     member = m.active & (m.pit != m.uid)
+    follow_head(model, head, member & present)
     gone = member & (~present | ~m.active[head] | (m.plotless[head] > 0)
                      | (m.site != m.site[head]) | (m.plotless > 0))
     rows = np.flatnonzero(gone)
@@ -252,6 +255,24 @@ def split(model) -> np.ndarray:
         make_solo(model, rows)
         head[rows] = rows
     return head
+
+
+def follow_head(model, head: np.ndarray, member: np.ndarray) -> None:
+    """Members (mask ``member``) who stayed where they started the month while their
+    head moved to another cell move with it, up to the free plots there (oldest members
+    first)."""
+    m = model.miners
+    start = model.now.site_at_start
+    if len(start) < m.n:  # this month's entrants started where they are
+        start = np.concatenate([start, m.site[len(start):]])
+    head_moved = m.site[head] != start[head]
+    rows = np.flatnonzero(member & head_moved & (m.site == start) & (m.plotless == 0)
+                          & m.active[head] & (m.plotless[head] == 0))
+    if len(rows) == 0:
+        return
+    target = m.site[head[rows]]
+    admitted = space.admit(target, space.free_plots(model), m.uid[rows].astype(float))
+    m.site[rows[admitted]] = target[admitted]
 
 
 class _Pits:
