@@ -119,7 +119,7 @@ def test_headline_outputs_lead_the_summary_and_the_yearly_table(result):
 
 def test_sector_outputs_are_also_per_miner(result):
     table = result.table.set_index(["scenario", "output"])
-    assert table.loc[("baseline", "gold_kg_per_miner"), "unit"] == "kg per miner"
+    assert table.loc[("baseline", "gold_kg_per_miner"), "unit"] == "kg/month per miner"
 
 
 @pytest.mark.parametrize("args, words", [
