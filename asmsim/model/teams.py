@@ -319,8 +319,8 @@ def _logit_yes(model, value: np.ndarray, uniform: np.ndarray) -> np.ndarray:
 def _draws(model, stream: str, rows: np.ndarray, first: int, width: int) -> np.ndarray:
     """Columns ``first`` to ``width − 1`` of this month's per-miner uniforms of ``stream``
     for miner rows ``rows`` (a miner's column does not depend on who else is drawn for)."""
-    m = model.miners
-    return model.stream.per_miner_block(stream, m.uid[rows], width)[:, first:]
+    # Each column has its own key: compute only the columns asked for.
+    return model.stream.per_miner_columns(stream, model.miners.uid[rows], range(first, width))
 
 
 def reconsider(model, pits: _Pits) -> None:
