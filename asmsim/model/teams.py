@@ -53,6 +53,8 @@ role's tonnes (the model before pits).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from asmsim.model import finance, space
@@ -154,9 +156,12 @@ def effort(context, m, working: np.ndarray) -> np.ndarray:
 
 def effort_by_role(head: np.ndarray, role: np.ndarray, effort_: np.ndarray, pits: int
                    ) -> np.ndarray:
-    """Members' effort summed by pit (head row) and role (pits × roles)."""
-    return np.bincount(head * STAGES + role, weights=effort_,
-                       minlength=pits * STAGES).reshape(pits, STAGES)
+    """Members' effort summed by pit (head row) and role (pits × roles). Laid out role by
+    role (the transpose of a roles × pits array), so that a role's column is contiguous;
+    every sum adds the same members in the same order as in any other layout."""
+    bins = np.multiply(role, pits, dtype=np.intp)
+    bins += head
+    return np.bincount(bins, weights=effort_, minlength=STAGES * pits).reshape(STAGES, pits).T
 
 
 def shares(context, head: np.ndarray, is_head: np.ndarray, weight: np.ndarray,
@@ -167,7 +172,10 @@ def shares(context, head: np.ndarray, is_head: np.ndarray, weight: np.ndarray,
     head's)."""
     omega = context.pit_owner_share
     total = total[head]
-    worker = np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
+    # Divide everywhere and keep the quotients where total > 0: the same values as a
+    # masked divide, faster (the others, NaN or ∞, are replaced).
+    with np.errstate(divide="ignore", invalid="ignore"):
+        worker = weight / total
     share = (1.0 - omega) * worker + omega * is_head
     return np.where(total > 0, share, is_head.astype(np.float64))
 
@@ -186,7 +194,8 @@ def output(model, head: np.ndarray, effort_: np.ndarray, flood: float
     weight = sigma * (by_role[:, 0] + by_role[:, 1] + by_role[:, 2]) \
         + (1.0 - sigma) * by_role[:, Role.PROCESSOR]
     recovered = np.bincount(head, weights=processing * recovery, minlength=n)
-    pit_recovery = np.divide(recovered, weight, out=recovery.copy(), where=weight > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):  # (as in shares)
+        pit_recovery = np.where(weight > 0, recovered / weight, recovery)
     share = shares(ctx, head, m.pit == m.uid, share_weights(ctx).take(m.role) * effort_,
                    pit_weights(ctx, by_role))
     tonnes = ore[head] * share
@@ -242,7 +251,7 @@ def split(model) -> np.ndarray:
     for one themselves, become solos; leavers' rows head themselves. Returns each row's
     head row after the splits."""
     m = model.miners
-    m.pit[~m.active] = m.uid[~m.active]
+    np.copyto(m.pit, m.uid, where=~m.active)
     head, present = head_rows(model)
     member = m.active & (m.pit != m.uid)
     gone = member & (~present | ~m.active[head] | (m.plotless[head] > 0)
@@ -364,13 +373,23 @@ def land_access(model) -> float:
 def neighbours(sites, cells: np.ndarray) -> np.ndarray:
     """The 3×3 Moore neighbourhood of each of ``cells`` (own cell first; −1 off the grid),
     cells × 9: one gather from the grid padded with −1."""
-    width, height = sites.width, sites.height
+    width = sites.width
+    padded, offsets = _padded_grid(width, sites.height)
+    y, x = np.divmod(cells, width)
+    return padded[((y + 1) * (width + 2) + x + 1)[:, None] + offsets[None, :]]
+
+
+@functools.lru_cache(maxsize=8)
+def _padded_grid(width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
+    """The grid's cell numbers padded with a ring of −1 (flat, read-only), and the flat
+    offsets of the 3×3 neighbourhood in it (own cell first); kept per grid size."""
     padded = np.full((height + 2, width + 2), -1, dtype=np.intp)
     padded[1:-1, 1:-1] = np.arange(width * height).reshape(height, width)
-    y, x = np.divmod(cells, width)
     offsets = np.array([0] + [dy * (width + 2) + dx for dy in (-1, 0, 1) for dx in (-1, 0, 1)
                               if dy or dx])
-    return padded.ravel()[((y + 1) * (width + 2) + x + 1)[:, None] + offsets[None, :]]
+    padded = padded.ravel()
+    padded.flags.writeable = offsets.flags.writeable = False
+    return padded, offsets
 
 
 def open_pits(model, pits: _Pits) -> None:
@@ -464,8 +483,7 @@ def join(model, pits: _Pits) -> None:
     admitted[stay] = space.admit(pit[stay], slots, key[stay])  # slots reduced in place
     movers = np.flatnonzero(moving)
     if len(movers):
-        room = np.minimum(slots, space.free_plots(model)[m.site])
-        admitted[movers] = space.admit(pit[movers], room, key[movers])
+        admitted[movers] = _admit_movers(model, pit[movers], slots, key[movers])
         moved = rows[movers[admitted[movers]]]
         m.site[moved] = m.site[pit[movers[admitted[movers]]]]
         cost = np.minimum(m.cash[moved], ctx.move_cost_usd_per_cell)
@@ -477,6 +495,16 @@ def join(model, pits: _Pits) -> None:
     model.now.stats["pits_closed"] += len(closing)
     m.role[rows[admitted]] = role[admitted]  # the vacancy it fills
     model.now.stats["crew_joiners"] += int(np.count_nonzero(admitted))
+
+
+def _admit_movers(model, pit: np.ndarray, slots: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """Which joiners from another cell pits (head rows) ``pit`` admit, in order of ``key``:
+    up to the pit's free ``slots`` (per head row, not reduced) and its site's free plots.
+    The room is worked out for those pits alone, numbered in order (``np.unique``), which
+    sorts and ranks the joiners as their head rows would."""
+    pits, local = np.unique(pit, return_inverse=True)
+    room = np.minimum(slots[pits], space.free_plots(model)[model.miners.site[pits]])
+    return space.admit(local, room, key)
 
 
 def cover(model, head: np.ndarray | None = None) -> None:
