@@ -483,7 +483,8 @@ def join(model, pits: _Pits) -> None:
     admitted[stay] = space.admit(pit[stay], slots, key[stay])  # slots reduced in place
     movers = np.flatnonzero(moving)
     if len(movers):
-        admitted[movers] = _admit_movers(model, pit[movers], slots, key[movers])
+        room = np.minimum(slots, space.free_plots(model)[m.site])
+        admitted[movers] = space.admit(pit[movers], room, key[movers])
         moved = rows[movers[admitted[movers]]]
         m.site[moved] = m.site[pit[movers[admitted[movers]]]]
         cost = np.minimum(m.cash[moved], ctx.move_cost_usd_per_cell)
@@ -495,16 +496,6 @@ def join(model, pits: _Pits) -> None:
     model.now.stats["pits_closed"] += len(closing)
     m.role[rows[admitted]] = role[admitted]  # the vacancy it fills
     model.now.stats["crew_joiners"] += int(np.count_nonzero(admitted))
-
-
-def _admit_movers(model, pit: np.ndarray, slots: np.ndarray, key: np.ndarray) -> np.ndarray:
-    """Which joiners from another cell pits (head rows) ``pit`` admit, in order of ``key``:
-    up to the pit's free ``slots`` (per head row, not reduced) and its site's free plots.
-    The room is worked out for those pits alone, numbered in order (``np.unique``), which
-    sorts and ranks the joiners as their head rows would."""
-    pits, local = np.unique(pit, return_inverse=True)
-    room = np.minimum(slots[pits], space.free_plots(model)[model.miners.site[pits]])
-    return space.admit(local, room, key)
 
 
 def cover(model, head: np.ndarray | None = None) -> None:
