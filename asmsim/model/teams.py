@@ -131,6 +131,15 @@ def balanced_crew(context) -> tuple[float, float]:
             float((share_weights(context) * members).sum()))
 
 
+def scarcest(stages: np.ndarray) -> np.ndarray:
+    """The scarcest stage (Role code, int8) of each column of ``stages`` (stages × …, no
+    NaN): ``stages.argmin(axis=0)``, the first on ties, by two comparisons (argmin down a
+    column of three is a slow strided loop per column)."""
+    pick = (stages[1] < stages[0]).astype(np.int8)
+    pick[stages[2] < np.minimum(stages[0], stages[1])] = 2
+    return pick
+
+
 def head_rows(model) -> tuple[np.ndarray, np.ndarray]:
     """Each row's pit head row and whether that head is still in the table (heads are
     their own rows; a crew member's head is found by id: ids ascend with rows, as rows
@@ -302,7 +311,7 @@ class _Pits:
         1 − women_role_bias·(1 − women_role_access)); else the scarcest other stage."""
         stages = self.stages[:, pit]  # (a fancy-indexed copy)
         stages[Role.DIGGER, ~digs] = np.inf
-        return stages.argmin(axis=0).astype(np.int8)
+        return scarcest(stages)
 
     def worker_share(self, model, rows: np.ndarray, pit: np.ndarray,
                      role: np.ndarray | None = None) -> np.ndarray:
@@ -485,8 +494,8 @@ def join(model, pits: _Pits) -> None:
     admitted[stay] = space.admit(pit[stay], slots, key[stay])  # slots reduced in place
     movers = np.flatnonzero(moving)
     if len(movers):
-        room = np.minimum(slots, space.free_plots(model)[m.site])
-        admitted[movers] = space.admit(pit[movers], room, key[movers])
+        admitted[movers] = space.admit(pit[movers], _room(model, pit[movers], slots),
+                                       key[movers])
         moved = rows[movers[admitted[movers]]]
         m.site[moved] = m.site[pit[movers[admitted[movers]]]]
         cost = np.minimum(m.cash[moved], ctx.move_cost_usd_per_cell)
@@ -498,6 +507,14 @@ def join(model, pits: _Pits) -> None:
     model.now.stats["pits_closed"] += len(closing)
     m.role[rows[admitted]] = role[admitted]  # the vacancy it fills
     model.now.stats["crew_joiners"] += int(np.count_nonzero(admitted))
+
+
+def _room(model, pit: np.ndarray, slots: np.ndarray) -> np.ndarray:
+    """Per head row, the joiners from another cell a pit can take: its free ``slots`` up to
+    its site's free plots, filled in at the pits ``pit`` only (0 elsewhere, never read)."""
+    room = np.zeros_like(slots)
+    room[pit] = np.minimum(slots[pit], space.free_plots(model)[model.miners.site[pit]])
+    return room
 
 
 def cover(model, head: np.ndarray | None = None) -> None:
