@@ -262,10 +262,11 @@ def split(model) -> np.ndarray:
     m = model.miners
     np.copyto(m.pit, m.uid, where=~m.active)
     head, present = head_rows(model)
-    member = m.active & (m.pit != m.uid)
-    gone = member & (~present | ~m.active[head] | (m.plotless[head] > 0)
-                     | (m.site != m.site[head]) | (m.plotless > 0))
-    rows = np.flatnonzero(gone)
+    members = np.flatnonzero(m.active & (m.pit != m.uid))  # (checked on their rows alone)
+    h = head[members]
+    gone = ~present[members] | ~m.active[h] | (m.plotless[h] > 0) \
+        | (m.site[members] != m.site[h]) | (m.plotless[members] > 0)
+    rows = members[gone]
     if len(rows):
         make_solo(model, rows)
         head[rows] = rows
