@@ -143,8 +143,28 @@ def scarcest(stages: np.ndarray) -> np.ndarray:
 def head_rows(model) -> tuple[np.ndarray, np.ndarray]:
     """Each row's pit head row and whether that head is still in the table (heads are
     their own rows; a crew member's head is found by id: ids ascend with rows, as rows
-    are appended in creation order and compaction keeps order)."""
+    are appended in creation order and compaction keeps order).
+
+    The answer depends on the ``uid`` and ``pit`` columns alone: it is kept for the month
+    (``now.pit_heads``) with a copy of both, and given again (copies) while they are
+    unchanged, as between perception, production, the sale and the accounts."""
     m = model.miners
+    kept = model.now.pit_heads
+    if kept is not None and np.array_equal(kept[0], m.uid) and np.array_equal(kept[1], m.pit):
+        return kept[2].copy(), kept[3].copy()
+    head, present = _find_heads(m)
+    _keep_heads(model, head, present)
+    return head, present
+
+
+def _keep_heads(model, head: np.ndarray, present: np.ndarray) -> None:
+    """Keep ``head_rows``'s answer for the table as it is now (copies)."""
+    m = model.miners
+    model.now.pit_heads = (m.uid.copy(), m.pit.copy(), head.copy(), present.copy())
+
+
+def _find_heads(m) -> tuple[np.ndarray, np.ndarray]:
+    """``head_rows`` worked out: crew members' heads found by id (``searchsorted``)."""
     head = np.arange(m.n)
     present = np.ones(m.n, dtype=bool)
     crew = np.flatnonzero(m.pit != m.uid)
@@ -270,6 +290,8 @@ def split(model) -> np.ndarray:
     if len(rows):
         make_solo(model, rows)
         head[rows] = rows
+        present[rows] = True  # (now heads: what head_rows would find)
+        _keep_heads(model, head, present)
     return head
 
 
