@@ -413,7 +413,7 @@ def neighbours(sites, cells: np.ndarray) -> np.ndarray:
     return padded[at[:, None] + offsets[None, :]]
 
 
-@functools.lru_cache(maxsize=8)
+@functools.cache
 def _padded_grid(width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
     """The grid's cell numbers padded with a ring of −1 (flat, read-only), and the flat
     offsets of the 3×3 neighbourhood in it (own cell first); kept per grid size."""
