@@ -27,7 +27,7 @@ from asmsim.config import load_config
 from asmsim.model import ASMModel
 from asmsim.model.enums import LandStatus, Legal
 from asmsim.model.formalization import licence_sites, licence_terms
-from asmsim.model.space import chebyshev, tenure_value
+from asmsim.model.space import cell_key_order, chebyshev, tenure_value
 from asmsim.results.summary import mean_interval
 from asmsim.run import replicate_seeds
 from asmsim.run.api import simulate
@@ -202,3 +202,20 @@ def test_no_cell_ever_holds_more_miners_than_plots(scenario):
     assert most <= 6 and waiting > 0, (most, waiting)
     unlimited, _ = _most_miners_on_a_cell(100_000, scenario)
     assert unlimited > 6, unlimited
+
+
+def test_cell_key_order_is_lexsort():
+    """The one-sort order of choosers by (cell, per-miner uniform) is np.lexsort's, ties
+    included (equal keys keep their positions)."""
+    rng = np.random.default_rng(1)
+    for n in (1, 7, 3000):
+        for cells in (1, 50, 20000):
+            target = rng.integers(0, cells, n)
+            key = (rng.integers(0, 2**24, n) * 2.0**-24).astype(np.float32)
+            key[: n // 3] = key[0]
+            np.testing.assert_array_equal(cell_key_order(target, key),
+                                          np.lexsort((key, target)))
+    doubles = rng.random(100)  # not float32: lexsort itself
+    target = rng.integers(0, 5, 100)
+    np.testing.assert_array_equal(cell_key_order(target, doubles),
+                                  np.lexsort((doubles, target)))

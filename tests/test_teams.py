@@ -181,3 +181,12 @@ def test_without_teams_everyone_works_alone_and_owners_vanish():
     assert (with_teams["team_size_mean"] > 1.2).all()
     assert (with_teams["income_owner_usd"] > with_teams["income_crew_usd"]).mean() > 0.9
     assert (with_teams["income_crew_usd"] > with_teams["income_solo_usd"]).mean() > 0.9
+
+
+def test_scarcest_is_the_first_argmin():
+    """teams.scarcest picks what argmin down the stages picks, ties and ∞ included."""
+    rng = np.random.default_rng(2)
+    stages = rng.integers(0, 3, (3, 2000)).astype(float)
+    stages[0, rng.random(2000) < 0.2] = np.inf
+    np.testing.assert_array_equal(teams.scarcest(stages), stages.argmin(axis=0))
+    assert teams.scarcest(stages).dtype == np.int8

@@ -50,6 +50,7 @@ class MonthRecord:
     trader_per_gram: np.ndarray = field(default_factory=_zeros)   # USD/g, (per town, miners)
     trip_cost: np.ndarray = field(default_factory=_zeros)         # USD/month, (channels, miners)
     usual_traders: np.ndarray = field(default_factory=_zeros)     # trader for credit, per miner
+    pit_heads: tuple | None = None  # teams.head_rows's last answer and the ids it was for
     potential_t: np.ndarray = field(default_factory=_zeros)       # t/month in a full month
     grade_at_site: np.ndarray = field(default_factory=_zeros)     # g/t
     recovery_share: np.ndarray = field(default_factory=_zeros)    # 0-1, of each miner's Tech

@@ -29,12 +29,13 @@ def update(model) -> None:
     now.per_gram_utility = channels.per_gram_utilities(now.prices, costs, now.trader_per_gram,
                                                        m.tied_trader >= 0)
     now.trip_cost = channels.trip_costs(costs, now.town_distance, now.point_distance)
-    now.potential_t = production.tonnes_potential(ctx, m.role, m.skill, m.silicosis)
     now.grade_at_site = sites.grade()[m.site]
     now.recovery_share = now.recovery_by_tech.take(m.tech)
-    now.expected_grams = now.grade_at_site * now.potential_t * now.recovery_share
     if ctx.teams:  # a member's share of its pit's ore and gold (7.10)
         teams.expect(model)
+    else:  # each miner alone
+        now.potential_t = production.tonnes_potential(ctx, m.role, m.skill, m.silicosis)
+        now.expected_grams = now.grade_at_site * now.potential_t * now.recovery_share
     cells = sites.width * sites.height
     active = m.active
     total = np.bincount(m.site, weights=active, minlength=cells)  # miners per cell

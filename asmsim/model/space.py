@@ -301,7 +301,7 @@ def claim_plots(model, holding: np.ndarray | None = None) -> np.ndarray:
     over = np.bincount(m.site[holding], minlength=sites.width * sites.height) - plots
     rows = np.flatnonzero(holding & (m.legal != Legal.LICENSED.value) & (over[m.site] > 0))
     key = model.uniforms("plots/miners", rows)
-    order = np.lexsort((key, m.site[rows]))
+    order = cell_key_order(m.site[rows], key)
     cells = m.site[rows][order]
     rank = np.arange(len(cells)) - np.searchsorted(cells, cells, side="left")
     out = rows[order][rank < over[cells]]
@@ -310,12 +310,29 @@ def claim_plots(model, holding: np.ndarray | None = None) -> np.ndarray:
     return out
 
 
+_KEY_BITS = np.iinfo(np.int32).bits - 1  # bits of a non-negative int32
+
+
+def cell_key_order(target: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """``np.lexsort((key, target))``: indices by ``target`` (cells or rows, ≥ 0), then
+    ``key``, then position. For per-miner uniforms (float32, ≥ 0) one stable sort of an
+    int64 key does it, ≈ 2× faster: a non-negative float32 orders as its bits read as an
+    int32 (< 2**31), placed below the target's bits."""
+    if (key.dtype == np.float32 and len(key) and target.min() >= 0
+            and target.max() <= np.iinfo(np.int64).max >> _KEY_BITS
+            and key.view(np.int32).min() >= 0):
+        joint = target.astype(np.int64) << _KEY_BITS
+        joint |= key.view(np.int32)
+        return np.argsort(joint, kind="stable")
+    return np.lexsort((key, target))
+
+
 def admit(target: np.ndarray, free: np.ndarray, key: np.ndarray) -> np.ndarray:
     """Which choosers of cells ``target`` get a plot: those of each cell in order of
     ``key`` (lowest first), up to the cell's ``free`` plots. ``free`` is reduced in place
     by the plots taken. Vectorised: choosers sorted by (cell, key), ranked within their
     cell."""
-    order = np.lexsort((key, target))
+    order = cell_key_order(target, key)
     cells = target[order]
     rank = np.arange(len(cells)) - np.searchsorted(cells, cells, side="left")
     admitted = np.empty(len(target), dtype=bool)

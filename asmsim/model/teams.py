@@ -53,6 +53,8 @@ role's tonnes (the model before pits).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from asmsim.model import finance, space
@@ -129,11 +131,40 @@ def balanced_crew(context) -> tuple[float, float]:
             float((share_weights(context) * members).sum()))
 
 
+def scarcest(stages: np.ndarray) -> np.ndarray:
+    """The scarcest stage (Role code, int8) of each column of ``stages`` (stages × …, no
+    NaN): ``stages.argmin(axis=0)``, the first on ties, by two comparisons (argmin down a
+    column of three is a slow strided loop per column)."""
+    pick = (stages[1] < stages[0]).astype(np.int8)
+    pick[stages[2] < np.minimum(stages[0], stages[1])] = 2
+    return pick
+
+
 def head_rows(model) -> tuple[np.ndarray, np.ndarray]:
     """Each row's pit head row and whether that head is still in the table (heads are
     their own rows; a crew member's head is found by id: ids ascend with rows, as rows
-    are appended in creation order and compaction keeps order)."""
+    are appended in creation order and compaction keeps order).
+
+    The answer depends on the ``uid`` and ``pit`` columns alone: it is kept for the month
+    (``now.pit_heads``) with a copy of both, and given again (copies) while they are
+    unchanged, as between perception, production, the sale and the accounts."""
     m = model.miners
+    kept = model.now.pit_heads
+    if kept is not None and np.array_equal(kept[0], m.uid) and np.array_equal(kept[1], m.pit):
+        return kept[2].copy(), kept[3].copy()
+    head, present = _find_heads(m)
+    _keep_heads(model, head, present)
+    return head, present
+
+
+def _keep_heads(model, head: np.ndarray, present: np.ndarray) -> None:
+    """Keep ``head_rows``'s answer for the table as it is now (copies)."""
+    m = model.miners
+    model.now.pit_heads = (m.uid.copy(), m.pit.copy(), head.copy(), present.copy())
+
+
+def _find_heads(m) -> tuple[np.ndarray, np.ndarray]:
+    """``head_rows`` worked out: crew members' heads found by id (``searchsorted``)."""
     head = np.arange(m.n)
     present = np.ones(m.n, dtype=bool)
     crew = np.flatnonzero(m.pit != m.uid)
@@ -154,9 +185,12 @@ def effort(context, m, working: np.ndarray) -> np.ndarray:
 
 def effort_by_role(head: np.ndarray, role: np.ndarray, effort_: np.ndarray, pits: int
                    ) -> np.ndarray:
-    """Members' effort summed by pit (head row) and role (pits × roles)."""
-    return np.bincount(head * STAGES + role, weights=effort_,
-                       minlength=pits * STAGES).reshape(pits, STAGES)
+    """Members' effort summed by pit (head row) and role (pits × roles). Laid out role by
+    role (the transpose of a roles × pits array), so that a role's column is contiguous;
+    every sum adds the same members in the same order as in any other layout."""
+    bins = np.multiply(role, pits, dtype=np.intp)
+    bins += head
+    return np.bincount(bins, weights=effort_, minlength=STAGES * pits).reshape(STAGES, pits).T
 
 
 def shares(context, head: np.ndarray, is_head: np.ndarray, weight: np.ndarray,
@@ -167,7 +201,10 @@ def shares(context, head: np.ndarray, is_head: np.ndarray, weight: np.ndarray,
     head's)."""
     omega = context.pit_owner_share
     total = total[head]
-    worker = np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
+    # Divide everywhere and keep the quotients where total > 0: the same values as a
+    # masked divide, faster (the others, NaN or ∞, are replaced).
+    with np.errstate(divide="ignore", invalid="ignore"):
+        worker = weight / total
     share = (1.0 - omega) * worker + omega * is_head
     return np.where(total > 0, share, is_head.astype(np.float64))
 
@@ -186,7 +223,8 @@ def output(model, head: np.ndarray, effort_: np.ndarray, flood: float
     weight = sigma * (by_role[:, 0] + by_role[:, 1] + by_role[:, 2]) \
         + (1.0 - sigma) * by_role[:, Role.PROCESSOR]
     recovered = np.bincount(head, weights=processing * recovery, minlength=n)
-    pit_recovery = np.divide(recovered, weight, out=recovery.copy(), where=weight > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):  # (as in shares)
+        pit_recovery = np.where(weight > 0, recovered / weight, recovery)
     share = shares(ctx, head, m.pit == m.uid, share_weights(ctx).take(m.role) * effort_,
                    pit_weights(ctx, by_role))
     tonnes = ore[head] * share
@@ -244,30 +282,33 @@ def split(model) -> np.ndarray:
     head's new cell has free plots (members by seniority); the rest become solos. Returns
     each row's head row after the splits."""
     m = model.miners
-    m.pit[~m.active] = m.uid[~m.active]
+    np.copyto(m.pit, m.uid, where=~m.active)
     head, present = head_rows(model)
-    member = m.active & (m.pit != m.uid)
-    follow_head(model, head, member & present)
-    gone = member & (~present | ~m.active[head] | (m.plotless[head] > 0)
-                     | (m.site != m.site[head]) | (m.plotless > 0))
-    rows = np.flatnonzero(gone)
+    members = np.flatnonzero(m.active & (m.pit != m.uid))  # (checked on their rows alone)
+    follow_head(model, head, members[present[members]])
+    h = head[members]
+    gone = ~present[members] | ~m.active[h] | (m.plotless[h] > 0) \
+        | (m.site[members] != m.site[h]) | (m.plotless[members] > 0)
+    rows = members[gone]
     if len(rows):
         make_solo(model, rows)
         head[rows] = rows
+        present[rows] = True  # (now heads: what head_rows would find)
+        _keep_heads(model, head, present)
     return head
 
 
-def follow_head(model, head: np.ndarray, member: np.ndarray) -> None:
-    """Members (mask ``member``) who stayed where they started the month while their
-    head moved to another cell move with it, up to the free plots there (oldest members
+def follow_head(model, head: np.ndarray, members: np.ndarray) -> None:
+    """Crew rows ``members`` who stayed where they started the month while their head
+    moved to another cell move with it, up to the free plots there (oldest members
     first)."""
     m = model.miners
     start = model.now.site_at_start
     if len(start) < m.n:  # this month's entrants started where they are
         start = np.concatenate([start, m.site[len(start):]])
-    head_moved = m.site[head] != start[head]
-    rows = np.flatnonzero(member & head_moved & (m.site == start) & (m.plotless == 0)
-                          & m.active[head] & (m.plotless[head] == 0))
+    h = head[members]
+    rows = members[(m.site[h] != start[h]) & (m.site[members] == start[members])
+                   & (m.plotless[members] == 0) & m.active[h] & (m.plotless[h] == 0)]
     if len(rows) == 0:
         return
     target = m.site[head[rows]]
@@ -314,7 +355,7 @@ class _Pits:
         1 − women_role_bias·(1 − women_role_access)); else the scarcest other stage."""
         stages = self.stages[:, pit]  # (a fancy-indexed copy)
         stages[Role.DIGGER, ~digs] = np.inf
-        return stages.argmin(axis=0).astype(np.int8)
+        return scarcest(stages)
 
     def worker_share(self, model, rows: np.ndarray, pit: np.ndarray,
                      role: np.ndarray | None = None) -> np.ndarray:
@@ -340,8 +381,8 @@ def _logit_yes(model, value: np.ndarray, uniform: np.ndarray) -> np.ndarray:
 def _draws(model, stream: str, rows: np.ndarray, first: int, width: int) -> np.ndarray:
     """Columns ``first`` to ``width − 1`` of this month's per-miner uniforms of ``stream``
     for miner rows ``rows`` (a miner's column does not depend on who else is drawn for)."""
-    m = model.miners
-    return model.stream.per_miner_block(stream, m.uid[rows], width)[:, first:]
+    # Each column has its own key: compute only the columns asked for.
+    return model.stream.per_miner_columns(stream, model.miners.uid[rows], range(first, width))
 
 
 def reconsider(model, pits: _Pits) -> None:
@@ -385,13 +426,25 @@ def land_access(model) -> float:
 def neighbours(sites, cells: np.ndarray) -> np.ndarray:
     """The 3×3 Moore neighbourhood of each of ``cells`` (own cell first; −1 off the grid),
     cells × 9: one gather from the grid padded with −1."""
-    width, height = sites.width, sites.height
+    width = sites.width
+    padded, offsets = _padded_grid(width, sites.height)
+    # Cell (y, x) = y·width + x sits at (y + 1)·(width + 2) + x + 1 in the padded grid,
+    # that is cell + 2y + width + 3 (no remainder needed: numpy's int64 divmod is slow).
+    at = cells + 2 * (cells // width) + (width + 3)
+    return padded[at[:, None] + offsets[None, :]]
+
+
+@functools.cache
+def _padded_grid(width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
+    """The grid's cell numbers padded with a ring of −1 (flat, read-only), and the flat
+    offsets of the 3×3 neighbourhood in it (own cell first); kept per grid size."""
     padded = np.full((height + 2, width + 2), -1, dtype=np.intp)
     padded[1:-1, 1:-1] = np.arange(width * height).reshape(height, width)
-    y, x = np.divmod(cells, width)
     offsets = np.array([0] + [dy * (width + 2) + dx for dy in (-1, 0, 1) for dx in (-1, 0, 1)
                               if dy or dx])
-    return padded.ravel()[((y + 1) * (width + 2) + x + 1)[:, None] + offsets[None, :]]
+    padded = padded.ravel()
+    padded.flags.writeable = offsets.flags.writeable = False
+    return padded, offsets
 
 
 def open_pits(model, pits: _Pits) -> None:
@@ -485,8 +538,8 @@ def join(model, pits: _Pits) -> None:
     admitted[stay] = space.admit(pit[stay], slots, key[stay])  # slots reduced in place
     movers = np.flatnonzero(moving)
     if len(movers):
-        room = np.minimum(slots, space.free_plots(model)[m.site])
-        admitted[movers] = space.admit(pit[movers], room, key[movers])
+        admitted[movers] = space.admit(pit[movers], _room(model, pit[movers], slots),
+                                       key[movers])
         moved = rows[movers[admitted[movers]]]
         m.site[moved] = m.site[pit[movers[admitted[movers]]]]
         cost = np.minimum(m.cash[moved], ctx.move_cost_usd_per_cell)
@@ -498,6 +551,14 @@ def join(model, pits: _Pits) -> None:
     model.now.stats["pits_closed"] += len(closing)
     m.role[rows[admitted]] = role[admitted]  # the vacancy it fills
     model.now.stats["crew_joiners"] += int(np.count_nonzero(admitted))
+
+
+def _room(model, pit: np.ndarray, slots: np.ndarray) -> np.ndarray:
+    """Per head row, the joiners from another cell a pit can take: its free ``slots`` up to
+    its site's free plots, filled in at the pits ``pit`` only (0 elsewhere, never read)."""
+    room = np.zeros_like(slots)
+    room[pit] = np.minimum(slots[pit], space.free_plots(model)[model.miners.site[pit]])
+    return room
 
 
 def cover(model, head: np.ndarray | None = None) -> None:
