@@ -33,3 +33,23 @@ def expand_sweeps(overrides: list[str]) -> list[list[str]]:
         else:
             choices.append([f"{key}={override.get_value_element_as_str()}"])
     return [list(combo) for combo in itertools.product(*choices)]
+
+
+def parse_keys(args: list[str], keys: tuple[str, ...], required: str, missing: str
+               ) -> dict[str, str]:
+    """``key=value`` arguments of a command that takes only ``keys``; ``required`` must be
+    given (else ConfigError ``missing``)."""
+    from asmsim.config.validate import unknown_key
+
+    opts: dict[str, str] = {}
+    for arg in args:
+        key, sep, value = arg.partition("=")
+        if not sep:
+            raise ConfigError(f"argument '{arg}' is not key=value; allowed keys: "
+                              + ", ".join(keys))
+        if key not in keys:
+            raise unknown_key(key, keys)
+        opts[key] = value
+    if required not in opts:
+        raise ConfigError(missing)
+    return opts

@@ -27,10 +27,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from asmsim.cli.args import parse_keys
 from asmsim.cli.sensitivity import _flag
 from asmsim.config import ConfigError
 from asmsim.config.params import MAX_SEED
-from asmsim.config.validate import unknown_key
 
 KEYS = ("targets", "parameters", "particles", "generations", "jobs", "cluster", "out",
         "draws", "seed", "progress")
@@ -41,18 +41,7 @@ DEFAULTS = {"particles": 500, "generations": 10, "jobs": 0, "draws": 50, "seed":
 
 
 def _parse(args: list[str]) -> dict[str, str]:
-    opts: dict[str, str] = {}
-    for arg in args:
-        key, sep, value = arg.partition("=")
-        if not sep:
-            raise ConfigError(f"argument '{arg}' is not key=value; allowed keys: "
-                              + ", ".join(KEYS))
-        if key not in KEYS:
-            raise unknown_key(key, KEYS)
-        opts[key] = value
-    if "targets" not in opts:
-        raise ConfigError("missing targets=NAME (a file under configs/targets/ or a path)")
-    return opts
+    return parse_keys(args, KEYS, "targets", "missing targets=NAME (a file under configs/targets/ or a path)")
 
 
 def _whole(opts: dict[str, str], key: str) -> int:

@@ -21,8 +21,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from asmsim.analysis.sensitivity.study import LIMITS, whole
+from asmsim.cli.args import parse_keys
 from asmsim.config import ConfigError
-from asmsim.config.validate import unknown_key
 
 KEYS = ("experiment", "n", "jobs", "cluster", "out", "chunk", "progress")
 #: (lowest, highest) whole number of each numeric argument.
@@ -30,18 +30,7 @@ ARG_LIMITS = {"n": LIMITS["n"], "jobs": (0, 1024), "chunk": (0, 1_000_000)}
 
 
 def _parse(args: list[str]) -> dict[str, str]:
-    opts: dict[str, str] = {}
-    for arg in args:
-        key, sep, value = arg.partition("=")
-        if not sep:
-            raise ConfigError(f"argument '{arg}' is not key=value; allowed keys: "
-                              + ", ".join(KEYS))
-        if key not in KEYS:
-            raise unknown_key(key, KEYS)
-        opts[key] = value
-    if "experiment" not in opts:
-        raise ConfigError("missing experiment=NAME (a name under experiments/ or a path)")
-    return opts
+    return parse_keys(args, KEYS, "experiment", "missing experiment=NAME (a name under experiments/ or a path)")
 
 
 def _whole(opts: dict[str, str], key: str) -> int | None:

@@ -89,6 +89,19 @@ def yaml_error_line(exc: yaml.MarkedYAMLError) -> str:
     return f"{where}: not valid YAML ({exc.problem or exc.context or type(exc).__name__})"
 
 
+def read_yaml(path: Path, what: str) -> Any:
+    """The data of a user's YAML file (a study, a target file); a syntax error is one
+    ConfigError line naming ``what``, the file and the line."""
+    try:
+        with path.open(encoding="utf-8") as stream:
+            return yaml.safe_load(stream)
+    except yaml.MarkedYAMLError as exc:
+        raise ConfigError(f"{what} {yaml_error_line(exc)}") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ConfigError(f"{what} {path}: not valid YAML ({first})") from None
+
+
 def _value(node: yaml.Node) -> Any:
     """The Python value of a YAML node (safe types only)."""
     return yaml.SafeLoader("").construct_object(node, deep=True)

@@ -3,23 +3,17 @@ posterior's marginals against their priors. The caller saves them (atomically)."
 
 from __future__ import annotations
 
-import math
-
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from asmsim.present.plots import panel_grid
 
-def _grid(n: int, width: float = 4.2, height: float = 3.0):
-    cols = min(3, n)
-    rows = math.ceil(n / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows), squeeze=False)
-    for ax in axes.flat[n:]:
-        ax.set_visible(False)
-    return fig, axes.flat
+
+def _grid(n: int):
+    return panel_grid(n, 4.2, 3.0)
 
 
 def predictive_figure(frame: pd.DataFrame, table: pd.DataFrame, units: dict[str, str]):

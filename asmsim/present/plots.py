@@ -10,6 +10,19 @@ import pandas as pd
 
 from asmsim.model.recorder import OUTPUTS
 
+
+def panel_grid(n: int, width: float, height: float):
+    """A figure of ``n`` panels, at most 3 a row (the unused ones hidden); (figure, axes)."""
+    import math
+
+    cols = min(3, n)
+    rows = math.ceil(n / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows), squeeze=False)
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    return fig, axes.flat
+
+
 #: panel title -> list of (column, legend label)
 OVERVIEW_PANELS: dict[str, list[tuple[str, str]]] = {
     "Formalization (share of miners / of gold sold)": [

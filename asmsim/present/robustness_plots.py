@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import math
-
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from asmsim.present.plots import panel_grid
+
 
 def regret_figure(regrets: pd.DataFrame, units: dict[str, str]):
     """A panel per outcome: the distribution of each policy's regret over the futures."""
     outputs = list(dict.fromkeys(regrets["output"]))
-    cols = min(3, len(outputs))
-    rows = math.ceil(len(outputs) / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, 3.4 * rows), squeeze=False)
-    for ax in axes.flat[len(outputs):]:
-        ax.set_visible(False)
-    for ax, output in zip(axes.flat, outputs, strict=False):
+    fig, axes = panel_grid(len(outputs), 4.6, 3.4)
+    for ax, output in zip(axes, outputs, strict=False):
         part = regrets[regrets["output"] == output]
         policies = list(dict.fromkeys(part["policy"]))
         ax.boxplot([part.loc[part["policy"] == p, "regret"] for p in policies],

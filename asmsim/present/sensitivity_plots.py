@@ -11,8 +11,6 @@ and returns a Figure; the caller saves it (atomically).
 
 from __future__ import annotations
 
-import math
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -20,14 +18,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from asmsim.present.plots import panel_grid
 
-def _grid(n: int, width: float = 4.6, height: float = 3.4):
-    cols = min(3, n)
-    rows = math.ceil(n / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows), squeeze=False)
-    for ax in axes.flat[n:]:
-        ax.set_visible(False)
-    return fig, axes.flat
+
+def _grid(n: int):
+    return panel_grid(n, 4.6, 3.4)
 
 
 def _label(output: str, units: dict[str, str]) -> str:

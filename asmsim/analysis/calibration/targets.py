@@ -300,20 +300,10 @@ def resolve_targets(ref: str) -> Path:
 
 def load_targets(ref: str) -> TargetSet:
     """Read, parse and validate a target file (name under ``configs/targets/`` or path)."""
-    import yaml
-
-    from asmsim.config.files import yaml_error_line
+    from asmsim.config.files import read_yaml
 
     path = resolve_targets(ref)
-    try:
-        with path.open(encoding="utf-8") as stream:
-            data = yaml.safe_load(stream)
-    except yaml.MarkedYAMLError as exc:
-        raise ConfigError(f"targets {yaml_error_line(exc)}") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ConfigError(f"targets {path}: not valid YAML ({first})") from None
-    return parse_targets(data, name=path.stem, where=str(path))
+    return parse_targets(read_yaml(path, "targets"), name=path.stem, where=str(path))
 
 
 def target_unit(target: Target) -> str:

@@ -279,17 +279,7 @@ def resolve_experiment(ref: str) -> Path:
 
 def load_study(ref: str, *, n: int | None = None) -> Study:
     """Read, parse and validate a study file (name under ``experiments/`` or path)."""
-    import yaml
-
-    from asmsim.config.files import yaml_error_line
+    from asmsim.config.files import read_yaml
 
     path = resolve_experiment(ref)
-    try:
-        with path.open(encoding="utf-8") as stream:
-            data = yaml.safe_load(stream)
-    except yaml.MarkedYAMLError as exc:
-        raise ConfigError(f"study {yaml_error_line(exc)}") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ConfigError(f"study {path}: not valid YAML ({first})") from None
-    return parse_study(data, name=path.stem, n=n)
+    return parse_study(read_yaml(path, "study"), name=path.stem, n=n)
