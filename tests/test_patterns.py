@@ -134,7 +134,7 @@ def test_pattern4_formal_credit_loosens_the_tie(tie_gaps):
     it for want of working capital, so a formal line of credit (microfinance and a state
     fund, open to licensees, applicants and cooperative members) loosens it: the tied −
     untied gap falls on average, paired by seed. Measured −10.7 pp (6 of 6 seeds) before
-    pits; with pits −1.5 pp (5 of 6 seeds): a crew under its head's tie bears the head's
+    pits; with pits −1.2 pp (5 of 6 seeds): a crew under its head's tie bears the head's
     expected cost, which the crew member's own credit does not lower (docs/validation.md).
     """
     loosening = tie_gaps["contract"] - tie_gaps["formal_credit"]

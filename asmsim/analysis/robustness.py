@@ -113,10 +113,10 @@ class RobustnessModel:
 
     def overrides(self, values: Mapping, study: Study) -> tuple[list[str], dict[str, float]]:
         """(CLI overrides, config values) of one run."""
-        from asmsim.config import load_config
+        from asmsim.run.api import base_config  # composed once per process
 
         scenario = study.policies[int(values["policy"])]
-        months = load_config([f"scenario={scenario}", *study.overrides]).months
+        months = base_config([f"scenario={scenario}", *study.overrides]).months
         price = float(values.get(PRICE_FACTOR, 0.0))
         shock = (f"context.shocks=[{{kind: price_level, month: 1, duration: {months}, "
                  f"size: {price!r}}}]")

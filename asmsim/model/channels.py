@@ -103,13 +103,13 @@ def trip_costs(costs: ChannelCosts, dist_town, dist_point) -> np.ndarray:
 
 
 def trader_per_gram(prices: PostedPrices, costs: ChannelCosts, trader: np.ndarray,
-                    tied_to: np.ndarray, licensed: np.ndarray) -> np.ndarray:
+                    tied_to: np.ndarray) -> np.ndarray:
     """Per-gram value (USD/g) of selling to each of the seller's traders, shape
     (traders per town, sellers): the trader's price, less the tie discount at the trader
     one is tied to. ``trader`` holds trader indices (traders per town, sellers),
-    ``tied_to`` each seller's trader (−1: untied). (``licensed`` is not used: a licensee's
-    audit risk is a monthly cost, :func:`asmsim.model.enforcement.expected_audit_cost`,
-    added where the sale is chosen.)"""
+    ``tied_to`` each seller's trader (−1: untied). (A licensee's audit risk is a monthly
+    cost, :func:`asmsim.model.enforcement.expected_audit_cost`, added where the sale is
+    chosen.)"""
     mine = (trader == tied_to) & (tied_to >= 0)
     return prices.traders[trader] - costs.tie_discount * prices.world * mine
 
@@ -123,8 +123,8 @@ def tie_costs(side_sale_cost: np.ndarray, trader: np.ndarray, tied_to: np.ndarra
     return side_sale_cost * (trader != tied_to)
 
 
-def per_gram_utilities(prices: PostedPrices, costs: ChannelCosts, trader_values: np.ndarray,
-                       tied: np.ndarray) -> np.ndarray:
+def per_gram_utilities(prices: PostedPrices, costs: ChannelCosts, trader_values: np.ndarray
+                       ) -> np.ndarray:
     """Per-gram value (USD/g) of each sale channel, shape (channels, sellers).
 
     A formal channel pays its price net of royalty; the trader channel is worth the best
@@ -133,7 +133,7 @@ def per_gram_utilities(prices: PostedPrices, costs: ChannelCosts, trader_values:
     (:func:`tie_costs`) come on top, per month.
     """
     r = prices.royalty_rate
-    u = np.empty((N_SALE_CHANNELS, len(tied)))
+    u = np.empty((N_SALE_CHANNELS, trader_values.shape[-1]))
     for channel in CHANNELS:
         if channel.formal:
             u[channel.code] = getattr(prices, channel.price) * (1 - r)

@@ -72,7 +72,7 @@ def audit_prob(model) -> float:
         * model.government.funded["enforcement"]
 
 
-def expected_audit_cost(model, licensed: np.ndarray) -> np.ndarray:
+def expected_audit_cost(model, licensed: np.ndarray | bool) -> np.ndarray | float:
     """Expected cost (USD) of a month's sale to an informal trader for miners whose licence
     status is ``licensed`` (bool): the pit's licence is audited with :func:`audit_prob`; a
     pit that sold to a trader is fined ``policy.legal.audit_fine_usd`` and loses its
@@ -121,8 +121,7 @@ def audit_licensees(model) -> None:
     now.audit_fines[caught] = fine
     now.audit_exposure = np.zeros(m.n)
     holders_selling = holders[pits_selling[holders]]
-    now.audit_exposure[holders_selling] = expected_audit_cost(
-        model, np.ones(len(holders_selling), dtype=bool))
+    now.audit_exposure[holders_selling] = expected_audit_cost(model, True)
     revoked = caught[model.stream("enforcement").random(len(caught)) < ctx.audit_revoke_prob]
     m.legal[revoked] = Legal.INFORMAL
     m.via_coop[revoked] = False

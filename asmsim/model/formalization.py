@@ -45,7 +45,7 @@ def licence_terms(model, rows: np.ndarray, fee_usd: float, *, renewal: bool = Fa
     # sells to a trader, enforcement.expected_audit_cost), whatever the miner's status now.
     as_informal = model.now.per_gram_utility[:, rows] * g - model.now.trip_cost[:, rows]
     as_licensee = as_informal.copy()
-    as_licensee[Channel.TRADER] -= expected_audit_cost(model, np.ones(len(rows), dtype=bool))
+    as_licensee[Channel.TRADER] -= expected_audit_cost(model, True)
     open_to = open_by_status(model.now.prices)  # (channels, statuses), built once for both
     now = inclusive_value(as_informal, np.flatnonzero(open_to[:, Legal.INFORMAL]).tolist(), scale)
     licensed = inclusive_value(as_licensee, np.flatnonzero(open_to[:, Legal.LICENSED]).tolist(),

@@ -25,9 +25,8 @@ def update(model) -> None:
     now.point_distance = np.minimum(sites.dist_buying_point, 1e6)[m.site]  # 1e6: no point
     now.own_traders = traders.of_town(model, sites.town_of[m.site])
     now.trader_per_gram = channels.trader_per_gram(now.prices, costs, now.own_traders,
-                                                   m.tied_trader, m.legal == Legal.LICENSED.value)
-    now.per_gram_utility = channels.per_gram_utilities(now.prices, costs, now.trader_per_gram,
-                                                       m.tied_trader >= 0)
+                                                   m.tied_trader)
+    now.per_gram_utility = channels.per_gram_utilities(now.prices, costs, now.trader_per_gram)
     now.trip_cost = channels.trip_costs(costs, now.town_distance, now.point_distance)
     now.grade_at_site = sites.grade()[m.site]
     now.recovery_share = now.recovery_by_tech.take(m.tech)

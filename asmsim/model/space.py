@@ -188,9 +188,8 @@ def sale_value(model, rows: np.ndarray, cells: np.ndarray, grams: np.ndarray) ->
     point = np.minimum(sites.dist_buying_point[flat], 1e6)  # 1e6: no buying point
     own = traders.of_town(model, sites.town_of[flat])
     tied_to = m.tied_trader[owner]
-    trader_values = channels.trader_per_gram(now.prices, costs, own, tied_to,
-                                             m.legal[owner] == Legal.LICENSED.value)
-    per_gram = channels.per_gram_utilities(now.prices, costs, trader_values, tied_to >= 0)
+    trader_values = channels.trader_per_gram(now.prices, costs, own, tied_to)
+    per_gram = channels.per_gram_utilities(now.prices, costs, trader_values)
     values = per_gram * grams.ravel() - channels.trip_costs(costs, sites.dist_town[flat], point)
     # The channels closed to a miner are closed from every cell: masked per miner, on a
     # (channels, miners, cells) view, rather than per miner × cell.
