@@ -40,7 +40,7 @@ run: $(STAMP)
 	$(VENV)/bin/asmsim run $(ARGS)
 
 test: $(STAMP)
-	$(PY) -m pytest -q $(ARGS)
+	$(PY) -m pytest -q -n auto --dist loadfile $(ARGS)
 
 dashboard: $(STAMP)
 	$(VENV)/bin/asmsim dashboard $(ARGS)

@@ -49,10 +49,10 @@ MASTER_SEED = 2024
 NEGLIGIBLE_SHARE = 0.02  # δ = 2 % of |base level| for "not_down"
 SEEDS_NOT_DOWN = 24
 SEEDS_UP = 8
-# The official buyer's underpaid share varies by ≈ 0.042 between seeds around a mean of
-# ≈ 0.07: with 8 seeds the 95 % upper bound is ≈ 0.105 on average, so the check below
-# failed for about half of all seed sets. 32 give ≈ 0.086.
-SEEDS_UNDERPAID = 32
+# The official buyer's underpaid share: 0.100 [0.096, 0.104] over 32 seeds at the end of
+# issue 10 (seed sd ≈ 0.011; it was ≈ 0.042 before pits). With 8 seeds the 95 % upper
+# bound is ≈ 0.11 on average, well under the 0.15 bound checked below.
+SEEDS_UNDERPAID = 8
 SETTABLE = ("policy.", "context.")  # keys simulate_variant sets; the rest compose the config
 
 _RUNS: dict[tuple[tuple[tuple[str, str], ...], int], pd.DataFrame] = {}
@@ -271,22 +271,17 @@ PROPERTIES = [
 
 
 #: Properties the model no longer has, with the reason (strict: an unexpected pass fails,
-#: so a fix shows). docs/validation.md gives the measured effects.
+#: so a fix shows). docs/validation.md gives the measured effects. None at present.
 #: (``cheap_licence_gold`` was one with site choice and no plot capacity — licensees
 #: crowded onto an area's richest licensable cell and never reconsidered it, −2.4 % of
 #: gold; with plots per cell and licensees choosing their plot as informal miners their
-#: site, ODD 7.12, it holds again.)
-NO_LONGER_HOLDS: dict[str, str] = {
-    "cheap_licence_gold": (
-        "with pits and licence audits, a cheaper licence lowers gold output ≈ 1 % through "
-        "entry: more pit heads hold licences, their expected income counts the expected "
-        "audit cost of their pits' sales to traders, the mean expected income that draws "
-        "entrants falls and fewer enter (8 seeds: entries −31 ± 13, exits −13 ± 12, gold "
-        "−0.09 ± 0.04 kg/month on 8.6; no effect with audits off). docs/validation.md"),
-    "fast_licence_gold": (
-        "the same entry effect as cheap_licence_gold: −0.10 ± 0.05 kg/month on 8.7 over "
-        "24 seeds (docs/validation.md)"),
-}
+#: site, ODD 7.12, it held again. With licence audits, ``cheap_licence_gold`` and
+#: ``fast_licence_gold`` failed through entry: newcomers expected the mean income of all
+#: miners, licence holders' net of their pits' expected audit cost, so more licences drew
+#: fewer entrants (−0.09 ± 0.04 kg/month on 8.6 over 8 seeds). A newcomer starts informal
+#: and now expects what informal miners earn (ODD 7.10, ``newcomers_expected_income``);
+#: both hold again.)
+NO_LONGER_HOLDS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("prop", [

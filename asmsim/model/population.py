@@ -135,11 +135,22 @@ def estimate_initial_income(model) -> None:
 
 
 # ------------------------------------------------------------------ monthly
+def newcomers_expected_income(miners) -> float:
+    """What a newcomer expects to earn (USD/month): the mean expected income of the active
+    miners without a licence of their own — a newcomer starts informal, so a licence
+    holder's income, net of the audit risk it took on for the licence's tenure, is not
+    what it can expect; all active miners when none is informal, 0 when none is active."""
+    active = miners.active
+    informal = np.flatnonzero(active & (miners.legal == Legal.INFORMAL))
+    rows = informal if len(informal) else np.flatnonzero(active)
+    return float(miners.exp_income[rows].mean()) if len(rows) else 0.0
+
+
 def entry(model) -> None:
-    """New miners join from the labour pool; they expect what miners earn now (USD/month)."""
+    """New miners join from the labour pool; they expect what informal miners earn now
+    (USD/month)."""
     m = model.miners
-    active = m.active
-    mean_income = float(m.exp_income[np.flatnonzero(active)].mean()) if active.any() else 0.0
+    mean_income = newcomers_expected_income(m)
     count = entrants(model.config.context, model.pool, mean_income, model.stream("entry"))
     model.now.stats["entries"] = count
     model.entered_total += count
