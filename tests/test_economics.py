@@ -49,9 +49,9 @@ MASTER_SEED = 2024
 NEGLIGIBLE_SHARE = 0.02  # δ = 2 % of |base level| for "not_down"
 SEEDS_NOT_DOWN = 24
 SEEDS_UP = 8
-# The official buyer's underpaid share: 0.100 [0.096, 0.104] over 32 seeds at the end of
-# issue 10 (seed sd ≈ 0.011; it was ≈ 0.042 before pits). With 8 seeds the 95 % upper
-# bound is ≈ 0.11 on average, well under the 0.15 bound checked below.
+# The official buyer's underpaid share varied by ≈ 0.042 between seeds before pits, so 32
+# seeds were used. Since newcomers expect informal miners' income (ODD 7.10) it is 0.054
+# [0.051, 0.057] over these 8 seeds (seed sd 0.0034), far under the 0.15 bound below.
 SEEDS_UNDERPAID = 8
 SETTABLE = ("policy.", "context.")  # keys simulate_variant sets; the rest compose the config
 
