@@ -82,6 +82,7 @@ def step(model) -> None:
     hurt = accidents(ctx, m.legal[:n], m.trained[:n], m.woman[:n], working,
                      model.uniforms("accidents/miners", slice(0, n)))
     m.injured[:n][hurt] = ctx.injury_months
+    now.hurt = np.flatnonzero(hurt)
     mercury = mercury_released_kg(ctx, m.grams[:n], m.tech[:n], m.retort[:n])
     sites.mercury_kg += np.bincount(m.site[:n], weights=mercury, minlength=len(sites.ore_t))
     land = land_disturbed_ha(ctx, now.tonnes, m.legal[:n])

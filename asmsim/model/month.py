@@ -23,6 +23,10 @@ def _zeros() -> np.ndarray:
     return np.zeros(0)
 
 
+def _no_rows() -> np.ndarray:
+    return np.zeros(0, dtype=np.intp)
+
+
 @dataclass
 class MonthRecord:
     """What one month's submodels exchange. Money in USD, mass in grams, per miner row."""
@@ -69,6 +73,9 @@ class MonthRecord:
     audit_fines: np.ndarray = field(default_factory=_zeros)       # USD audit fines paid, per row
     audit_exposure: np.ndarray = field(default_factory=_zeros)    # USD expected audit cost of
     #                                                               the month's sale, per row
+    # people (counted by the recorder's per-group outputs)
+    hurt: np.ndarray = field(default_factory=_no_rows)  # rows injured this month (health)
+    left: np.ndarray = field(default_factory=_no_rows)  # rows that left mining this month
     # space (site choice and evictions)
     site_at_start: np.ndarray = field(default_factory=_zeros)     # cell of each row at month start
     evicted: list = field(default_factory=list)   # arrays of rows evicted after an inspection

@@ -178,6 +178,7 @@ def leave(model) -> None:
     m.active[leaving] = False
     finance.write_off(model, leaving[m.lender[leaving] != Lender.NONE])  # leavers' debts
     model.remove_handles(leaving)
+    model.now.left = leaving
     model.now.stats["exits"] = len(leaving)
     model.exited_total += len(leaving)
 

@@ -7,10 +7,21 @@ nothing else computes an outcome.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import mesa
 import numpy as np
 
-from asmsim.model.enums import FORMAL_LENDERS, Channel, LandStatus, Legal, Lender, Role, Tech
+from asmsim.model.enums import (
+    FORMAL_LENDERS,
+    STATUS_NAMES,
+    Channel,
+    LandStatus,
+    Legal,
+    Lender,
+    Role,
+    Tech,
+)
 from asmsim.model.government import SPENDING_CATEGORIES
 
 OUTPUTS: dict[str, tuple[str, str]] = {
@@ -162,6 +173,67 @@ OUTPUTS: dict[str, tuple[str, str]] = {
                                          "of protected land but not on it, at month end")),
 }
 
+
+@dataclass(frozen=True)
+class Group:
+    """People whose miner-table ``column`` equals ``value`` (a gender, role or legal status)."""
+
+    dimension: str  # "gender", "role" or "legal status"
+    column: str     # column of :class:`asmsim.model.miners.MinerTable`
+    value: int | bool  # its code (True/False for ``woman``)
+    label: str      # plural noun, for descriptions
+
+    def mask(self, miners) -> np.ndarray:
+        """Every row (active or not) of this group."""
+        return getattr(miners, self.column) == self.value
+
+
+#: The distribution groups, name → how its rows are selected. Each dimension's groups are
+#: disjoint and cover every miner, so within a dimension group outputs sum to the totals.
+GROUPS: dict[str, Group] = {
+    "women": Group("gender", "woman", True, "women"),
+    "men": Group("gender", "woman", False, "men"),
+    **{role.name.lower(): Group("role", "role", role.value, f"{role.name.lower()}s")
+       for role in Role},
+    **{name: Group("legal status", "legal", status.value, label)
+       for (name, status), label in zip(STATUS_NAMES.items(),
+                                        ("informal miners", "licence applicants",
+                                         "licensed miners"), strict=True)},
+}
+
+#: A group's mean-income column: those recorded before the groups keep their names.
+INCOME_COLUMNS = {name: f"income_{name}_usd" for name in GROUPS} | {
+    "women": "women_income_mean_usd", "men": "men_income_mean_usd"}
+
+
+def _group_outputs() -> dict[str, tuple[str, str]]:
+    """The per-group output columns (name → (unit, meaning)) not declared above."""
+    out: dict[str, tuple[str, str]] = {}
+    for name, group in GROUPS.items():
+        who = group.label
+        out[f"miners_{name}"] = ("people", f"{who} mining this month")
+        poor = f"active {who} with net income below the poverty line, over active {who}"
+        out[f"poverty_share_{name}"] = ("0-1", poor)
+        out[f"debt_{name}_usd"] = ("USD", f"total debt held by active {who} at month end")
+        out[f"accidents_{name}"] = ("count/month", f"accidents among {who} per month")
+        out[f"exits_{name}"] = ("people/month",
+                                f"{who} who left mining per month (status when leaving)")
+        if INCOME_COLUMNS[name] not in OUTPUTS:
+            out[INCOME_COLUMNS[name]] = ("USD/month", f"mean net income of active {who}")
+    out["miners_below_poverty_line"] = ("people",
+                                        "active miners with net income below the poverty line")
+    return out
+
+
+GROUP_ONLY_COLUMNS = _group_outputs()
+OUTPUTS.update(GROUP_ONLY_COLUMNS)
+
+
+def group_columns() -> list[str]:
+    """Every output column the distribution groups added (after the earlier outputs)."""
+    return list(GROUP_ONLY_COLUMNS)
+
+
 #: Land statuses of the space outputs, by output name part.
 LAND_NAMES = {"protected": LandStatus.PROTECTED, "concession": LandStatus.LSM_CONCESSION,
               "zone": LandStatus.ASM_ZONE, "open": LandStatus.OPEN}
@@ -231,6 +303,7 @@ def record(model) -> dict[str, float]:
     income = m.income[np.flatnonzero(active.mask)]
     income.sort()
     income_total = float(income.sum())
+    below = int(np.searchsorted(income, ctx.poverty_line_usd_month))  # people, income < line
     women = m.woman & active.mask
     n_women = int(np.count_nonzero(women))
     women_total = float((m.income * women).sum())
@@ -267,8 +340,7 @@ def record(model) -> dict[str, float]:
         "income_mean_usd": income_total / n_active if n_active else 0.0,
         "income_median_usd": _median_of_sorted(income),
         "income_gini": _gini_of_sorted(income),
-        "poverty_share": np.searchsorted(income, ctx.poverty_line_usd_month) / n_active
-        if n_active else 0.0,
+        "poverty_share": below / n_active if n_active else 0.0,
         "women_men_income_ratio": women_income / men_income if men_income > 0 else 0.0,
         "royalty_usd": royalty,
         "fees_usd": ledger.total("fees"),
@@ -322,7 +394,39 @@ def record(model) -> dict[str, float]:
         **_market_outputs(model, by_channel, sold_total),
         **_space(model, active),
         **_people(model, active),
+        **_groups(model, active, below),
     }
+
+
+def _mean_income(miners, mask: np.ndarray) -> float:
+    """Mean net income (USD/month) of the rows of ``mask`` (0 when none)."""
+    # (flatnonzero + take gathers the same values, in the same order, as m.income[mask],
+    # ≈ 3× faster than numpy's boolean indexing of a float64 column)
+    rows = np.flatnonzero(mask)
+    return float(miners.income.take(rows).sum()) / len(rows) if len(rows) else 0.0
+
+
+def _groups(model, active: _ActiveMiners, below: int) -> dict[str, float]:
+    """Per group: people, poverty share, debt (USD), accidents and exits this month, mean
+    income (USD/month) where not recorded already. Counts the month's ``hurt`` and ``left``
+    rows (health, population); decides nothing."""
+    m, now = model.miners, model.now
+    poor = m.income < model.config.context.poverty_line_usd_month
+    out: dict[str, float] = {}
+    for name, group in GROUPS.items():
+        rows = group.mask(m)
+        mask = rows & active.mask
+        people = int(np.count_nonzero(mask))
+        out[f"miners_{name}"] = people
+        out[f"poverty_share_{name}"] = np.count_nonzero(mask & poor) / people if people \
+            else 0.0
+        out[f"debt_{name}_usd"] = float((m.debt * mask).sum())
+        out[f"accidents_{name}"] = int(np.count_nonzero(rows.take(now.hurt)))
+        out[f"exits_{name}"] = int(np.count_nonzero(rows.take(now.left)))
+        if INCOME_COLUMNS[name] in GROUP_ONLY_COLUMNS:
+            out[INCOME_COLUMNS[name]] = _mean_income(m, mask)
+    out["miners_below_poverty_line"] = below
+    return out
 
 
 def _people(model, active: _ActiveMiners) -> dict[str, float]:
@@ -340,10 +444,7 @@ def _people(model, active: _ActiveMiners) -> dict[str, float]:
     solo = heads & (members == 0)
 
     def mean_income(mask: np.ndarray) -> float:
-        # (flatnonzero + take gathers the same values, in the same order, as m.income[mask],
-        # ≈ 3× faster than numpy's boolean indexing of a float64 column)
-        rows = np.flatnonzero(mask)
-        return float(m.income.take(rows).sum()) / len(rows) if len(rows) else 0.0
+        return _mean_income(m, mask)
 
     return {
         "women_licence_holder_share": np.count_nonzero(holders & m.woman) / n_holders
