@@ -94,6 +94,15 @@ def unpaired_interval(a: np.ndarray, b: np.ndarray, level: float = 0.95
     return diff, diff - half, diff + half
 
 
+def paired_difference(own: pd.Series, base: pd.Series, level: float = 0.95
+                      ) -> tuple[float, float, float]:
+    """(mean, low, high) of the paired differences ``own − base``: both indexed by replicate
+    (replicate *i* of a scenario and of the baseline share their seeds: common random
+    numbers), pairs with a missing side dropped; Student-t interval at ``level``, in the
+    unit of ``own``. NaN bounds with fewer than two pairs."""
+    return mean_interval((own - base).dropna().to_numpy(), level)
+
+
 def verdict(significant: bool, diff: float, output: str) -> str:
     """'better', 'worse' or 'no difference' from the baseline ('' if no direction known)."""
     key = KEY_OUTPUTS.get(output)
@@ -199,9 +208,8 @@ def per_year(timeseries: pd.DataFrame, baseline: str, outputs: list[str]) -> pd.
         ref = base.xs(year, level="year")
         for output in outputs:
             mean, low, high = mean_interval(own[output].to_numpy())
-            diff = (own[output] - ref[output]).dropna().to_numpy()
             d, dlow, dhigh = (0.0, np.nan, np.nan) if scenario == baseline \
-                else mean_interval(diff)
+                else paired_difference(own[output], ref[output])
             rows.append({"scenario": scenario, "year": int(year), "output": output,
                          "unit": OUTPUTS[output][0], "mean": mean, "mean_ci95_low": low,
                          "mean_ci95_high": high, "diff": d, "diff_ci95_low": dlow,

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from asmsim.analysis.compare import paired_difference
 from asmsim.results.summary import mean_interval
 
 DEFAULT_DISCOUNT_RATE = 0.10  # a year: a common public-investment rate in low/middle-income
@@ -124,8 +125,7 @@ def fiscal_table(totals: pd.DataFrame, baseline: str) -> pd.DataFrame:
             if scenario == baseline:
                 diff, dlow, dhigh = 0.0, np.nan, np.nan
             else:
-                diff, dlow, dhigh = mean_interval((own[column] - base[column]).dropna()
-                                                  .to_numpy())
+                diff, dlow, dhigh = paired_difference(own[column], base[column])
             rows.append({"scenario": scenario, "total": column, "unit": unit_of(column),
                          "mean": mean, "mean_ci95_low": low, "mean_ci95_high": high,
                          "diff": diff, "diff_ci95_low": dlow, "diff_ci95_high": dhigh})

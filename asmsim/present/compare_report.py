@@ -11,6 +11,7 @@ import math
 
 import pandas as pd
 
+from asmsim.analysis import distribution as dist
 from asmsim.analysis.compare import KEY_OUTPUTS
 
 MINUS = "\u2212"
@@ -154,8 +155,64 @@ def fiscal_markdown(fiscal: pd.DataFrame, ratios: pd.DataFrame, baseline: str,
     return "\n".join(lines)
 
 
+def _change(diff: float, low: float, high: float, unit: str) -> str:
+    """'+37.8 USD/month, 95 % CI 12.1 to 63.5'; shares (0-1) in percentage points."""
+    scale, unit = (100.0, "pp") if unit == "0-1" else (1.0, unit)
+    return (f"{fmt(diff * scale, True)} {unit}, 95 % CI {fmt(low * scale)} to "
+            f"{fmt(high * scale)}")
+
+
+def _group_changes(rows: pd.DataFrame, measure: str) -> list[str]:
+    """'income rose for licensed miners (+37.8 USD/month, ...)' and/or 'fell for ...'."""
+    unit, noun = dist.MEASURES[measure], {"income_usd": "income",
+                                          "poverty_share": "the poverty share"}[measure]
+    rows = rows[rows["measure"] == measure]
+    out = []
+    for verb, side in (("rose", rows["diff"] > 0), ("fell", rows["diff"] < 0)):
+        effects = [f"{dist.group_label(r.group)} ({_change(r.diff, r.low, r.high, unit)})"
+                   for r in rows[side].itertuples()]
+        if effects:
+            out.append(f"{noun} {verb} for {_join(effects)}")
+    return out
+
+
+def _people_line(row, months: int) -> str:
+    """Everyone: people who left mining, and below the poverty line, against the baseline."""
+    def total(measure: str, what: str) -> str:
+        d, lo, hi = (getattr(row, c) for c in (f"{measure}_diff", f"{measure}_diff_ci95_low",
+                                               f"{measure}_diff_ci95_high"))
+        return f"{fmt(getattr(row, measure))} {what} ({_change(d, lo, hi, 'vs baseline')})"
+    return "; ".join([
+        total("left_mining_people", f"people left mining over the {months} months"),
+        total("below_poverty_people", "people below the poverty line, mean of the last 12 months"),
+        total("below_poverty_person_months", "person-months below the poverty line over "
+              f"the {months} months")]) + "."
+
+
+def distribution_markdown(table: pd.DataFrame, baseline: str, months: int) -> str:
+    """The "Who gains and who loses" section: per scenario, the groups whose income or
+    poverty share changed beyond noise, and the people who left mining or are poor."""
+    lines = [("By gender, role and legal status (full table: `distribution.csv`, sheet "
+              "`distribution` of `comparison.xlsx`). Income and poverty are last-12-month "
+              "means; a change is listed when its paired 95 % interval excludes zero. A group "
+              "holds whoever is in it at the time: a licence moves people from informal to "
+              "licensed miners, so a group's mean also changes with who is in it."), ""]
+    for scenario in table["scenario"].unique():
+        if scenario == baseline:
+            continue
+        changed = dist.changes(table, scenario)
+        parts = [*_group_changes(changed, "income_usd"),
+                 *_group_changes(changed, "poverty_share")]
+        gains = ("; ".join(parts) if parts else
+                 "no group's income or poverty share changed beyond noise")
+        everyone = table[(table["scenario"] == scenario) & (table["group"] == dist.ALL)]
+        lines.append(f"- **{scenario}** against {baseline}: {gains}. "
+                     + _people_line(next(everyone.itertuples()), months))
+    return "\n".join(lines)
+
+
 def report_markdown(table: pd.DataFrame, manifest: dict, top: pd.DataFrame | None = None,
-                    fiscal: str = "") -> str:
+                    fiscal: str = "", distribution: str = "") -> str:
     """The whole ``report.md``: summary, settings and seeds, findings, tables, figures."""
     baseline = manifest["baseline"]
     seeds = ", ".join(str(s) for s in manifest["replicate_seeds"])
@@ -168,6 +225,7 @@ def report_markdown(table: pd.DataFrame, manifest: dict, top: pd.DataFrame | Non
         f"cover {intervals_cover(manifest)}.\n\n" + "\n".join(summary_lines(top, manifest))
         + "\n\n")
     costs = f"## Costs to the state and cost-effectiveness\n\n{fiscal}\n\n" if fiscal else ""
+    who = f"## Who gains and who loses\n\n{distribution}\n\n" if distribution else ""
     return f"""# Scenario comparison: {", ".join(manifest["scenarios"])}
 
 {summary}## Settings
@@ -198,7 +256,7 @@ created {manifest.get("created_utc", "")}
 All outputs, with units and relative differences: `comparison.csv` (and
 `comparison.xlsx`, one sheet per table, with `per_year` and the scenario definitions).
 
-{costs}
+{who}{costs}
 ## Figures
 
 ![Differences from the baseline with 95 % intervals](outcomes.png)

@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from asmsim.analysis import costs
+from asmsim.analysis import distribution as dist
 from asmsim.analysis.compare import compare as compare_table
 from asmsim.analysis.compare import per_year, top_changes
 from asmsim.config import Config, ConfigError, load_config
@@ -86,6 +87,7 @@ class Comparison:
     per_year: pd.DataFrame | None = None     # per_year.csv: yearly means of the headlines
     top: pd.DataFrame | None = None          # what changed most (or the headline outputs)
     discount_rate: float = costs.DEFAULT_DISCOUNT_RATE
+    distribution: pd.DataFrame | None = None  # distribution.csv: by gender, role, legal status
 
     @property
     def scenarios(self) -> list[str]:
@@ -242,7 +244,7 @@ def write_comparison(folder: Path, result: Comparison) -> Path:
     # matplotlib (Agg backend) is imported only when figures are drawn.
     from asmsim.present import plots
     from asmsim.present.compare_plots import outcomes_figure, trajectories_figure
-    from asmsim.present.compare_report import fiscal_markdown
+    from asmsim.present.compare_report import distribution_markdown, fiscal_markdown
     from asmsim.results.excel import write_workbook
 
     figures = {"outcomes.png": outcomes_figure(result.table, result.baseline),
@@ -250,16 +252,20 @@ def write_comparison(folder: Path, result: Comparison) -> Path:
     fiscal = fiscal_markdown(result.fiscal, result.ratios, result.baseline,
                              result.discount_rate)
     tables = {"comparison": result.table, "per_year": result.per_year, "fiscal": result.fiscal,
-              "cost_effectiveness": result.ratios}
+              "cost_effectiveness": result.ratios, "distribution": result.distribution}
+    tables = {name: table for name, table in tables.items() if table is not None}
+    who = "" if result.distribution is None else \
+        distribution_markdown(result.distribution, result.baseline, result.manifest["months"])
     write_folder(folder, {**{f"{name}.csv": t for name, t in tables.items()},
                           "timeseries.parquet": result.timeseries, **figures,
                           "config.yaml": configs_yaml(result.configs)})
     write_workbook(folder / "comparison.xlsx",
                    {**tables, "scenarios": scenario_definitions(result.configs,
-                                                                result.manifest["overrides"])})
+                                                                result.manifest["overrides"])},
+                   units={"distribution": dist.units()})
     write_folder(folder, {"manifest.json": result.manifest,
                           "report.md": report_markdown(result.table, result.manifest,
-                                                       result.top, fiscal)})
+                                                       result.top, fiscal, who)})
     plots.close(figures.values())
     return folder
 
@@ -327,7 +333,7 @@ def compare(scenarios: Sequence[str] | str | None = None, overrides: Sequence[st
         result = Comparison(table, timeseries, p.baseline, p.configs, manifest, folder, wall,
                             p.added_baseline, costs.fiscal_table(totals, p.baseline),
                             costs.cost_effectiveness(totals, p.baseline), yearly, top,
-                            discount_rate)
+                            discount_rate, dist.distribution(timeseries, p.baseline))
         if stage is not None:
             write_comparison(stage, result)
     return result
