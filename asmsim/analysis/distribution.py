@@ -98,7 +98,7 @@ def per_replicate(timeseries: pd.DataFrame) -> pd.DataFrame:
     frames = {group: group_months(timeseries, group)
               .groupby(["scenario", "replicate"], sort=False).apply(replicate_measures)
               for group in (ALL, *GROUPS)}
-    return pd.concat(frames, names=["group"])
+    return pd.concat(frames, names=["group"]).sort_index()
 
 
 def distribution(timeseries: pd.DataFrame, baseline: str) -> pd.DataFrame:
