@@ -92,12 +92,14 @@ def test_a_gain_within_noise_gives_n_a_with_the_reason_not_a_huge_number():
 
 def test_workbook_opens_and_matches_the_csv_files(result):
     book = pd.read_excel(result.folder / "comparison.xlsx", sheet_name=None)
-    assert set(book) == {"comparison", "per_year", "fiscal", "cost_effectiveness", "scenarios"}
-    for name in ("comparison", "per_year", "fiscal", "cost_effectiveness"):
+    tables = ("comparison", "per_year", "fiscal", "cost_effectiveness", "distribution")
+    assert set(book) == {*tables, "scenarios"}
+    for name in tables:
         csv = pd.read_csv(result.folder / f"{name}.csv")
         sheet = book[name]
         assert len(sheet) == len(csv)
         assert [c.split(" [")[0] for c in sheet.columns] == list(csv.columns)
+        sheet.columns = csv.columns  # (headers carry units: "income_usd [USD/month]")
         numeric = csv.select_dtypes("number").columns
         assert np.allclose(sheet[numeric].to_numpy(float), csv[numeric].to_numpy(float),
                            equal_nan=True), name
