@@ -16,6 +16,9 @@ runs in one parallel batch, and writes a comparison folder (default
     cost_effectiveness.csv  net cost per additional licensed miner, per additional kg
                          sold officially, per kg of mercury and per accident avoided
                          ("n/a" with the reason where the gain is not clearly > 0)
+    distribution.csv     per scenario × group (gender, role, legal status): income,
+                         poverty, debt, injuries, people who left mining or are poor,
+                         paired differences from the baseline
     comparison.xlsx      the tables above, one sheet each, and the scenario definitions
     timeseries.parquet   monthly outputs of every scenario and replicate
                          (scenario, replicate, seed columns)
@@ -25,7 +28,8 @@ runs in one parallel batch, and writes a comparison folder (default
     manifest.json        provenance, seeds, wall time
     report.md            brief-ready report: a summary of what changed most (or the
                          ``headline=`` outputs), settings, what the intervals cover,
-                         findings, tables, costs and cost-effectiveness, figures
+                         findings, tables, who gains and who loses, costs and
+                         cost-effectiveness, figures
 
 With ``posterior=NAME`` (a calibration under ``results/calibration/`` or its
 folder), replicate *i* of every scenario runs posterior draw *i* with seed *i*
