@@ -14,6 +14,26 @@ from asmsim.config import load_config
 REPO = Path(__file__).resolve().parents[1]
 SMALL = ["miners=300", "months=36"]
 
+#: Worker processes for the simulations a test runs itself: all cores when pytest runs
+#: alone, one when pytest-xdist already runs a test file per core (``make test``), so that
+#: the suite never runs more simulations at once than the machine has cores. Over-subscribed,
+#: the browser tests' dashboard server answered too late in CI.
+TEST_JOBS = 1 if os.environ.get("PYTEST_XDIST_WORKER") else 0
+
+#: The test files that take longest (minutes on 2 cores), longest first. ``make test``
+#: hands whole files to pytest-xdist's workers in collection order, so these go first
+#: and the short files fill in behind them (longest-processing-time-first scheduling);
+#: in alphabetical order the longest files came last and one core idled for minutes.
+LONG_FILES = ("test_patterns.py", "test_economics.py", "test_calibration.py",
+              "test_dashboard_browser.py", "test_costs.py", "test_scale.py", "test_space.py",
+              "test_stationarity.py", "test_compare.py", "test_processes.py", "test_teams.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Put the longest test files first (a stable sort: tests keep their order in a file)."""
+    rank = {name: i for i, name in enumerate(LONG_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(LONG_FILES)))
+
 
 @pytest.fixture
 def small_config():

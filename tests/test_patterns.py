@@ -15,6 +15,7 @@ from asmsim.analysis.patterns import tied_minus_untied_trader_share, window
 from asmsim.config import load_config
 from asmsim.model import ASMModel
 from asmsim.run import replicate_seeds, run_tasks
+from tests.conftest import TEST_JOBS
 
 SCENARIOS = ("baseline", "legal", "crackdown", "royalty_cut", "official_buying", "price_boom",
              "pandemic_shock", "gender_responsive", "training_only", "clean_tech")
@@ -26,7 +27,7 @@ REPLICATES = 6
 def tables() -> dict[str, list[pd.DataFrame]]:
     seeds = replicate_seeds(2024, REPLICATES)
     tasks = [(load_config([f"scenario={s}", *SIZE]), seed) for s in SCENARIOS for seed in seeds]
-    results = run_tasks(tasks, jobs=0, progress=False)
+    results = run_tasks(tasks, jobs=TEST_JOBS, progress=False)
     return {s: results[i * REPLICATES:(i + 1) * REPLICATES] for i, s in enumerate(SCENARIOS)}
 
 
@@ -68,7 +69,7 @@ def premium_buyer_tables() -> dict[str, list[pd.DataFrame]]:
             "with": PREMIUM_BUYER}
     tasks = [(load_config([*overrides, "miners=500", "months=24"]), seed)
              for overrides in arms.values() for seed in seeds]
-    results = run_tasks(tasks, jobs=0, progress=False)
+    results = run_tasks(tasks, jobs=TEST_JOBS, progress=False)
     return {arm: results[i * REPLICATES:(i + 1) * REPLICATES] for i, arm in enumerate(arms)}
 
 
@@ -182,7 +183,7 @@ def lockdown_tables() -> dict[str, list[pd.DataFrame]]:
             "pandemic_shock_ample": ["scenario=pandemic_shock", AMPLE_CAPITAL]}
     tasks = [(load_config([*overrides, "miners=500", "months=40"]), seed)
              for overrides in arms.values() for seed in seeds]
-    results = run_tasks(tasks, jobs=0, progress=False)
+    results = run_tasks(tasks, jobs=TEST_JOBS, progress=False)
     return {arm: results[i * 4:(i + 1) * 4] for i, arm in enumerate(arms)}
 
 

@@ -14,6 +14,7 @@ from asmsim.model import ASMModel, teams
 from asmsim.model.enums import Channel, Legal, Lender, Role
 from asmsim.run import replicate_seeds, run_tasks
 from asmsim.run.api import simulate
+from tests.conftest import TEST_JOBS
 
 D, P, H = Role.DIGGER, Role.PROCESSOR, Role.HAULER
 
@@ -156,7 +157,7 @@ def test_women_own_pits_and_hold_licences_and_the_land_lever_raises_their_share(
     seeds = replicate_seeds(5, 6)
     tasks = [(load_config([*size, f"policy.social.women_land_access={lever}"]), seed)
              for seed in seeds for lever in (0, 1)]
-    tables = run_tasks(tasks, jobs=0, progress=False)
+    tables = run_tasks(tasks, jobs=TEST_JOBS, progress=False)
     effects = []
     for status_quo, titled in zip(tables[::2], tables[1::2], strict=True):
         late = [(t.loc[t.month > 12, "women_owner_share"].mean(),

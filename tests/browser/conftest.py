@@ -173,10 +173,10 @@ def open_dashboard(browser, dashboard_url):
         context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
                                       accept_downloads=True)
         contexts.append(context)
-        context.set_default_timeout(20_000)
+        context.set_default_timeout(60_000)  # a loaded CI machine answers slowly
         offline = OfflinePage(context.new_page())
         offline.page.goto(dashboard_url + query)
-        offline.page.locator(".month-counter", has_text=month_text).wait_for(timeout=30_000)
+        offline.page.locator(".month-counter", has_text=month_text).wait_for(timeout=60_000)
         # the page has read its address and written its state back: it is live
         offline.page.wait_for_function("() => location.search.includes('scenario=')")
         return offline
