@@ -92,3 +92,21 @@ def test_requirements_parse_and_judge():
     assert list(r.met(np.array([0.1, 0.2, 0.3]))) == [False, True, True]
     low = rb.parse_requirement("require.mercury_kg<=5", ["mercury_kg"])
     assert list(low.met(np.array([4.0, 6.0]))) == [True, False]
+
+
+def test_prim_titles_side_by_side_do_not_overlap():
+    """Two failing policies with long box descriptions: each panel's title stays within
+    its own panel's width (drawn, not estimated), so neither runs into the other."""
+    from asmsim.present.robustness_plots import prim_figure
+
+    trajectory = pd.DataFrame({"coverage": [1.0, 0.9], "density": [0.7, 0.95],
+                               "res_dim": [0, 3]})
+    description = ("context.initial_trust above 0.212 and context.trust_weight_usd above 1.52 "
+                   "and context.exit_rate above 0.0287 and gold_price_change below 0.198")
+    boxes = [rb.FailureBox(policy, description, 0.9, 0.95, 3, 50, 100, trajectory, 1)
+             for policy in ("royalty_cut", "royalty3_centres")]
+    fig = prim_figure(boxes)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    left, right = (ax.title.get_window_extent(renderer) for ax in fig.axes[::2])
+    assert left.x1 < right.x0, (left, right)

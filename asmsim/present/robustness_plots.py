@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -9,6 +11,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from asmsim.present.plots import panel_grid
+
+TITLE_CHARS = 60  # a PRIM panel's title lines: two panels' titles side by side must not overlap
 
 
 def regret_figure(regrets: pd.DataFrame, units: dict[str, str]):
@@ -28,6 +32,12 @@ def regret_figure(regrets: pd.DataFrame, units: dict[str, str]):
     return fig
 
 
+def box_title(box) -> str:
+    """"POLICY fails where:" and the box's description, wrapped to ``TITLE_CHARS`` a line."""
+    return "\n".join([f"{box.policy} fails where:",
+                      *textwrap.wrap(box.description, TITLE_CHARS)])
+
+
 def prim_figure(boxes):
     """A panel per failing policy: PRIM's coverage–density trade-off along the peeling
     trajectory, the chosen box marked and described."""
@@ -42,7 +52,7 @@ def prim_figure(boxes):
         ax.set_ylabel("density (share of futures in the box that fail)", fontsize=8)
         ax.set_xlim(0, 1.02)
         ax.set_ylim(0, 1.02)
-        ax.set_title(f"{box.policy} fails where:\n{box.description}", fontsize=8)
+        ax.set_title(box_title(box), fontsize=8)
         fig.colorbar(points, ax=ax, label="restricted factors")
         ax.legend(fontsize=7, loc="lower left")
     fig.suptitle("Scenario discovery (PRIM): where each policy fails its requirements")
