@@ -52,15 +52,20 @@ def sobol_bars(indices: pd.DataFrame, units: dict[str, str]) -> plt.Figure:
     return fig
 
 
+MORRIS_LABELS = 8  # parameters named per panel: the largest mu*, so 200 points stay legible
+
+
 def morris_scatter(indices: pd.DataFrame, units: dict[str, str]) -> plt.Figure:
-    """Morris mu* against sigma, a panel per output; points labelled by parameter."""
+    """Morris mu* against sigma, a panel per output; the ``MORRIS_LABELS`` points with the
+    largest mu* labelled by parameter (all of them in a small study)."""
     outputs = list(dict.fromkeys(indices["output"]))
     fig, axes = _grid(len(outputs))
     for ax, output in zip(axes, outputs):
         sub = indices[indices["output"] == output].pivot(index="parameter", columns="index",
                                                          values="value")
-        ax.scatter(sub["mu_star"], sub["sigma"], color="tab:blue")
-        for name, row in sub.iterrows():
+        ax.scatter(sub["mu_star"], sub["sigma"], color="tab:blue", s=12,
+                   label=f"a parameter ({min(MORRIS_LABELS, len(sub))} largest mu* named)")
+        for name, row in sub.nlargest(MORRIS_LABELS, "mu_star").iterrows():
             ax.annotate(name.split(".")[-1], (row["mu_star"], row["sigma"]), fontsize=7,
                         xytext=(3, 3), textcoords="offset points")
         top = np.nanmax(sub[["mu_star", "sigma"]].to_numpy()) if len(sub) else 1.0
@@ -70,6 +75,9 @@ def morris_scatter(indices: pd.DataFrame, units: dict[str, str]) -> plt.Figure:
         ax.set_xlabel(f"mu* [{unit}]" if unit and unit != "-" else "mu*")
         ax.set_ylabel("sigma")
         ax.set_title(_label(output, units), fontsize=9)
+        ax.legend(fontsize=7, loc="upper left")
+    fig.suptitle("Morris screening: mean absolute elementary effect (mu*) against its "
+                 "spread (sigma)")
     fig.tight_layout()
     return fig
 
