@@ -156,7 +156,8 @@ def best_plots(model, origins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     near, distance = licence_plots_near(model)
     candidates = near[origins]
-    usable = ~model.sites.exhausted() & (space.licence_free_plots(model) > 0)
+    usable = ~model.sites.exhausted() \
+        & (space.licence_free_plots(model) - reserved_plots(model) > 0)
     score = grade_scores(model, candidates, usable)
     pick = score.argmax(axis=1)
     rows = np.arange(len(origins))
@@ -165,14 +166,30 @@ def best_plots(model, origins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             np.where(found, distance[origins, pick], 0))
 
 
-def allot_plots(model, rows: np.ndarray, key: np.ndarray, keep: bool = True) -> np.ndarray:
+def reserved_plots(model, excluding: np.ndarray | None = None) -> np.ndarray:
+    """Per cell: the plots pending licence applications have reserved (7.12). An
+    application reserves the plot it was valued on (``licence_cell``), as a mining
+    cadastre's first-come-first-served application reserves its area, so later applicants
+    value only what is left. ``excluding``: rows whose reservations are not counted."""
+    m = model.miners
+    pending = m.active & (m.legal == Legal.APPLICANT.value) & (m.licence_cell >= 0)
+    if excluding is not None:
+        pending[excluding] = False
+    return np.bincount(m.licence_cell[pending], minlength=len(model.sites.ore_t))
+
+
+def allot_plots(model, rows: np.ndarray, key: np.ndarray, keep: bool = True,
+                reserved: np.ndarray | None = None) -> np.ndarray:
     """The plot each miner of ``rows`` takes with a licence: with ``keep``, the plot it
     works if that ground is licensable; otherwise the richest licensable plot, not worked
     out, with a plot no licensee holds, within ``context.licence_search_radius_cells`` —
     plots allotted in order of ``key`` (lowest first; one turned away from a full cell takes its next
-    best; the cell a miner was evicted from is excluded as in site choice). −1 where no
-    plot is free in reach. Informal miners working a plot a licensee takes give way
-    (:func:`asmsim.model.space.claim_plots`, called once the licensees have moved)."""
+    best; the cell a miner was evicted from is excluded as in site choice). With
+    ``reserved`` (a cell per row, −1: none), a miner first takes the plot its application
+    reserved if it is still free, and the plots other pending applications reserved are
+    not free to the rest. −1 where no plot is free in reach. Informal miners working a
+    plot a licensee takes give way (:func:`asmsim.model.space.claim_plots`, called once
+    the licensees have moved)."""
     m, sites = model.miners, model.sites
     licensable = sites.licensable(model.config.policy.legal.open_land_licensable)
     own = m.site[rows]
@@ -185,6 +202,13 @@ def allot_plots(model, rows: np.ndarray, key: np.ndarray, keep: bool = True) -> 
         score[space.excluded(model, rows[away], candidates)] = -np.inf
         free = space.licence_free_plots(model)
         free -= np.bincount(own[stays], minlength=len(free))  # plots of those who stay
+        if reserved is not None:
+            own_reservation = reserved[away][:, None]
+            target[away] = space.allot_best(own_reservation, np.where(
+                own_reservation >= 0, 0.0, -np.inf), free, key[away])
+            free -= reserved_plots(model, excluding=rows)  # others' reservations
+            left = target[away] < 0  # its reserved plot was taken or none was reserved
+            away, candidates, score = away[left], candidates[left], score[left]
         target[away] = space.allot_best(candidates, score, free, key[away])
     return target
 
@@ -241,7 +265,8 @@ def process_queue(model) -> None:
     ready = rows[waited >= legal_cfg.licence_processing_months]
     ready = ready[np.lexsort((ready, m.applied_month[ready]))]
     if ctx.site_choice:  # the plot: its own ground if licensable, else the richest free one
-        plot = allot_plots(model, ready, np.arange(len(ready)))  # in queue order (7.12)
+        plot = allot_plots(model, ready, np.arange(len(ready)),  # in queue order (7.12)
+                           reserved=m.licence_cell[ready])
         ready, plot = ready[plot >= 0], plot[plot >= 0]  # no free plot in reach: not yet
     else:
         plot = m.licence_cell[ready]  # chosen at the application
