@@ -443,26 +443,23 @@ def _people(model, active: _ActiveMiners) -> dict[str, float]:
     members = np.bincount(np.searchsorted(m.uid, m.pit[crew]), minlength=m.n)
     solo = heads & (members == 0)
 
-    def mean_income(mask: np.ndarray) -> float:
-        return _mean_income(m, mask)
-
     return {
         "women_licence_holder_share": np.count_nonzero(holders & m.woman) / n_holders
         if n_holders else 0.0,
         "applications_no_land": int(model.now.stats["applications_no_land"]),
-        "income_digger_usd": mean_income(active.mask & (m.role == Role.DIGGER.value)),
-        "income_hauler_usd": mean_income(active.mask & (m.role == Role.HAULER.value)),
-        "income_processor_usd": mean_income(active.mask & (m.role == Role.PROCESSOR.value)),
-        "income_licensed_usd": mean_income(licensed),
-        "income_informal_usd": mean_income(active.mask & (m.legal == Legal.INFORMAL.value)),
+        "income_digger_usd": _mean_income(m, active.mask & (m.role == Role.DIGGER.value)),
+        "income_hauler_usd": _mean_income(m, active.mask & (m.role == Role.HAULER.value)),
+        "income_processor_usd": _mean_income(m, active.mask & (m.role == Role.PROCESSOR.value)),
+        "income_licensed_usd": _mean_income(m, licensed),
+        "income_informal_usd": _mean_income(m, active.mask & (m.legal == Legal.INFORMAL.value)),
         "pits": n_pits,
         "team_size_mean": active.n / n_pits if n_pits else 0.0,
         "solo_share": active.share(solo),
         "pit_owners": n_owners,
         "women_owner_share": np.count_nonzero(owners & m.woman) / n_owners if n_owners else 0.0,
-        "income_owner_usd": mean_income(owners),
-        "income_crew_usd": mean_income(crew),
-        "income_solo_usd": mean_income(heads & ~m.owner),
+        "income_owner_usd": _mean_income(m, owners),
+        "income_crew_usd": _mean_income(m, crew),
+        "income_solo_usd": _mean_income(m, heads & ~m.owner),
     }
 
 
