@@ -194,8 +194,8 @@ PROPERTIES = [
              "cheaper licence cannot lower gold output", BASELINE, CHEAP_LICENCE, "gold_kg",
              "not_down"),
     # The same runs as cheap_licence_gold (no extra time). Holds within the 2 % tolerance
-    # only before plots were reserved at the application (−2.42 ± 0.96 USD/month over 8
-    # seeds); since, −0.72 ± 1.05 (docs/validation.md).
+    # only: mean income falls by ≈ 1 % (−2.07 ± 0.77 USD/month over 8 seeds, with plots
+    # reserved at the application; the cause is open, docs/validation.md).
     Property("cheap_licence_income", "a cheaper licence costs its holders less and is taken "
              "only by miners who expect it to pay, so it cannot lower what miners earn",
              BASELINE, CHEAP_LICENCE, "income_mean_usd", "not_down"),
@@ -289,7 +289,7 @@ PROPERTIES = [
 #: both hold again, cheap_licence_gold only within the 2 % tolerance: −0.101 [−0.152,
 #: −0.051] kg/month on 8.63 over 24 seeds. Most of that was applicants valuing plots that
 #: others took before the grant; since an application reserves its plot (ODD 7.8) it is
-#: −0.034 ± 0.062 over 8 seeds, docs/validation.md.)
+#: −0.035 ± 0.052 over 8 seeds, docs/validation.md.)
 NO_LONGER_HOLDS: dict[str, str] = {}
 
 

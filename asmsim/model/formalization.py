@@ -156,13 +156,26 @@ def best_plots(model, origins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     near, distance = licence_plots_near(model)
     candidates = near[origins]
-    usable = ~model.sites.exhausted() & (space.licence_free_plots(model) > 0)
+    usable = ~model.sites.exhausted() \
+        & (space.licence_free_plots(model) - reserved_plots(model) > 0)
     score = grade_scores(model, candidates, usable)
     pick = score.argmax(axis=1)
     rows = np.arange(len(origins))
     found = np.isfinite(score[rows, pick])
     return (np.where(found, candidates[rows, pick], -1),
             np.where(found, distance[origins, pick], 0))
+
+
+def reserved_plots(model, excluding: np.ndarray | None = None) -> np.ndarray:
+    """Per cell: the plots pending licence applications have reserved (7.12). An
+    application reserves the plot it was valued on (``licence_cell``), as a mining
+    cadastre's first-come-first-served application reserves its area, so later applicants
+    value only what is left. ``excluding``: rows whose reservations are not counted."""
+    m = model.miners
+    pending = m.active & (m.legal == Legal.APPLICANT.value) & (m.licence_cell >= 0)
+    if excluding is not None:
+        pending[excluding] = False
+    return np.bincount(m.licence_cell[pending], minlength=len(model.sites.ore_t))
 
 
 def allot_plots(model, rows: np.ndarray, key: np.ndarray, keep: bool = True,
@@ -173,8 +186,8 @@ def allot_plots(model, rows: np.ndarray, key: np.ndarray, keep: bool = True,
     plots allotted in order of ``key`` (lowest first; one turned away from a full cell takes its next
     best; the cell a miner was evicted from is excluded as in site choice). With
     ``reserved`` (a cell per row, −1: none), a miner first takes the plot its application
-    reserved if it is still free. Plots other pending applications reserved are never
-    free (:func:`asmsim.model.space.licence_free_plots`). −1 where no plot is free in reach. Informal miners working a
+    reserved if it is still free, and the plots other pending applications reserved are
+    not free to the rest. −1 where no plot is free in reach. Informal miners working a
     plot a licensee takes give way (:func:`asmsim.model.space.claim_plots`, called once
     the licensees have moved)."""
     m, sites = model.miners, model.sites
@@ -187,12 +200,13 @@ def allot_plots(model, rows: np.ndarray, key: np.ndarray, keep: bool = True,
         candidates = licence_plots_near(model)[0][own[away]]
         score = grade_scores(model, candidates, ~sites.exhausted())
         score[space.excluded(model, rows[away], candidates)] = -np.inf
-        free = space.licence_free_plots(model, excluding=rows)  # their reservations free
+        free = space.licence_free_plots(model)
         free -= np.bincount(own[stays], minlength=len(free))  # plots of those who stay
         if reserved is not None:
             own_reservation = reserved[away][:, None]
             target[away] = space.allot_best(own_reservation, np.where(
                 own_reservation >= 0, 0.0, -np.inf), free, key[away])
+            free -= reserved_plots(model, excluding=rows)  # others' reservations
             left = target[away] < 0  # its reserved plot was taken or none was reserved
             away, candidates, score = away[left], candidates[left], score[left]
         target[away] = space.allot_best(candidates, score, free, key[away])

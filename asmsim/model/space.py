@@ -278,28 +278,13 @@ def free_plots(model, holding: np.ndarray | None = None) -> np.ndarray:
     return np.maximum(plot_capacity(model.config.context) - occupied, 0.0)
 
 
-def reserved_plots(model, excluding: np.ndarray | None = None) -> np.ndarray:
-    """Per cell: the plots pending licence applications have reserved. An application
-    reserves the plot it was valued on (``licence_cell``, 7.8), as a mining cadastre's
-    first-come-first-served application reserves its area. ``excluding``: rows whose
-    reservations are not counted."""
-    m = model.miners
-    pending = m.active & (m.legal == Legal.APPLICANT.value) & (m.licence_cell >= 0)
-    if excluding is not None:
-        pending[excluding] = False
-    return np.bincount(m.licence_cell[pending], minlength=len(model.sites.ore_t))
-
-
-def licence_free_plots(model, holding: np.ndarray | None = None,
-                       excluding: np.ndarray | None = None) -> np.ndarray:
+def licence_free_plots(model, holding: np.ndarray | None = None) -> np.ndarray:
     """Plots per cell a licence can claim (∞ without capacity): ``plots_per_cell`` less the
-    licensees ``holding`` a plot there and the plots pending applications reserved
-    (:func:`reserved_plots`, but those of the rows ``excluding``). Informal miners and
-    applicants working a licensable cell give way to a licensee (:func:`claim_plots`): a
-    licence is a title to its plot."""
+    licensees ``holding`` a plot there. Informal miners and applicants working a
+    licensable cell give way to a licensee (:func:`claim_plots`): a licence is a title to
+    its plot."""
     holding = holding_plots(model) if holding is None else holding
-    return free_plots(model, holding & (model.miners.legal == Legal.LICENSED.value)) \
-        - reserved_plots(model, excluding)
+    return free_plots(model, holding & (model.miners.legal == Legal.LICENSED.value))
 
 
 def claim_plots(model, holding: np.ndarray | None = None) -> np.ndarray:
