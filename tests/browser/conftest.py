@@ -132,9 +132,20 @@ class OfflinePage:
         page.on("console", lambda m: self.console_errors.append(m.text)
                 if m.type == "error" else None)
         page.on("pageerror", lambda e: self.console_errors.append(str(e)))
-        page.on("requestfailed", lambda r: self.failed.append(r.url))
+        page.on("requestfailed", self._request_failed)
         page.on("response", lambda r: self.failed.append(f"{r.status} {r.url}")
                 if r.status >= 400 else None)
+
+    def _request_failed(self, request) -> None:
+        """Record a failed request, except one the browser itself cancelled.
+
+        Chromium cancels the requests still in flight when the page navigates
+        (a reload, say) and reports them as ``net::ERR_ABORTED``; the server did
+        not fail them. Server errors arrive as responses (status >= 400) and a
+        refused or reset connection has its own error text: both are recorded.
+        """
+        if request.failure != "net::ERR_ABORTED":
+            self.failed.append(f"{request.failure} {request.url}")
 
     def _route(self, route):
         if route.request.url.startswith(f"http://{server.HOST}"):
