@@ -38,3 +38,31 @@ def test_asm_study_rejects_unknown_output():
 def test_shipped_studies_are_valid():
     assert load_study("sobol_formalization").n_runs == 256 * (2 * 10 + 2)  # N·(2D + 2), S2
     assert load_study("morris_screening").n_runs == 20 * 21
+
+
+def test_common_seeds_take_seed_noise_out_of_the_elementary_effects(tmp_path):
+    """With ``common_seeds`` every point of a Morris trajectory runs on the trajectory's
+    seeds, so a parameter that no decision reads (the poverty line: the recorder's
+    threshold only) has elementary effects of exactly 0 on formal sales, while with a seed
+    per point its effects are seed noise; the royalty's are measured either way."""
+    data = {"method": "morris", "n": 3, "seed": 5, "scenario": "baseline",
+            "overrides": ["miners=200", "months=12", "context.warmup_months=12"],
+            "parameters": {"context.poverty_line_usd_month": [20.0, 40.0],
+                           "policy.market.royalty_rate": [0.0, 0.15]},
+            "outputs": {"licensed_share": "last12", "official_sales_share": "last12"}}
+    mu_star = {}
+    for common in (False, True):
+        study = parse_study({**data, "common_seeds": common}, name=f"crn_{common}")
+        result = run_study(study, tmp_path / str(common), jobs=1, progress=False)
+        runs = pd.concat(pd.read_parquet(f) for f in (tmp_path / str(common) / "runs")
+                         .glob("*.parquet")).sort_values("point")
+        per_trajectory = runs.groupby(runs["point"] // 3)["seed"].nunique()
+        assert (per_trajectory == (1 if common else 3)).all()
+        table = result.indices[result.indices["index"] == "mu_star"].set_index(
+            ["output", "parameter"])["value"]
+        mu_star[common] = table
+    poverty = ("official_sales_share", "context.poverty_line_usd_month")
+    assert mu_star[True][poverty] == 0.0
+    assert mu_star[False][poverty] > 0.0
+    royalty = ("official_sales_share", "policy.market.royalty_rate")
+    assert mu_star[True][royalty] > 0.0

@@ -48,6 +48,7 @@ def asm(**changes) -> dict:
     (ishigami(outputs={"z": "final"}), ["outputs.z", "available: y"]),
     (ishigami(outputs={"y": "median"}), ["outputs.y='median'", "final, last12, cumulative"]),
     (ishigami(model="sir"), ["model='sir'", "asm, ishigami"]),
+    (ishigami(common_seeds="yes"), ["common_seeds='yes'", "true or false"]),
     (asm(parameters={"policy.market.royalty": [0, 0.1]}),
      ["parameters.policy.market.royalty", "unknown config key"]),
     (asm(parameters={"policy.market.royalty_rate": [0.0, 1.5]}),
@@ -139,6 +140,9 @@ def test_digest_changes_with_what_matters_only():
     assert a.digest() == parse_study(ishigami(), name="renamed").digest()
     assert a.digest() != parse_study(ishigami(n=16)).digest()
     assert a.digest() != parse_study(ishigami(seed=4)).digest()
+    # common seeds change the runs; studies from before the key keep their identity
+    assert a.digest() != parse_study(ishigami(common_seeds=True)).digest()
+    assert a.digest() == parse_study(ishigami(common_seeds=False)).digest()
 
 
 def test_the_screening_study_lists_every_numeric_parameter_with_the_schema_ranges():

@@ -82,7 +82,10 @@ def report_text(study: Study, indices: pd.DataFrame, y: np.ndarray, units: dict[
         + f", {study.n_points} sample points × {study.replicates} replicate(s) = "
         f"{study.n_runs} runs",
         f"- model: {study.model}; scenario `{study.scenario}`; overrides "
-        f"`{' '.join(study.overrides) or '(none)'}`; seed {study.seed}",
+        f"`{' '.join(study.overrides) or '(none)'}`; seed {study.seed}"
+        + ("; common seeds along each " + ("trajectory" if study.method == "morris"
+                                           else "base block") if study.common_seeds else
+           "; a seed per sample point"),
         f"- confidence level {study.conf_level:g}, {study.num_resamples} bootstrap resamples",
         f"- study digest `{study.digest()[:16]}`", "",
         "## Parameters", "", "| key | low | high | distribution | type | unit | meaning |",

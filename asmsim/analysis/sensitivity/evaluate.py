@@ -59,7 +59,7 @@ def run_chunk(model, study: Study, points: np.ndarray, rows: np.ndarray,
     for point, row in zip(points.tolist(), rows, strict=True):
         values = typed_values(study.parameters, row)
         for rep in range(study.replicates):
-            seed = run_seed(study.seed, point, rep)
+            seed = run_seed(study.seed, study.seed_group(point), rep)
             out = model.run(values, seed, study)
             records.append({"point": point, "replicate": rep, "seed": seed,
                             **{col: float(out[col]) for col, _ in study.outputs}})

@@ -36,6 +36,8 @@ HEADER = """\
 # (do not edit by hand; tests check it against the schema). Ranges: each key's policy
 # range, else its default ± 50 % within its allowed range (asmsim/analysis/sensitivity/
 # screening.py). {n} trajectories x ({d} + 1) = {runs} runs of 1,000 miners x 60 months.
+# Common seeds along each trajectory: an elementary effect compares two runs that differ
+# only in the parameter that moved, not in their random numbers.
 # Run:  asmsim sensitivity experiment=morris_all
 """
 
@@ -89,7 +91,7 @@ def study_yaml(trajectories: int = 10, spread: float = SPREAD) -> str:
              "method: morris", f"n: {trajectories}", "num_levels: 4", "seed: 1",
              "scenario: baseline",
              "overrides: [miners=1000, months=60, context.warmup_months=60]",
-             "replicates: 1", "parameters:"]
+             "replicates: 1", "common_seeds: true", "parameters:"]
     lines += [f"  {key}: [{low!r}, {high!r}]" for key, (low, high) in ranges.items()]
     lines += ["outputs:"] + [f"  {col}: {how}" for col, how in OUTPUTS.items()]
     return "\n".join(lines) + "\n"

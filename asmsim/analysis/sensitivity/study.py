@@ -8,6 +8,7 @@ A study is a YAML file under ``experiments/`` (see ``docs/sensitivity.md``)::
     scenario: baseline
     overrides: [miners=2000, months=120]
     replicates: 1            # model runs per sample point, averaged
+    common_seeds: false      # true: every point of a Morris trajectory / Sobol block shares seeds
     parameters:              # config key: [low, high]  or  {low, high, dist, peak}
       policy.market.royalty_rate: [0.0, 0.15]
     outputs:                 # output column: final | last12 | cumulative
@@ -36,7 +37,8 @@ ENSEMBLE = "ensemble"  # a robustness ensemble (asmsim robustness), not read fro
 REDUCERS = ("final", "last12", "cumulative")
 DISTS = ("unif", "triang", "logunif")
 TOP_KEYS = ("method", "n", "seed", "scenario", "overrides", "replicates", "parameters",
-            "outputs", "model", "second_order", "num_levels", "num_resamples", "conf_level")
+            "outputs", "model", "second_order", "num_levels", "num_resamples", "conf_level",
+            "common_seeds")
 PARAM_KEYS = ("low", "high", "dist", "peak")
 #: (lowest, highest) allowed whole number of each numeric top-level key.
 LIMITS = {"n": (1, 2**20), "seed": (0, MAX_SEED), "replicates": (1, 10_000),
@@ -96,6 +98,9 @@ class Study:
     num_resamples: int = 100
     conf_level: float = 0.95
     policies: tuple[str, ...] = ()  # ensemble (robustness): each future runs every policy
+    #: every point of a Morris trajectory (Sobol: of a base point's block) runs with the
+    #: same seeds, so an elementary effect or a block's differences carry no seed noise
+    common_seeds: bool = False
 
     @property
     def dimension(self) -> int:
@@ -117,6 +122,11 @@ class Study:
         """Model runs: sample points × replicates."""
         return self.n_points * self.replicates
 
+    def seed_group(self, point: int) -> int:
+        """The design index a point's seeds derive from: the point itself, or with
+        ``common_seeds`` its Morris trajectory / Sobol base block (``n_points / n`` rows)."""
+        return point // (self.n_points // self.n) if self.common_seeds else point
+
     def problem(self) -> dict[str, Any]:
         """SALib's problem dictionary."""
         problem: dict[str, Any] = {
@@ -132,6 +142,8 @@ class Study:
         """Everything that determines the results, as plain JSON-able data."""
         data = dataclasses.asdict(self)
         data.pop("name")
+        if not self.common_seeds:  # the key is newer than studies already run: same identity
+            data.pop("common_seeds")
         return data
 
     def digest(self) -> str:
@@ -227,6 +239,9 @@ def parse_study(data: Any, name: str = "study", *, n: int | None = None,
     second = data.get("second_order", False)
     if not isinstance(second, bool):
         _fail(f"second_order={second!r} is not allowed; expected true or false")
+    common = data.get("common_seeds", False)
+    if not isinstance(common, bool):
+        _fail(f"common_seeds={common!r} is not allowed; expected true or false")
     overrides = data.get("overrides", [])
     if not isinstance(overrides, (list, tuple)) or not all(isinstance(o, str) for o in overrides):
         _fail(f"overrides={overrides!r} is not allowed; expected a list of key=value strings")
@@ -251,7 +266,7 @@ def parse_study(data: Any, name: str = "study", *, n: int | None = None,
                   outputs=tuple((str(c), str(r)) for c, r in outs.items()),
                   scenario=str(scenario), overrides=tuple(overrides), replicates=replicates,
                   model=str(model), second_order=second, num_levels=num_levels,
-                  num_resamples=num_resamples, conf_level=float(conf))
+                  num_resamples=num_resamples, conf_level=float(conf), common_seeds=common)
     if check is None:
         from asmsim.analysis.sensitivity.models import model_for
 
