@@ -77,7 +77,7 @@ def main(args: list[str]) -> int:
     draws = _whole(opts, "draws")
     out = Path(opts.get("out") or Path("results") / "calibration" / targets.name)
     print(f"{targets.name}: {len(targets.priors)} parameters, {len(targets.fitted)} fitted and "
-          f"{len(targets.held_out)} held-out targets, {settings.particles} particles per "
+          f"{len(targets.held_out)} not fitted (held out), {settings.particles} particles per "
           f"generation, at most {settings.generations} generations -> {out}", flush=True)
     result = run_calibration(targets, out, settings, draws=draws,
                              progress=_flag(opts, "progress"))

@@ -18,7 +18,7 @@ def _grid(n: int):
 
 def predictive_figure(frame: pd.DataFrame, table: pd.DataFrame, units: dict[str, str]):
     """A panel per target: the simulated values over posterior draws (histogram) and the
-    field's band (shaded); held-out targets are marked."""
+    field's band (shaded); targets not fitted (held out) are marked."""
     fig, axes = _grid(len(table))
     for ax, row in zip(axes, table.itertuples(), strict=False):
         x = frame.loc[frame["target"] == row.target, "value"].to_numpy()
@@ -26,7 +26,7 @@ def predictive_figure(frame: pd.DataFrame, table: pd.DataFrame, units: dict[str,
         ax.axvspan(row.band_low, row.band_high, color="tab:green", alpha=0.25,
                    label="field band")
         ax.hist(x, bins=20, color="tab:blue", alpha=0.8, label="simulated (posterior draws)")
-        kind = "held out" if row.held_out else "fitted"
+        kind = "not fitted" if row.held_out else "fitted"
         ax.set_title(f"{row.target} ({kind})\n{row.share_inside:.0%} of draws in band",
                      fontsize=9)
         ax.set_xlabel(units.get(row.target, "value"), fontsize=8)
