@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from asmsim.analysis.calibration import load_targets
+from asmsim.analysis.calibration.targets import target_unit
 from asmsim.analysis.calibration.abc import (
     Settings,
     Simulator,
@@ -52,6 +53,9 @@ def test_shipped_target_file_is_valid_and_cites_its_sources():
     assert len(targets.fitted) >= 8 and targets.held_out
     assert all("§" in t.source for t in targets.targets)
     assert {"price_boom", "baseline"} <= set(targets.scenarios())
+    by_name = {t.name: t for t in targets.targets}
+    assert target_unit(by_name["mongolia_2014_royalty_cut"]) == "ratio to months 1–12"
+    assert target_unit(by_name["lockdown_price_fall"]) == "ratio to baseline"
 
 
 def test_statistic_and_distance_follow_the_target_definition():

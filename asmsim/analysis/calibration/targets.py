@@ -312,6 +312,8 @@ def target_unit(target: Target) -> str:
 
     if target.relative_to is not None:
         return f"ratio to {target.relative_to}"
+    if target.base_months is not None:
+        return f"ratio to months {target.base_months[0]}–{target.base_months[1]}"
     if target.per is not None:
         return f"{target.output} per {target.per}" + (f" × {target.scale:g}"
                                                        if target.scale != 1 else "")
