@@ -63,16 +63,16 @@ def draw(study: Study) -> np.ndarray:
 
 def samples_frame(study: Study, x: np.ndarray) -> pd.DataFrame:
     """The sample as a table: ``point`` then one column per parameter (typed values)."""
-    frame = pd.DataFrame({"point": np.arange(len(x), dtype=np.int64)})
+    columns = {"point": np.arange(len(x), dtype=np.int64)}
     for j, p in enumerate(study.parameters):
         column = x[:, j]
         if p.kind == "int":
-            frame[p.key] = np.clip(np.floor(column), p.low, p.high).astype(np.int64)
+            columns[p.key] = np.clip(np.floor(column), p.low, p.high).astype(np.int64)
         elif p.kind == "bool":
-            frame[p.key] = column >= 0.5
+            columns[p.key] = column >= 0.5
         else:
-            frame[p.key] = column
-    return frame
+            columns[p.key] = column
+    return pd.DataFrame(columns)  # at once: column by column fragments a wide design
 
 
 def run_seed(study_seed: int, point: int, replicate: int) -> int:
