@@ -131,12 +131,15 @@ class ContextConfig:
                                    "(0 = same roles as men)", source=SRC_GENDER_GAP)
     processor_share_nondiggers: float = share(0.5, "non-diggers who process (rest haul)")
     tonnes_digger: float = param(4.0, "t/month", "ore credited to a solo digger (teams = "
-                                 "false only)", lo=0.0, hi=100.0)
+                                 "false); with teams, the ore a digger expects to move when "
+                                 "it weighs a site (7.12)", lo=0.0, hi=100.0)
     tonnes_processor: float = param(1.0, "t/month", "ore-equivalent credited to a solo "
-                                    "processor (teams = false only)", lo=0.0, hi=100.0,
+                                    "processor (teams = false); with teams, what a processor "
+                                    "expects when it weighs a site (7.12)", lo=0.0, hi=100.0,
                                     source=SRC_KAMITUGA)
     tonnes_hauler: float = param(0.8, "t/month", "ore-equivalent credited to a solo hauler "
-                                 "(teams = false only)", lo=0.0, hi=100.0, source=SRC_KAMITUGA)
+                                 "(teams = false); with teams, what a hauler expects when it "
+                                 "weighs a site (7.12)", lo=0.0, hi=100.0, source=SRC_KAMITUGA)
     teams: bool = flag(True, "miners work in pits: a team's ore is bounded by its scarcest "
                        "stage and shared by rule (false, for mechanism-removal tests only: "
                        "every miner works alone with its role's tonnes)")
