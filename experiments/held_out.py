@@ -168,8 +168,8 @@ def plot(episodes, curves: pd.DataFrame, stats: pd.DataFrame, by_name, what: str
                 ("target", "tab:blue", "simulated, " + (
                     f"{target.scenario} / {target.relative_to}" if target.relative_to
                     else f"{target.scenario}, year / year 1")),
-                ("comparator", "tab:orange", f"simulated, {target.scenario} / "
-                                             f"{episode.comparator}, same prices")):
+                ("comparator", "tab:orange",
+                 f"simulated, {target.scenario} / {episode.comparator}, same prices")):
             curve = curves[(curves["episode"] == episode.target) & (curves["curve"] == name)]
             if curve.empty:
                 continue

@@ -17,7 +17,6 @@ import pytest
 import yaml
 
 from asmsim.analysis.calibration import load_targets
-from asmsim.analysis.calibration.targets import target_unit
 from asmsim.analysis.calibration.abc import (
     Settings,
     Simulator,
@@ -27,6 +26,7 @@ from asmsim.analysis.calibration.abc import (
     statistic,
     summarise,
 )
+from asmsim.analysis.calibration.targets import target_unit
 from asmsim.cli.main import main as cli_main
 from tests.conftest import REPO
 

@@ -49,8 +49,9 @@ def report_text(targets: TargetSet, settings, reason: str, generations: pd.DataF
                      f"{_fmt(row.prior_high)}] | {_fmt(row.median)} | "
                      f"[{_fmt(row.q05)}, {_fmt(row.q95)}] |")
     by_name = {t.name: t for t in targets.targets}
-    for title, part in (("Fitted targets", fitted), ("Targets not fitted (held-out episodes, and levels the target file says the "
-                          "model cannot reach)", held)):
+    not_fitted = ("Targets not fitted (held-out episodes, and levels the target file says "
+                  "the model cannot reach)")
+    for title, part in (("Fitted targets", fitted), (not_fitted, held)):
         if part.empty:
             continue
         lines += ["", f"## {title}: posterior predictive check", "",
