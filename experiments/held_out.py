@@ -26,11 +26,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from asmsim.analysis.calibration.abc import statistic
+from asmsim.analysis.calibration.abc import run_config, statistic
 from asmsim.analysis.calibration.targets import Target, load_targets
-from asmsim.config.validate import set_key, validate
 from asmsim.run import replicate_seeds, run_tasks
-from asmsim.run.api import base_config
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,20 +77,6 @@ def runs_of(episode: Episode, target: Target) -> tuple[tuple[str, tuple[str, ...
     return tuple(dict.fromkeys((*target.runs(), *extra)))
 
 
-def configs(targets, runs, params: list[dict[str, float]]):
-    """One config per run and parameter set (defaults: an empty dict)."""
-    out = {}
-    for run in runs:
-        scenario, extra = run
-        for k, values in enumerate(params):
-            config = base_config([f"scenario={scenario}", *targets.overrides, *extra])
-            for key, value in values.items():
-                set_key(config, key, float(value))
-            validate(config)
-            out[(run, k)] = config
-    return out
-
-
 def trajectory(target: Target, tables: dict, column: str) -> pd.Series:
     """The target's output by month, relative to the comparator run or to its base
     months (the curve whose window mean is the target's statistic, up to ``per``)."""
@@ -120,9 +104,10 @@ def simulate(episodes, replicates: int, jobs: int, posterior: str | None
     tasks, keys = [], []
     for episode in episodes:
         target = by_name[episode.target]
-        for (run, k), config in configs(targets, runs_of(episode, target), params).items():
-            tasks.append((config, seeds[k]))
-            keys.append((episode.target, run, k))
+        for run in runs_of(episode, target):
+            for k, values in enumerate(params):
+                tasks.append((run_config(targets, run, values), seeds[k]))
+                keys.append((episode.target, run, k))
     tables = run_tasks(tasks, jobs=jobs, desc="held-out episodes")
     by_key = dict(zip(keys, tables, strict=True))
     curves, stats = [], []

@@ -66,6 +66,14 @@ def parameter_docs(study: Study) -> dict[str, tuple[str, str]]:
                     fields[p.key].metadata.get("doc") or "") for p in study.parameters}
 
 
+def _seeding(study: Study) -> str:
+    """How the study's runs are seeded, in words."""
+    if not study.common_seeds:
+        return "a seed per sample point"
+    return "common seeds along each " + ("trajectory" if study.method == "morris"
+                                         else "base block")
+
+
 def report_text(study: Study, indices: pd.DataFrame, y: np.ndarray, units: dict[str, str],
                 figures: list[str]) -> str:
     """The Markdown report: design, parameters, outputs, ranked indices, figures."""
@@ -82,10 +90,7 @@ def report_text(study: Study, indices: pd.DataFrame, y: np.ndarray, units: dict[
         + f", {study.n_points} sample points × {study.replicates} replicate(s) = "
         f"{study.n_runs} runs",
         f"- model: {study.model}; scenario `{study.scenario}`; overrides "
-        f"`{' '.join(study.overrides) or '(none)'}`; seed {study.seed}"
-        + ("; common seeds along each " + ("trajectory" if study.method == "morris"
-                                           else "base block") if study.common_seeds else
-           "; a seed per sample point"),
+        f"`{' '.join(study.overrides) or '(none)'}`; seed {study.seed}; {_seeding(study)}",
         f"- confidence level {study.conf_level:g}, {study.num_resamples} bootstrap resamples",
         f"- study digest `{study.digest()[:16]}`", "",
         "## Parameters", "", "| key | low | high | distribution | type | unit | meaning |",

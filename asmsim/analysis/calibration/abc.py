@@ -79,6 +79,21 @@ def band_distance(stats: Mapping[str, float], targets: tuple[Target, ...]) -> fl
 
 
 # ------------------------------------------------------------------ simulator
+def run_config(targets: TargetSet, run: tuple[str, tuple[str, ...]],
+               params: Mapping[str, float]):
+    """The validated config of one of a particle's runs: ``(scenario, overrides)`` at the
+    target file's size, with the calibrated keys set to ``params``."""
+    from asmsim.config.validate import set_key, validate
+    from asmsim.run.api import base_config
+
+    scenario, extra = run
+    config = base_config([f"scenario={scenario}", *targets.overrides, *extra])
+    for key, value in params.items():
+        set_key(config, key, float(value))
+    validate(config)
+    return config
+
+
 @dataclasses.dataclass(frozen=True)
 class Simulator:
     """Runs one particle: every scenario ``targets`` need, one seed, the statistics."""
@@ -87,16 +102,12 @@ class Simulator:
     measured: tuple[Target, ...]   # the targets to compute (fitted ones, or all)
 
     def __call__(self, params: Mapping[str, float], seed: int) -> dict[str, float]:
-        from asmsim.config.validate import get_value, set_key, validate
-        from asmsim.run.api import base_config, run_table
+        from asmsim.config.validate import get_value
+        from asmsim.run.api import run_table
 
         tables, values = {}, {}
         for run in self.targets.runs(self.measured):
-            scenario, extra = run
-            config = base_config([f"scenario={scenario}", *self.targets.overrides, *extra])
-            for key, value in params.items():
-                set_key(config, key, float(value))
-            validate(config)
+            config = run_config(self.targets, run, params)
             tables[run] = run_table(config, seed)
             for target in self.measured:
                 if target.per is not None and target.per not in tables[run].columns:
