@@ -26,8 +26,11 @@ def test_a_preset_means_the_same_at_1000_and_8000_miners():
     population, so the integrated reform's headline shares do not depend on the size.
     (With site choice and no plot capacity the comparison had to start at 2,000 miners:
     at 1,000 miners choosing their sites gathered unevenly; with plots per cell the
-    largest gap is ≈ 2 pp again, docs/validation.md.)"""
-    small, large = _late_shares(1000, range(2)), _late_shares(8000, range(2))
+    largest gap is ≈ 2 pp again, docs/validation.md.) A 1,000-miner region's official
+    sales share scatters by ≈ 0.04 between seeds under this preset, so the small size takes
+    6 seeds: with 6 at both sizes the largest gap of the means is 0.009 (official sales
+    share, calibrated defaults); with 2 at each it was 0.030."""
+    small, large = _late_shares(1000, range(6)), _late_shares(8000, range(2))
     gaps = dict(zip(HEADLINE_SHARES, np.round(large - small, 3), strict=True))
     assert np.abs(large - small).max() <= 0.03, gaps
 

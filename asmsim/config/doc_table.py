@@ -141,16 +141,18 @@ def _entry_table(prefix: str, cls: type) -> list[str]:
 def parameter_table_markdown() -> str:
     """The parameter table (Markdown), grouped by section, plus the presets' changes."""
     rows: dict[str, list[str]] = {prefix: [] for _, prefix in SECTIONS}
-    n_total = n_assumed = 0
+    n_total = n_assumed = n_calibrated = 0
     for key, f, value in iter_params(Config()):
         setting = _is_setting(key)
         rows[_section_of(key)].append(_row(key, f, value, setting))
         if not setting:
             n_total += 1
             n_assumed += f.metadata.get("source", ASSUMPTION) == ASSUMPTION
+            n_calibrated += f.metadata.get("source", "").startswith("calibrated: ABC-SMC")
     lines: list[str] = [
         (f"{n_total} model parameters (context and policy keys), of which {n_assumed} are "
-        "marked **assumption** (no sourced value yet). Run settings (top-level keys, list "
+        f"marked **assumption** (no sourced value yet) and {n_calibrated} are calibrated to "
+        "the field (the median of the shipped ABC-SMC posterior, docs/calibration.md). Run settings (top-level keys, list "
         "entries) are not model parameters and carry no source."),
         "",
     ]

@@ -16,6 +16,23 @@ SRC_GENDER = "Delve State of Sector 2023 via Pact (domain-facts §2k): women ≈
 SRC_GENDER_GAP = "land-links gender brief (domain-facts §2k): women earn ≈ ¼ of men; roles (§6.2)"
 SRC_CALIBRATED = ("calibrated so that the status quo sells 2–4 % of gold formally "
                   "(Burkina Faso, Tanzania: domain-facts §2b, §2c, §5.2)")
+#: The shipped calibration (results/calibration/status_quo, docs/calibration.md): the
+#: calibrated keys' defaults are its posterior medians to two significant figures
+#: (tests/test_calibrated_defaults.py holds them to the posterior).
+CALIBRATION_TARGETS = ("official sales and export shares, smuggled share, trader discount, "
+                       "silicosis, injuries, income over the outside wage, entry after a price "
+                       "rise")
+
+
+def calibrated(q05: float, q95: float, weak: bool = False) -> str:
+    """Source of a calibrated key: its posterior's 90 % interval and the targets it was
+    fitted to; ``weak`` when that interval spans most of the prior (the targets barely
+    inform the key)."""
+    return (f"calibrated: ABC-SMC posterior median, 90 % interval {q05:g}–{q95:g}"
+            + (", weakly identified (the interval spans most of the prior)" if weak else "")
+            + f" (results/calibration/status_quo; targets: {CALIBRATION_TARGETS})")
+
+
 SRC_INFORMAL = "Perks 2024; IGF 2017 (domain-facts §2l): up to 90 % / 70–80 % of ASM miners unlicensed"
 SRC_DISCOUNT = "Reuters 2020 (domain-facts §2f): miners typically get 3–5 % below world price"
 SRC_TZ_ROYALTY = "Tanzania Mining Commission (domain-facts §2b, §2n): royalty 6 % + 1 % inspection"
@@ -24,7 +41,6 @@ SRC_GH_DELAY = "Ghana 2013 (domain-facts §2e): licences take 2–3 years; statu
 SRC_GH_FEE = "Ghana 2013 (domain-facts §2e): ≈ GH¢7,000 processing fees (≈ US$3,500 then) per concession"
 SRC_TZ_TERM = "Tanzania PML (domain-facts §2n): initial 4-year term"
 SRC_EC_PRICE = "Ecuador BCE (domain-facts §2b): buys at a small discount to the world price"
-SRC_INJURY = "Tarkwa, Ghana (domain-facts §2j): 5.39 injuries per 100 person-years"
 SRC_INJURY_W = "Tarkwa, Ghana (domain-facts §2j): women 11.93 vs all 5.39 per 100 person-years"
 SRC_INJURY_INF = "ILO via IJERPH 2015 (domain-facts §2j): accidents 6–7× more common in informal mining"
 SRC_SILICOSIS = "Moyo et al. 2022 (domain-facts §2j): silicosis 19 % of 3,821 miners, rising with tenure"
@@ -212,20 +228,22 @@ class ContextConfig:
     neighbour_royalty_rate: float = share(0.03, "royalty rate across the border")
     trader_margin: float = share(0.04, "informal traders' margin below world price",
                                  source=SRC_DISCOUNT)
-    sale_logit_scale_per_usd: float = param(1.0, "1/USD", "price attention when selling a lot "
+    sale_logit_scale_per_usd: float = param(1.8, "1/USD", "price attention when selling a lot "
                                             "(λ_s, logit on the lot's monthly value): sets how "
                                             "many sellers a trader loses per USD/g it pays less, "
-                                            "hence its margin", lo=0.0, hi=100.0)
+                                            "hence its margin", lo=0.0, hi=100.0,
+                                            source=calibrated(0.45, 2.9, weak=True))
     traders_per_town: int = param(2, "count", "informal traders competing in each town",
                                   lo=1, hi=20)
     trader_pricing: bool = flag(True, "traders post prices from arbitrage and competition "
                                 "(false, a knock-out for mechanism tests: a fixed "
                                 "trader_margin and the smuggled share frozen at the status "
                                 "quo's)")
-    smuggling_cost_share: float = share(0.015, "median cost of a smuggling route, as a share of "
-                                        "the gold's value (χ̄); traders' routes spread around it",
-                                        source="assumption (domain-facts-2 §B4: no source "
-                                        "gives a per-kg smuggling fee)")
+    smuggling_cost_share: float = share(0.016, "median cost of a smuggling route, as a share of "
+                                        "the gold's value (χ̄); traders' routes spread around it "
+                                        "(no source gives a per-kg smuggling fee: "
+                                        "domain-facts-2 §B4)",
+                                        source=calibrated(0.0086, 0.026))
     smuggling_cost_sigma: float = param(1.0, "log", "lognormal spread of a batch's route cost "
                                         "around its trader's median (σ_X)", lo=0.0, hi=5.0)
     route_cost_sigma_traders: float = param(0.3, "log", "lognormal spread of traders' median "
@@ -352,16 +370,17 @@ class ContextConfig:
     coop_fee_share: float = share(0.2, "a member's share of a group licence fee")
     coop_benefit_usd_month: float = usd(6.0, "benefit of membership (shared costs, voice)",
                                         unit="USD/month")
-    logit_scale_per_usd: float = param(0.1, "1/USD", "λ: rationality of monthly choices",
-                                       lo=0.0, hi=10.0)
-    reconsider_prob: float = share(0.05, "share of miners reconsidering formal status a month")
+    logit_scale_per_usd: float = param(0.15, "1/USD", "λ: rationality of monthly choices",
+                                       lo=0.0, hi=10.0, source=calibrated(0.021, 0.28, weak=True))
+    reconsider_prob: float = share(0.12, "share of miners reconsidering formal status a month",
+                                   source=calibrated(0.044, 0.15, weak=True))
     formalization_inertia_usd: float = usd(15.0, "status-quo bias against changing formal "
                                            "status (applying, joining)", unit="USD/month")
     adoption_prob: float = share(0.03, "share of miners reconsidering technology a month")
-    social_weight_usd: float = usd(20.0, "utility of all neighbours being licensed / mercury-free",
-                                   unit="USD/month")
-    trust_weight_usd: float = usd(20.0, "utility of full trust in government (vs 0.5)",
-                                  unit="USD/month")
+    social_weight_usd: float = usd(17.0, "utility of all neighbours being licensed / mercury-free",
+                                   unit="USD/month", source=calibrated(1.5, 35.0, weak=True))
+    trust_weight_usd: float = usd(18.0, "utility of full trust in government (vs 0.5)",
+                                  unit="USD/month", source=calibrated(6.7, 33.0))
     initial_trust: float = share(0.4, "mean trust in government at month 0")
     trust_loss_sanction: float = share(0.15, "trust lost by a sanctioned miner without support")
     trust_gain_support: float = share(0.10, "trust gained from training or fair licensing")
@@ -377,8 +396,9 @@ class ContextConfig:
     visibility_informal: float = share(1.0, "relative visibility of informal miners to inspectors")
     suspension_months: int = months(2, "months an inspected informal miner stops")
     expectation_weight: float = share(0.2, "weight of this month in the income expectation (EMA)")
-    exit_rate: float = share(0.08, "monthly exit rate of a miner whose expected income has been "
-                             "below its reservation wage for 3 months", source=SRC_RUSH)
+    exit_rate: float = share(0.11, "monthly exit rate of a miner whose expected income has been "
+                             "below its reservation wage for 3 months",
+                             source=calibrated(0.056, 0.18))
     silicosis_exit_multiplier: float = param(3.0, "×", "a miner with silicosis leaves at this "
                                              "multiple of the background exit rate", lo=1.0,
                                              hi=50.0)
@@ -404,10 +424,10 @@ class ContextConfig:
     entry_income_multiple: float = param(3.0, "×", "expected mining income, as a multiple of "
                                          "w_out, at which half the maximum entry rate is reached "
                                          "(migration costs, risk, hardship)", lo=0.0, hi=20.0)
-    entry_steepness: float = param(1.5, "-", "k in the entry logistic, per unit of E[income]/w_out",
-                                   lo=0.0, hi=50.0)
-    accident_rate_monthly: float = share(0.0045, "accidents per miner-month (licensed, "
-                                         "trained)", source=SRC_INJURY)
+    entry_steepness: float = param(1.7, "-", "k in the entry logistic, per unit of E[income]/w_out",
+                                   lo=0.0, hi=50.0, source=calibrated(0.84, 2.7))
+    accident_rate_monthly: float = share(0.0067, "accidents per miner-month (licensed, "
+                                         "trained)", source=calibrated(0.0021, 0.01, weak=True))
     accident_informal_factor: float = param(2.0, "×", "accident multiplier without a licence",
                                             lo=1.0, hi=10.0, source=SRC_INJURY_INF)
     accident_untrained_factor: float = param(1.5, "×", "accident multiplier untrained", lo=1.0,
