@@ -126,6 +126,47 @@ def test_a_licensed_owners_crew_is_covered_and_counted_licensed():
     assert (m.legal[members] == Legal.INFORMAL).all() and not m.covered[members].any()
 
 
+def test_a_head_values_only_licence_plots_with_room_for_its_crew():
+    """ODD 7.8: a head that must move for a licence weighs only cells where its pit fits
+    (the head and the crew its licence covers); a pit that fits nowhere finds no plot."""
+    from asmsim.model import formalization, space
+
+    model = _model()
+    m = model.miners
+    heads = np.flatnonzero(m.active & (m.pit == m.uid))
+    crew = teams.crew_size(model, heads)
+    assert (crew > 0).any() and (crew == 0).any()
+    room = space.licence_free_plots(model) - formalization.reserved_plots(model)
+    target, _ = formalization.best_plots(model, m.site[heads], need=1 + crew)
+    placed = target >= 0
+    assert placed.any()
+    assert (room[target[placed]] >= 1 + crew[placed]).all()
+    too_big = np.full(len(heads), int(model.config.context.plots_per_cell) + 1)
+    assert (formalization.best_plots(model, m.site[heads], need=too_big)[0] == -1).all()
+
+
+def test_a_licence_granted_elsewhere_brings_the_crew_along():
+    """ODD 7.8: the crew of a head granted a plot on another cell moves with it, covered,
+    as far as the cell has plots no licensee holds; informal miners there give way."""
+    from asmsim.model import space
+
+    model = _model()
+    m = model.miners
+    head = teams.head_rows(model)[0]
+    crew = np.flatnonzero(m.active & (m.pit != m.uid) & (m.plotless == 0))
+    h = head[crew[m.legal[head[crew]] == Legal.INFORMAL]][0]
+    members = crew[head[crew] == h]
+    free = space.licence_free_plots(model)
+    cell = int(np.flatnonzero((free >= len(members) + 1)
+                              & (np.arange(len(free)) != m.site[h]))[0])
+    m.site[h], m.legal[h] = cell, Legal.LICENSED
+    m.licence_expiry[h] = model.month + 48
+    teams.follow_licence(model, np.array([h]))
+    assert (m.site[members] == cell).all()
+    assert (m.legal[members] == Legal.LICENSED).all() and m.covered[members].all()
+    assert (m.licence_expiry[members] == m.licence_expiry[h]).all()
+
+
 def test_a_tied_owners_crew_sells_to_its_trader():
     model = _model(7)
     m = model.miners

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from asmsim.model import space
+from asmsim.model import space, teams
 from asmsim.model.channels import open_by_status
 from asmsim.model.choice import choose, inclusive_value
 from asmsim.model.enforcement import expected_audit_cost
@@ -112,7 +112,8 @@ def licence_sites(model, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     own = m.site[rows]
     target, distance = own.copy(), np.zeros(len(rows), dtype=np.int64)
     away = np.flatnonzero(~licensable[own])
-    target[away], distance[away] = best_plots(model, own[away])
+    target[away], distance[away] = best_plots(model, own[away],
+                                              need=1 + teams.crew_size(model, rows[away]))
     grade = sites.grade()
     reach = target >= 0
     grams_gained = (grade[np.where(reach, target, own)] - grade[own]) * now.potential_t[rows] \
@@ -148,17 +149,22 @@ def plot_scores(model, origins: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
                                                        ~model.sites.exhausted())
 
 
-def best_plots(model, origins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def best_plots(model, origins: np.ndarray, need: np.ndarray | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
     """For miners on cells ``origins``: the richest licensable plot not worked out and not
     full of licensees (7.12) within ``context.licence_search_radius_cells`` (−1 if none) and its
-    distance (cells). A valuation: the plot is not taken (see :func:`allot_plots`)."""
+    distance (cells). ``need``: the plots each miner's pit needs there (its head and the
+    crew the licence covers, :func:`asmsim.model.teams.crew_size`; default 1). A
+    valuation: the plot is not taken (see :func:`allot_plots`)."""
     if len(origins) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     near, distance = licence_plots_near(model)
     candidates = near[origins]
-    usable = ~model.sites.exhausted() \
-        & (space.licence_free_plots(model) - reserved_plots(model) > 0)
+    room = space.licence_free_plots(model) - reserved_plots(model)
+    usable = ~model.sites.exhausted() & (room > 0)
     score = grade_scores(model, candidates, usable)
+    if need is not None:
+        score[room[np.maximum(candidates, 0)] < need[:, None]] = -np.inf
     pick = score.argmax(axis=1)
     rows = np.arange(len(origins))
     found = np.isfinite(score[rows, pick])
@@ -179,7 +185,8 @@ def reserved_plots(model, excluding: np.ndarray | None = None) -> np.ndarray:
 
 
 def allot_plots(model, rows: np.ndarray, key: np.ndarray, keep: bool = True,
-                reserved: np.ndarray | None = None) -> np.ndarray:
+                reserved: np.ndarray | None = None, need: np.ndarray | None = None
+                ) -> np.ndarray:
     """The plot each miner of ``rows`` takes with a licence: with ``keep``, the plot it
     works if that ground is licensable; otherwise the richest licensable plot, not worked
     out, with a plot no licensee holds, within ``context.licence_search_radius_cells`` —
@@ -187,7 +194,9 @@ def allot_plots(model, rows: np.ndarray, key: np.ndarray, keep: bool = True,
     best; the cell a miner was evicted from is excluded as in site choice). With
     ``reserved`` (a cell per row, −1: none), a miner first takes the plot its application
     reserved if it is still free, and the plots other pending applications reserved are
-    not free to the rest. −1 where no plot is free in reach. Informal miners working a
+    not free to the rest. With ``need`` (plots per row: a head and the crew its licence
+    covers), a miner that moves only takes a cell with that many plots no licensee holds.
+    −1 where no plot is free in reach. Informal miners working a
     plot a licensee takes give way (:func:`asmsim.model.space.claim_plots`, called once
     the licensees have moved)."""
     m, sites = model.miners, model.sites
@@ -209,6 +218,8 @@ def allot_plots(model, rows: np.ndarray, key: np.ndarray, keep: bool = True,
             free -= reserved_plots(model, excluding=rows)  # others' reservations
             left = target[away] < 0  # its reserved plot was taken or none was reserved
             away, candidates, score = away[left], candidates[left], score[left]
+        if need is not None:
+            score[free[np.maximum(candidates, 0)] < need[away][:, None]] = -np.inf
         target[away] = space.allot_best(candidates, score, free, key[away])
     return target
 
@@ -266,7 +277,8 @@ def process_queue(model) -> None:
     ready = ready[np.lexsort((ready, m.applied_month[ready]))]
     if ctx.site_choice:  # the plot: its own ground if licensable, else the richest free one
         plot = allot_plots(model, ready, np.arange(len(ready)),  # in queue order (7.12)
-                           reserved=m.licence_cell[ready])
+                           reserved=m.licence_cell[ready],
+                           need=1 + teams.crew_size(model, ready))
         ready, plot = ready[plot >= 0], plot[plot >= 0]  # no free plot in reach: not yet
     else:
         plot = m.licence_cell[ready]  # chosen at the application
@@ -274,13 +286,15 @@ def process_queue(model) -> None:
     granted = ready[: model.government.grant("licensing", ctx.licence_processing_cost_usd,
                                              capacity)]
     model.now.spend("licensing", len(granted) * ctx.licence_processing_cost_usd)
+    moved = granted[m.site[granted] != plot[: len(granted)]]
     m.site[granted] = plot[: len(granted)]  # the licensed plot
     m.plotless[granted] = 0
     m.legal[granted] = Legal.LICENSED
-    space.claim_plots(model)  # informal miners on the plots taken give way
     m.licence_cell[granted] = -1
     m.licence_expiry[granted] = model.month + legal_cfg.licence_duration_months
     m.via_coop[granted] = False
+    teams.follow_licence(model, moved)  # the crews the licence covers come along
+    space.claim_plots(model)  # informal miners on the plots taken give way
     m.trust[granted] = np.minimum(1.0, m.trust[granted] + ctx.trust_gain_support)
     # Those still waiting past the statutory time may give up (the fee is lost).
     overdue = waited > legal_cfg.licence_processing_months

@@ -26,7 +26,9 @@ gold to a formal buyer in one trip: each member bears 1/crew of the trip's cost.
 
 **Licence and tie.** A licence is held by a pit's head and covers the crew: crew
 members are counted licensed (``covered``), sell as licensees and are not inspected
-as informal miners; only heads apply, renew and move licences. A tied owner's
+as informal miners; only heads apply, renew and move licences. A head that must move
+for its licence takes a plot with room for its crew, and the crew comes along at the
+grant (:func:`follow_licence`, ODD 7.8). A tied owner's
 crew sells under the owner's tie (the team's gold is bound to its sponsor, at the
 tie's price); a member's own pre-finance keeps its own tie.
 
@@ -314,6 +316,47 @@ def follow_head(model, head: np.ndarray, members: np.ndarray) -> None:
     target = m.site[head[rows]]
     admitted = space.admit(target, space.free_plots(model), m.uid[rows].astype(float))
     m.site[rows[admitted]] = target[admitted]
+
+
+def crew_size(model, heads: np.ndarray) -> np.ndarray:
+    """Active crew members (the head not counted) of the pits headed by rows ``heads``
+    (zeros without teams)."""
+    m = model.miners
+    if not model.config.context.teams or len(heads) == 0:
+        return np.zeros(len(heads), dtype=np.int64)
+    head = head_rows(model)[0]
+    members = m.active & (m.pit != m.uid)
+    return np.bincount(head[members], minlength=m.n)[heads]
+
+
+def follow_licence(model, heads: np.ndarray) -> None:
+    """The crews of ``heads``, granted this month a licence for a plot on another cell,
+    move there with their head: the licence covers them and is a title to their plots, so
+    they claim plots as licensees do (oldest members first, up to the cell's plots no
+    licensee holds); informal miners working there give way
+    (:func:`asmsim.model.space.claim_plots`, called after this). Members left without a
+    plot stay where they are and become solos at the month's :func:`split`."""
+    m = model.miners
+    if not model.config.context.teams or len(heads) == 0:
+        return
+    head, present = head_rows(model)
+    granted = np.zeros(m.n, dtype=bool)
+    granted[heads] = True
+    members = np.flatnonzero(m.active & (m.pit != m.uid))
+    h = head[members]
+    members = members[present[members] & granted[h] & (m.plotless[members] == 0)
+                      & (m.site[members] != m.site[h])]
+    if len(members) == 0:
+        return
+    target = m.site[head[members]]
+    admitted = space.admit(target, space.licence_free_plots(model),
+                           m.uid[members].astype(float))
+    rows, h = members[admitted], head[members[admitted]]
+    m.site[rows] = m.site[h]
+    m.legal[rows] = Legal.LICENSED
+    m.covered[rows] = True
+    m.licence_expiry[rows] = m.licence_expiry[h]
+    m.via_coop[rows] = m.via_coop[h]
 
 
 class _Pits:
