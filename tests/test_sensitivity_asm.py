@@ -27,6 +27,21 @@ def test_tiny_morris_study_of_the_asm_model(tmp_path):
     assert "policy.market.royalty_rate" in report and "USD" in report
 
 
+def test_a_morris_study_within_the_posterior_runs_and_says_so(tmp_path):
+    study = parse_study({"method": "morris", "n": 2, "seed": 1, "posterior": "status_quo",
+                         "overrides": ["miners=200", "months=12", "context.warmup_months=12"],
+                         "parameters": {"context.exit_rate": "posterior",
+                                        "context.sale_logit_scale_per_usd": "posterior"},
+                         "outputs": {"active_miners": "last12"}}, name="within")
+    result = run_study(study, tmp_path / "out", jobs=1, progress=False)
+    samples = pd.read_parquet(tmp_path / "out" / "samples.parquet")
+    for p in study.parameters:
+        assert samples[p.key].between(p.low, p.high).all()
+    assert result.runs_now == 6
+    report = (tmp_path / "out" / "report.md").read_text()
+    assert "Within the posterior" in report and "`status_quo`" in report
+
+
 def test_asm_study_rejects_unknown_output():
     data = {"method": "morris", "n": 2, "parameters": {"policy.market.royalty_rate": [0, 0.1]},
             "outputs": {"licenced_share": "last12"}}

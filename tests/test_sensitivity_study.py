@@ -55,6 +55,15 @@ def asm(**changes) -> dict:
      ["policy.market.royalty_rate", "out of range", "[0, 1]"]),
     (asm(parameters={"policy.legal.licence_fee_usd": [-10, 500]}),
      ["policy.legal.licence_fee_usd", "out of range"]),
+    (asm(parameters={"context.exit_rate": "posterior"}),
+     ["parameters.context.exit_rate", "needs a top-level posterior"]),
+    (asm(posterior="status_quo", parameters={"context.initial_trust": "posterior"}),
+     ["does not calibrate context.initial_trust", "context.exit_rate"]),
+    (asm(posterior="no_such_calibration", parameters={"context.exit_rate": "posterior"}),
+     ["posterior='no_such_calibration'", "status_quo"]),
+    (asm(posterior="status_quo"), ["posterior='status_quo'", "no parameter is written"]),
+    (asm(posterior=3, parameters={"context.exit_rate": "posterior"}),
+     ["posterior=3", "calibration name"]),
 ])
 def test_bad_study_raises_one_line(data, words):
     with pytest.raises(ConfigError) as err:
@@ -143,6 +152,38 @@ def test_digest_changes_with_what_matters_only():
     # common seeds change the runs; studies from before the key keep their identity
     assert a.digest() != parse_study(ishigami(common_seeds=True)).digest()
     assert a.digest() == parse_study(ishigami(common_seeds=False)).digest()
+
+
+@pytest.mark.parametrize("method", ["sobol", "morris"])
+def test_a_study_can_vary_calibrated_keys_within_the_posterior(method):
+    """``key: posterior`` varies a calibrated key over its posterior's 5-95 % interval
+    (Sobol: triangular, peaked at the median; Morris: uniform), from the shipped
+    calibration; the digest records it, and a study without the key keeps its digest."""
+    import pandas as pd
+
+    summary = pd.read_csv(REPO / "results" / "calibration" / "status_quo"
+                          / "posterior_summary.csv").set_index("parameter")
+    data = asm(method=method, n=2 if method == "morris" else 4, posterior="status_quo",
+               parameters={"policy.market.royalty_rate": [0.0, 0.15],
+                           "context.exit_rate": "posterior"})
+    study = parse_study(data, name="within")
+    royalty, exit_rate = study.parameters
+    row = summary.loc["context.exit_rate"]
+    assert (royalty.low, royalty.high, royalty.dist) == (0.0, 0.15, "unif")
+    assert exit_rate.low == pytest.approx(row["q05"]) and exit_rate.high == pytest.approx(
+        row["q95"])
+    if method == "sobol":
+        assert exit_rate.dist == "triang"
+        assert exit_rate.low + exit_rate.peak * (exit_rate.high - exit_rate.low) == \
+            pytest.approx(row["median"])
+    else:
+        assert exit_rate.dist == "unif"
+    assert study.posterior_keys == ("context.exit_rate",)
+    explicit = dict(data, parameters={"policy.market.royalty_rate": [0.0, 0.15],
+                                      "context.exit_rate": [exit_rate.low, exit_rate.high]})
+    explicit.pop("posterior")
+    assert parse_study(explicit).digest() != study.digest()
+    assert "posterior" not in parse_study(explicit).definition()
 
 
 def test_the_screening_study_lists_every_numeric_parameter_with_the_schema_ranges():

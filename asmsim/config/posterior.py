@@ -87,3 +87,18 @@ def draw(post: pd.DataFrame, index: int) -> dict[str, float]:
     if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or index < 0:
         raise ConfigError(f"draw={index!r} is not allowed; expected a whole number >= 0")
     return draws(post, int(index) + 1)[-1]
+
+
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    """The ``q``-quantile of ``values`` with ``weights``."""
+    order = np.argsort(values)
+    cumulative = np.cumsum(weights[order])
+    cumulative /= cumulative[-1]
+    return float(np.interp(q, cumulative, values[order]))
+
+
+def marginal(post: pd.DataFrame, key: str) -> tuple[float, float, float]:
+    """The weighted 5 %, 50 % and 95 % quantiles of calibrated key ``key`` (its unit)."""
+    x, w = post[key].to_numpy(dtype=float), post["weight"].to_numpy(dtype=float)
+    return tuple(weighted_quantile(x, w, q) for q in (0.05, 0.5, 0.95))
+

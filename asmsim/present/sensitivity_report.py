@@ -96,6 +96,13 @@ def report_text(study: Study, indices: pd.DataFrame, y: np.ndarray, units: dict[
         "## Parameters", "", "| key | low | high | distribution | type | unit | meaning |",
         "|---|---|---|---|---|---|---|",
     ]
+    if study.posterior_keys:
+        lines[-2:-2] = [
+            f"Within the posterior: {', '.join(f'`{k}`' for k in study.posterior_keys)} vary "
+            f"over the 5–95 % interval of calibration `{study.posterior}`'s posterior "
+            + ("(uniform: Morris allows no other distribution)" if study.method == "morris"
+               else "(triangular, peaked at its median)")
+            + ", each independently: the posterior's correlations are not kept.", ""]
     for p in study.parameters:
         unit, doc = docs.get(p.key, ("", ""))
         lines.append(f"| `{p.key}` | {p.low:g} | {p.high:g} | {p.dist} | {p.kind} | {unit} | "

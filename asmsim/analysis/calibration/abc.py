@@ -29,6 +29,7 @@ import pandas as pd
 
 from asmsim.analysis.calibration.targets import Target, TargetSet
 from asmsim.config import ConfigError
+from asmsim.config.posterior import weighted_quantile
 
 #: A generation whose ε is not at least this much (relative) below the last one's ends the run.
 MIN_EPS_IMPROVEMENT = 0.02
@@ -281,14 +282,6 @@ def posterior(history) -> pd.DataFrame:
     frame = frame.reset_index(drop=True)
     frame["weight"] = weights / weights.sum()
     return frame
-
-
-def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
-    """The ``q``-quantile of ``values`` with ``weights``."""
-    order = np.argsort(values)
-    cumulative = np.cumsum(weights[order])
-    cumulative /= cumulative[-1]
-    return float(np.interp(q, cumulative, values[order]))
 
 
 def summarise(post: pd.DataFrame, targets: TargetSet) -> pd.DataFrame:

@@ -9,8 +9,10 @@ A study is a YAML file under ``experiments/`` (see ``docs/sensitivity.md``)::
     overrides: [miners=2000, months=120]
     replicates: 1            # model runs per sample point, averaged
     common_seeds: false      # true: every point of a Morris trajectory / Sobol block shares seeds
-    parameters:              # config key: [low, high]  or  {low, high, dist, peak}
+    posterior: status_quo    # optional: a calibration whose keys may vary "within the posterior"
+    parameters:              # config key: [low, high]  or  {low, high, dist, peak}  or  posterior
       policy.market.royalty_rate: [0.0, 0.15]
+      context.exit_rate: posterior   # the posterior's 5-95 % interval (Sobol: peaked at its median)
     outputs:                 # output column: final | last12 | cumulative
       licensed_share: last12
 
@@ -38,7 +40,7 @@ REDUCERS = ("final", "last12", "cumulative")
 DISTS = ("unif", "triang", "logunif")
 TOP_KEYS = ("method", "n", "seed", "scenario", "overrides", "replicates", "parameters",
             "outputs", "model", "second_order", "num_levels", "num_resamples", "conf_level",
-            "common_seeds")
+            "common_seeds", "posterior")
 PARAM_KEYS = ("low", "high", "dist", "peak")
 #: (lowest, highest) allowed whole number of each numeric top-level key.
 LIMITS = {"n": (1, 2**20), "seed": (0, MAX_SEED), "replicates": (1, 10_000),
@@ -101,6 +103,9 @@ class Study:
     #: every point of a Morris trajectory (Sobol: of a base point's block) runs with the
     #: same seeds, so an elementary effect or a block's differences carry no seed noise
     common_seeds: bool = False
+    #: the calibration whose posterior gave the ranges of the parameters ``posterior_keys``
+    posterior: str | None = None
+    posterior_keys: tuple[str, ...] = ()
 
     @property
     def dimension(self) -> int:
@@ -144,6 +149,9 @@ class Study:
         data.pop("name")
         if not self.common_seeds:  # the key is newer than studies already run: same identity
             data.pop("common_seeds")
+        if self.posterior is None:  # likewise
+            data.pop("posterior")
+            data.pop("posterior_keys")
         return data
 
     def digest(self) -> str:
@@ -207,6 +215,32 @@ def _parse_parameter(key: str, spec: Any) -> Parameter:
     return Parameter(key, bounds[0], bounds[1], str(dist), float(peak))
 
 
+def _within_posterior(key: str, posterior: Any, method: str) -> Parameter:
+    """A parameter written ``posterior``: the marginal 5-95 % interval of the study's
+    ``posterior`` (a calibration name, folder or ``posterior.parquet``), triangular with
+    its peak at the posterior median for Sobol, uniform for Morris (which allows no
+    other distribution). The marginals are independent: the posterior's correlations
+    between keys are not kept."""
+    from asmsim.config.posterior import load_posterior, marginal
+
+    where = f"parameters.{key}"
+    if posterior is None:
+        _fail(f"{where}='posterior' needs a top-level posterior: (a calibration, e.g. "
+              "status_quo)")
+    post = load_posterior(posterior)
+    calibrated = [c for c in post.columns if c != "weight"]
+    if key not in calibrated:
+        _fail(f"{where}='posterior': posterior {posterior!r} does not calibrate {key}; "
+              f"it calibrates {', '.join(calibrated)}")
+    low, median, high = marginal(post, key)
+    if not low < high:
+        _fail(f"{where}='posterior': the posterior's 5-95 % interval [{low:g}, {high:g}] "
+              "is empty")
+    if method == "morris":
+        return Parameter(key, low, high)
+    return Parameter(key, low, high, "triang", (median - low) / (high - low))
+
+
 def parse_study(data: Any, name: str = "study", *, n: int | None = None,
                 check=None) -> Study:
     """Validate a parsed YAML mapping into a :class:`Study`.
@@ -250,7 +284,15 @@ def parse_study(data: Any, name: str = "study", *, n: int | None = None,
     params = data["parameters"]
     if not isinstance(params, Mapping) or not params:
         _fail(f"parameters={params!r} is not allowed; expected a mapping key: [low, high]")
-    parameters = tuple(_parse_parameter(str(k), v) for k, v in params.items())
+    posterior = data.get("posterior")
+    if posterior is not None and not isinstance(posterior, str):
+        _fail(f"posterior={posterior!r} is not allowed; expected a calibration name, folder "
+              "or posterior.parquet path")
+    parameters = tuple(_within_posterior(str(k), posterior, method) if v == "posterior"
+                       else _parse_parameter(str(k), v) for k, v in params.items())
+    if posterior is not None and "posterior" not in params.values():
+        _fail(f"posterior={posterior!r} is set but no parameter is written 'posterior' "
+              "(e.g. context.exit_rate: posterior)")
     if method == "morris" and any(p.dist != "unif" for p in parameters):
         bad = next(p for p in parameters if p.dist != "unif")
         _fail(f"parameters.{bad.key}.dist={bad.dist!r} is not allowed with morris; "
@@ -266,7 +308,9 @@ def parse_study(data: Any, name: str = "study", *, n: int | None = None,
                   outputs=tuple((str(c), str(r)) for c, r in outs.items()),
                   scenario=str(scenario), overrides=tuple(overrides), replicates=replicates,
                   model=str(model), second_order=second, num_levels=num_levels,
-                  num_resamples=num_resamples, conf_level=float(conf), common_seeds=common)
+                  num_resamples=num_resamples, conf_level=float(conf), common_seeds=common,
+                  posterior=posterior,
+                  posterior_keys=tuple(str(k) for k, v in params.items() if v == "posterior"))
     if check is None:
         from asmsim.analysis.sensitivity.models import model_for
 
