@@ -144,6 +144,10 @@ def test_a_detected_side_sale_calls_the_loan_and_bans(detection):
     cash = np.where(np.arange(len(rows)) % 2 == 0, debt + 50.0, 0.5 * debt)  # half can pay
     _side_sell(model, rows, cash)
     trader = m.tied_trader[rows].copy()
+    # Nobody else side-sells or reaches a default this month: the traders' losses are ours.
+    others = np.setdiff1d(np.flatnonzero(m.tied_trader[:len(model.now.sold_g)] >= 0), rows)
+    model.now.sold_g[others] = 0.0
+    m.arrears[np.setdiff1d(np.flatnonzero(m.lender == Lender.TRADER), rows)] = 0
     losses_before = sum(t.defaults_usd for t in model.traders)
     finance.service_debt(model)
     stats = model.now.stats

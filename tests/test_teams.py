@@ -193,19 +193,24 @@ def test_women_own_pits_and_hold_licences_and_the_land_lever_raises_their_share(
     gap (policy.social.women_land_access = 1) raises the share of women among pit owners
     in every replicate and beyond noise, and among licence holders on average. (Measured
     over 6 seeds, months 13-48: owners +6.4 ± 0.4 pp, licence holders +1.0 ± 0.4 pp — few
-    heads apply for licences since audits came, so the second effect is small.)"""
+    heads apply for licences since audits came, so the second effect is small.) Women
+    hold licences in the status quo on average; with ≈ 20 licence holders in a
+    1,200-miner region a seed can have none (1 of these 6 after crews came to follow
+    their licence, 2026-12-02)."""
     size = ["miners=1200", "months=48", "context.warmup_months=120"]
     seeds = replicate_seeds(5, 6)
     tasks = [(load_config([*size, f"policy.social.women_land_access={lever}"]), seed)
              for seed in seeds for lever in (0, 1)]
     tables = run_tasks(tasks, jobs=TEST_JOBS, progress=False)
-    effects = []
+    effects, today = [], []
     for status_quo, titled in zip(tables[::2], tables[1::2], strict=True):
         late = [(t.loc[t.month > 12, "women_owner_share"].mean(),
                  t.loc[t.month > 12, "women_licence_holder_share"].mean())
                 for t in (status_quo, titled)]
-        assert late[0][0] > 0 and late[0][1] > 0  # women own pits and hold licences today
+        today.append(late[0])
         effects.append(np.subtract(late[1], late[0]))
+    owning, holding = np.array(today).T  # women own pits and hold licences today
+    assert (owning > 0).all() and holding.mean() > 0 and (holding > 0).sum() >= 4
     owners, holders = np.array(effects).T
     assert (owners > 0).all()
     assert owners.mean() - 3 * owners.std(ddof=1) / np.sqrt(len(owners)) > 0
