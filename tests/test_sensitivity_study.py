@@ -202,3 +202,11 @@ def test_the_screening_study_lists_every_numeric_parameter_with_the_schema_range
                and isinstance(v, (int, float)) and not isinstance(v, bool)}
     assert varied == set(screening_ranges())
     assert numeric - varied == set(STRUCTURAL), sorted(numeric - varied)
+
+
+def test_a_summed_monthly_flow_is_reported_without_per_month():
+    from asmsim.analysis.sensitivity.pipeline import reduced_units
+
+    study = parse_study(asm(outputs={"mercury_kg": "cumulative", "income_mean_usd": "last12"}))
+    units = reduced_units(study, {"mercury_kg": "kg/month", "income_mean_usd": "USD/month"})
+    assert units == {"mercury_kg": "kg, summed over months", "income_mean_usd": "USD/month"}

@@ -48,6 +48,8 @@ def sobol_bars(indices: pd.DataFrame, units: dict[str, str]) -> plt.Figure:
         ax.set_title(_label(output, units), fontsize=9)
         ax.set_xlabel("Sobol index (share of variance)")
     axes[0].legend(fontsize=8)
+    fig.suptitle("Sobol indices: first-order (S1) and total (ST) share of each output's "
+                 "variance, with bootstrap intervals")
     fig.tight_layout()
     return fig
 
@@ -96,6 +98,9 @@ def convergence_lines(conv: pd.DataFrame, units: dict[str, str], index: str) -> 
         ax.set_ylabel(index)
         ax.set_title(_label(output, units), fontsize=9)
     axes[0].legend(fontsize=7)
+    name = "total Sobol index (ST)" if index == "ST" else "mu*" if index == "mu_star" else index
+    fig.suptitle(f"Convergence: {name} on growing prefixes of the sample, with bootstrap "
+                 "intervals")
     fig.tight_layout()
     return fig
 

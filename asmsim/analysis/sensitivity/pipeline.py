@@ -63,4 +63,17 @@ def run_and_analyse(study: Study, out: str | Path, *, jobs: int = 0, cluster: st
         indices = analyse(study, x, y)
         conv = convergence(study, x, y)
         write_folder(out, {"indices.csv": indices, "convergence.csv": conv})
-    return StudyResult(out, indices, runs_now, study.n_runs, conv, y, model.units())
+    return StudyResult(out, indices, runs_now, study.n_runs, conv, y,
+                       reduced_units(study, model.units()))
+
+
+def reduced_units(study: Study, units: dict[str, str]) -> dict[str, str]:
+    """Each output's unit once reduced as the study says: a monthly flow summed over the
+    months (``cumulative``) loses its "per month" ("kg/month" -> "kg, summed over months")."""
+    reduced = dict(units)
+    for col, reducer in study.outputs:
+        unit = units.get(col, "")
+        if reducer == "cumulative" and unit:
+            total = unit.replace("/month", "").replace(" per month", "").strip()
+            reduced[col] = f"{total or unit}, summed over months"
+    return reduced
