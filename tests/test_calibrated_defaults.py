@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from asmsim.analysis.calibration.targets import load_targets
-from asmsim.config.params import iter_params
+from asmsim.config.params import CALIBRATED, iter_params
 from asmsim.config.schema import Config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,7 +40,7 @@ def posterior() -> pd.DataFrame:
 
 def test_the_calibrated_keys_are_the_target_files():
     calibrated = {key for key, (f, _) in fields().items()
-                  if f.metadata["source"].startswith("calibrated: ABC-SMC")}
+                  if f.metadata["source"].startswith(CALIBRATED)}
     priors = {prior.key for prior in load_targets("status_quo").priors}
     assert calibrated == priors
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from asmsim.config.params import ASSUMPTION, iter_params
+from asmsim.config.params import ASSUMPTION, CALIBRATED, iter_params
 from asmsim.config.schema import Config, ScheduledChange, Shock
 
 BEGIN = "<!-- BEGIN GENERATED -->"
@@ -148,12 +148,13 @@ def parameter_table_markdown() -> str:
         if not setting:
             n_total += 1
             n_assumed += f.metadata.get("source", ASSUMPTION) == ASSUMPTION
-            n_calibrated += f.metadata.get("source", "").startswith("calibrated: ABC-SMC")
+            n_calibrated += f.metadata.get("source", "").startswith(CALIBRATED)
     lines: list[str] = [
         (f"{n_total} model parameters (context and policy keys), of which {n_assumed} are "
         f"marked **assumption** (no sourced value yet) and {n_calibrated} are calibrated to "
-        "the field (the median of the shipped ABC-SMC posterior, docs/calibration.md). Run settings (top-level keys, list "
-        "entries) are not model parameters and carry no source."),
+        "the field (the median of the shipped ABC-SMC posterior, docs/calibration.md). Run "
+        "settings (top-level keys, list entries) are not model parameters and carry no "
+        "source."),
         "",
     ]
     for heading, prefix in SECTIONS:

@@ -12,6 +12,9 @@ from dataclasses import field
 from typing import Any
 
 ASSUMPTION = "assumption"
+#: How the source of a key calibrated by the shipped ABC-SMC posterior begins
+#: (``asmsim.config.schema.calibrated``).
+CALIBRATED = "calibrated: ABC-SMC"
 
 
 def param(

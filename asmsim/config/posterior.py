@@ -101,4 +101,3 @@ def marginal(post: pd.DataFrame, key: str) -> tuple[float, float, float]:
     """The weighted 5 %, 50 % and 95 % quantiles of calibrated key ``key`` (its unit)."""
     x, w = post[key].to_numpy(dtype=float), post["weight"].to_numpy(dtype=float)
     return tuple(weighted_quantile(x, w, q) for q in (0.05, 0.5, 0.95))
-

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from asmsim.config.params import MAX_SEED, flag, months, name, param, share, usd
+from asmsim.config.params import CALIBRATED, MAX_SEED, flag, months, name, param, share, usd
 
 SRC_GENDER = "Delve State of Sector 2023 via Pact (domain-facts §2k): women ≈ 30 % of ASM workforce"
 SRC_GENDER_GAP = "land-links gender brief (domain-facts §2k): women earn ≈ ¼ of men; roles (§6.2)"
@@ -28,7 +28,7 @@ def calibrated(q05: float, q95: float, weak: bool = False) -> str:
     """Source of a calibrated key: its posterior's 90 % interval and the targets it was
     fitted to; ``weak`` when that interval spans most of the prior (the targets barely
     inform the key)."""
-    return (f"calibrated: ABC-SMC posterior median, 90 % interval {q05:g}–{q95:g}"
+    return (f"{CALIBRATED} posterior median, 90 % interval {q05:g}–{q95:g}"
             + (", weakly identified (the interval spans most of the prior)" if weak else "")
             + f" (results/calibration/status_quo; targets: {CALIBRATION_TARGETS})")
 

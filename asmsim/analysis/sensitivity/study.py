@@ -215,19 +215,15 @@ def _parse_parameter(key: str, spec: Any) -> Parameter:
     return Parameter(key, bounds[0], bounds[1], str(dist), float(peak))
 
 
-def _within_posterior(key: str, posterior: Any, method: str) -> Parameter:
+def _within_posterior(key: str, posterior: str, post, method: str) -> Parameter:
     """A parameter written ``posterior``: the marginal 5-95 % interval of the study's
-    ``posterior`` (a calibration name, folder or ``posterior.parquet``), triangular with
-    its peak at the posterior median for Sobol, uniform for Morris (which allows no
-    other distribution). The marginals are independent: the posterior's correlations
-    between keys are not kept."""
-    from asmsim.config.posterior import load_posterior, marginal
+    ``posterior`` (a calibration name, folder or ``posterior.parquet``; its particles
+    ``post``), triangular with its peak at the posterior median for Sobol, uniform for
+    Morris (which allows no other distribution). The marginals are independent: the
+    posterior's correlations between keys are not kept."""
+    from asmsim.config.posterior import marginal
 
     where = f"parameters.{key}"
-    if posterior is None:
-        _fail(f"{where}='posterior' needs a top-level posterior: (a calibration, e.g. "
-              "status_quo)")
-    post = load_posterior(posterior)
     calibrated = [c for c in post.columns if c != "weight"]
     if key not in calibrated:
         _fail(f"{where}='posterior': posterior {posterior!r} does not calibrate {key}; "
@@ -288,11 +284,19 @@ def parse_study(data: Any, name: str = "study", *, n: int | None = None,
     if posterior is not None and not isinstance(posterior, str):
         _fail(f"posterior={posterior!r} is not allowed; expected a calibration name, folder "
               "or posterior.parquet path")
-    parameters = tuple(_within_posterior(str(k), posterior, method) if v == "posterior"
-                       else _parse_parameter(str(k), v) for k, v in params.items())
-    if posterior is not None and "posterior" not in params.values():
+    within = tuple(str(k) for k, v in params.items() if v == "posterior")
+    if within and posterior is None:
+        _fail(f"parameters.{within[0]}='posterior' needs a top-level posterior: (a "
+              "calibration, e.g. status_quo)")
+    if posterior is not None and not within:
         _fail(f"posterior={posterior!r} is set but no parameter is written 'posterior' "
               "(e.g. context.exit_rate: posterior)")
+    if within:
+        from asmsim.config.posterior import load_posterior
+
+        post = load_posterior(posterior)
+    parameters = tuple(_within_posterior(str(k), posterior, post, method) if v == "posterior"
+                       else _parse_parameter(str(k), v) for k, v in params.items())
     if method == "morris" and any(p.dist != "unif" for p in parameters):
         bad = next(p for p in parameters if p.dist != "unif")
         _fail(f"parameters.{bad.key}.dist={bad.dist!r} is not allowed with morris; "
@@ -309,8 +313,7 @@ def parse_study(data: Any, name: str = "study", *, n: int | None = None,
                   scenario=str(scenario), overrides=tuple(overrides), replicates=replicates,
                   model=str(model), second_order=second, num_levels=num_levels,
                   num_resamples=num_resamples, conf_level=float(conf), common_seeds=common,
-                  posterior=posterior,
-                  posterior_keys=tuple(str(k) for k, v in params.items() if v == "posterior"))
+                  posterior=posterior, posterior_keys=within)
     if check is None:
         from asmsim.analysis.sensitivity.models import model_for
 
