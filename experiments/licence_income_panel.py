@@ -11,9 +11,12 @@ and what it got: the grade (g/t) of the plot it applied for, of the plot it hold
 the grant and of its own ground at the application, and its share of its pit's ore
 (t/month) at the application and six months after the grant.
 
-    .venv/bin/python experiments/licence_income_panel.py --seeds 8 --fees 600 300
+    .venv/bin/python experiments/licence_income_panel.py --seeds 8 \
+        --variants policy.legal.licence_fee_usd=600 policy.legal.licence_fee_usd=300 \
+        policy.legal.licence_processing_months=6
 
-Prints one block per fee (USD); no files are written.
+Prints one block per variant (policy or context keys set on the baseline); no files
+are written.
 """
 
 from __future__ import annotations
@@ -35,11 +38,12 @@ GRANTED_BY = 84         # the grant's month, so that 12 months after it are seen
 MATCH = 0.15            # controls' income before within ±15 % of the licensee's
 
 
-def run_panel(seed: int, fee: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+def run_panel(seed: int, variant: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One run: per month and active miner (uid, income USD/month, legal status, whether
     it heads its pit); per application, the grades and ore shares described above."""
     config = base_config([f"miners={MINERS}", f"months={MONTHS}"])
-    set_key(config, "policy.legal.licence_fee_usd", fee)
+    key, value = variant.split("=", 1)
+    set_key(config, key, value)
     validate(config)
     model = ASMModel(config, seed=seed)
     months, events = [], {}
@@ -96,14 +100,14 @@ def income_change(panel: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["before", "after", "controls_change"])
 
 
-def summarise(fee: float, results: list) -> str:
+def summarise(variant: str, results: list) -> str:
     changes = pd.concat([income_change(panel) for panel, _ in results])
     events = pd.concat([e for _, e in results])
     did = changes.after - changes.before - changes.controls_change
     se = did.std(ddof=1) / np.sqrt(len(did))
     granted = events.dropna(subset=["grant"])
     lines = [
-        (f"licence fee {fee:g} USD: {len(events)} applications, {len(granted)} granted; "
+        (f"{variant}: {len(events)} applications, {len(granted)} granted; "
          f"{len(changes)} licensees followed 12 months before and after"),
         (f"  income before {changes.before.mean():.1f}, after {changes.after.mean():.1f} "
          f"USD/month; matched informal heads' change {changes.controls_change.mean():+.1f}"),
@@ -120,14 +124,16 @@ def summarise(fee: float, results: list) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=8)
-    parser.add_argument("--fees", type=float, nargs="+", default=[600.0, 300.0])
+    parser.add_argument("--variants", nargs="+", default=[
+        "policy.legal.licence_fee_usd=600", "policy.legal.licence_fee_usd=300"],
+        help="KEY=VALUE set on the baseline, one run set each")
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
     seeds = replicate_seeds(2024, args.seeds)
-    jobs = [(seed, fee) for fee in args.fees for seed in seeds]
-    results = Parallel(n_jobs=args.jobs)(delayed(run_panel)(s, f) for s, f in jobs)
-    for i, fee in enumerate(args.fees):
-        print(summarise(fee, results[i * len(seeds):(i + 1) * len(seeds)]))
+    jobs = [(seed, variant) for variant in args.variants for seed in seeds]
+    results = Parallel(n_jobs=args.jobs)(delayed(run_panel)(s, v) for s, v in jobs)
+    for i, variant in enumerate(args.variants):
+        print(summarise(variant, results[i * len(seeds):(i + 1) * len(seeds)]))
 
 
 if __name__ == "__main__":

@@ -181,7 +181,10 @@ def reserved_plots(model, excluding: np.ndarray | None = None) -> np.ndarray:
     pending = m.active & (m.legal == Legal.APPLICANT.value) & (m.licence_cell >= 0)
     if excluding is not None:
         pending[excluding] = False
-    return np.bincount(m.licence_cell[pending], minlength=len(model.sites.ore_t))
+    rows = np.flatnonzero(pending)
+    pits = 1 + teams.crew_size(model, rows)  # the head and the crew its licence will cover
+    return np.bincount(m.licence_cell[rows], weights=pits,
+                       minlength=len(model.sites.ore_t)).astype(np.int64)
 
 
 def allot_plots(model, rows: np.ndarray, key: np.ndarray, keep: bool = True,
@@ -195,7 +198,9 @@ def allot_plots(model, rows: np.ndarray, key: np.ndarray, keep: bool = True,
     ``reserved`` (a cell per row, −1: none), a miner first takes the plot its application
     reserved if it is still free, and the plots other pending applications reserved are
     not free to the rest. With ``need`` (plots per row: a head and the crew its licence
-    covers), a miner that moves only takes a cell with that many plots no licensee holds.
+    covers), a miner that moves only takes a cell (its reserved one too) with that many
+    plots no licensee holds, and takes them all, so that the pits allotted after it in the
+    queue count only what is left (:func:`asmsim.model.space.admit_pits`).
     −1 where no plot is free in reach. Informal miners working a
     plot a licensee takes give way (:func:`asmsim.model.space.claim_plots`, called once
     the licensees have moved)."""
@@ -211,16 +216,16 @@ def allot_plots(model, rows: np.ndarray, key: np.ndarray, keep: bool = True,
         score[space.excluded(model, rows[away], candidates)] = -np.inf
         free = space.licence_free_plots(model)
         free -= np.bincount(own[stays], minlength=len(free))  # plots of those who stay
+        pit = None if need is None else need[away]
         if reserved is not None:
             own_reservation = reserved[away][:, None]
             target[away] = space.allot_best(own_reservation, np.where(
-                own_reservation >= 0, 0.0, -np.inf), free, key[away])
+                own_reservation >= 0, 0.0, -np.inf), free, key[away], pit)
             free -= reserved_plots(model, excluding=rows)  # others' reservations
-            left = target[away] < 0  # its reserved plot was taken or none was reserved
+            left = target[away] < 0  # its reserved plot was taken, too small or none
             away, candidates, score = away[left], candidates[left], score[left]
-        if need is not None:
-            score[free[np.maximum(candidates, 0)] < need[away][:, None]] = -np.inf
-        target[away] = space.allot_best(candidates, score, free, key[away])
+            pit = None if pit is None else pit[left]
+        target[away] = space.allot_best(candidates, score, free, key[away], pit)
     return target
 
 

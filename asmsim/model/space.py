@@ -340,18 +340,39 @@ def admit(target: np.ndarray, free: np.ndarray, key: np.ndarray) -> np.ndarray:
     return admitted
 
 
-def allot_best(candidates: np.ndarray, score: np.ndarray, free: np.ndarray, key: np.ndarray
+def admit_pits(target: np.ndarray, free: np.ndarray, key: np.ndarray, need: np.ndarray
                ) -> np.ndarray:
+    """:func:`admit` for choosers that each take ``need`` plots (a head and its crew): in
+    order of ``key`` within each cell, while the plots they need together fit in the
+    cell's ``free`` plots. With every need 1 it admits as :func:`admit` does. ``free`` is
+    reduced in place by the plots taken."""
+    order = np.lexsort((key, target))
+    cells, needs = target[order], need[order]
+    total = np.cumsum(needs)
+    first = np.searchsorted(cells, cells, side="left")
+    before = total[first] - needs[first]  # plots needed by earlier cells' choosers
+    admitted = np.empty(len(target), dtype=bool)
+    admitted[order] = total - before <= free[cells]
+    free -= np.bincount(target[admitted], weights=need[admitted],
+                        minlength=len(free)).astype(free.dtype)
+    return admitted
+
+
+def allot_best(candidates: np.ndarray, score: np.ndarray, free: np.ndarray, key: np.ndarray,
+               need: np.ndarray | None = None) -> np.ndarray:
     """Each chooser (row) gets the best-``score`` candidate cell (n × k, −1: none; score
     −∞: not acceptable) that has a free plot, cells admitting in order of ``key``; a chooser
-    turned away from a full cell tries its next best. Rounds, not a loop over choosers:
+    turned away from a full cell tries its next best. With ``need`` (plots per chooser: a
+    head and its crew), a cell is open to a chooser only with that many free plots, and
+    admitting it takes them all (:func:`admit_pits`). Rounds, not a loop over choosers:
     each round fills at least one cell or places everyone. −1 where none is left;
     ``free`` is reduced in place."""
     target = np.full(len(candidates), -1, dtype=np.int64)
     pending = np.arange(len(candidates))
     while len(pending):
         cells = candidates[pending]
-        open_ = (cells >= 0) & (free[np.maximum(cells, 0)] > 0)
+        room = free[np.maximum(cells, 0)]
+        open_ = (cells >= 0) & (room > 0 if need is None else room >= need[pending][:, None])
         value = np.where(open_, score[pending], -np.inf)
         pick = value.argmax(axis=1)
         rows = np.arange(len(pending))
@@ -359,7 +380,10 @@ def allot_best(candidates: np.ndarray, score: np.ndarray, free: np.ndarray, key:
         pending, cell = pending[found], cells[rows, pick][found]
         if len(pending) == 0:
             break
-        admitted = admit(cell, free, key[pending])
+        if need is None:
+            admitted = admit(cell, free, key[pending])
+        else:
+            admitted = admit_pits(cell, free, key[pending], need[pending])
         target[pending[admitted]] = cell[admitted]
         pending = pending[~admitted]
     return target
