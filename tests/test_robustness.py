@@ -73,8 +73,11 @@ def test_a_tiny_real_ensemble_shares_seeds_and_resumes(tmp_path):
     (["policies=[baseline,legal]", "require.licenced_share>=0.1"], ["'licenced_share'"]),
     (["policies=[baseline,legal]", "require.licensed_share=0.1"], ["not a requirement"]),
     (["policies=[baseline,nope]"], ["'nope'"]),
+    (["policies=[baseline,legal]", "require.licensed_share"], ["quote it"]),  # bash ate >=
+    (["policies=[baseline,legal]", "posterior=nope"], ["posterior='nope'", "available"]),
     (["futures=5"], ["missing policies="]),
-], ids=["one-policy", "output", "operator", "scenario", "no-policies"])
+], ids=["one-policy", "output", "operator", "scenario", "shell-redirect", "posterior",
+         "no-policies"])
 def test_bad_robustness_arguments_exit_2_one_line(tmp_path, monkeypatch, capsys, args, words):
     monkeypatch.chdir(tmp_path)
     code = cli_main(["robustness", *args, "futures=4"] if "futures=5" not in args
@@ -110,3 +113,30 @@ def test_prim_titles_side_by_side_do_not_overlap():
     renderer = fig.canvas.get_renderer()
     left, right = (ax.title.get_window_extent(renderer) for ax in fig.axes[::2])
     assert left.x1 < right.x0, (left, right)
+
+
+def test_calibrated_factors_vary_within_the_shipped_posterior():
+    """Issue 12 §4: parameter draws from the calibration posterior where it exists: by
+    default each calibrated key varies over its posterior's weighted 5-95 % interval (the
+    report says so); ``posterior=none`` gives the prior ranges of the target file."""
+    from asmsim.analysis.calibration import load_targets
+    from asmsim.config.posterior import load_posterior, marginal
+    from asmsim.present.robustness_report import _ranges_from
+    from asmsim.workflows.robustness import plan
+
+    post = load_posterior("status_quo")
+    priors = {p.key: (p.low, p.high) for p in load_targets("status_quo").priors}
+    study, _ = plan(["baseline", "legal"], 4, [], SMALL, None, 1)
+    ranges = {p.key: (p.low, p.high) for p in study.parameters[2:]}
+    assert study.posterior == "status_quo" and set(study.posterior_keys) == set(priors)
+    for key, (low, high) in priors.items():
+        q05, _, q95 = marginal(post, key)
+        assert ranges[key] == pytest.approx((q05, q95))
+        assert low <= q05 < q95 <= high
+    assert ranges[rb.PRICE_FACTOR] == rb.DEFAULT_FACTORS[rb.PRICE_FACTOR]
+    assert "posterior `status_quo`" in _ranges_from(study)
+    wide, _ = plan(["baseline", "legal"], 4, [], SMALL, None, 1, posterior="none")
+    assert {p.key: (p.low, p.high) for p in wide.parameters[2:]} == {
+        **rb.DEFAULT_FACTORS, **priors}
+    assert wide.posterior is None and "prior ranges" in _ranges_from(wide)
+    assert wide.digest() != study.digest()  # a resumed folder cannot mix the two

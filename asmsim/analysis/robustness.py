@@ -60,8 +60,10 @@ def parse_requirement(text: str, outputs: Sequence[str]) -> Requirement:
     """``require.OUTPUT>=VALUE`` (or ``<=``) -> :class:`Requirement`; a ConfigError if not."""
     match = REQUIREMENT.match(text.strip())
     if not match:
+        hint = ("; in a shell, quote it ('require.X>=V'): an unquoted > is a redirection"
+                if "=" not in text else "")
         raise ConfigError(f"'{text}' is not a requirement; expected require.OUTPUT>=VALUE or "
-                          "require.OUTPUT<=VALUE, e.g. require.official_sales_share>=0.2")
+                          f"require.OUTPUT<=VALUE, e.g. require.official_sales_share>=0.2{hint}")
     output, op, value = match.groups()
     if output not in outputs:
         from asmsim.config.validate import unknown_key
@@ -76,25 +78,65 @@ def parse_requirement(text: str, outputs: Sequence[str]) -> Requirement:
     return Requirement(output, op, number)
 
 
-def default_factors() -> dict[str, tuple[float, float]]:
-    """The uncertain factors and ranges: the price level, trust, and the calibration's
-    parameter ranges."""
+#: ``posterior=`` default: the shipped calibration if there is one, else the prior ranges
+AUTO_POSTERIOR = "status_quo"
+
+
+def default_factors(posterior: str | None = None) -> dict[str, tuple[float, float]]:
+    """The uncertain factors and ranges: the price level, trust, and the calibrated keys —
+    within ``posterior`` (a calibration's name, folder or ``posterior.parquet``: each key's
+    weighted 5-95 % interval) or, with ``posterior`` None, over their prior ranges (the
+    target file's)."""
     from asmsim.analysis.calibration import load_targets
 
     priors = {p.key: (p.low, p.high) for p in load_targets("status_quo").priors}
-    return {**DEFAULT_FACTORS, **priors}
+    if posterior is None:
+        return {**DEFAULT_FACTORS, **priors}
+    from asmsim.config.posterior import load_posterior, marginal
+
+    post = load_posterior(posterior)
+    keys = [c for c in post.columns if c != "weight"]
+    within = {}
+    for key in keys:
+        low, _, high = marginal(post, key)
+        if not high > low:
+            raise ConfigError(f"posterior={posterior!r}: {key}'s 5-95 % interval [{low:g}, "
+                              f"{high:g}] is a point; use posterior=none for the prior ranges")
+        within[key] = (low, high)
+    return {**DEFAULT_FACTORS, **priors, **within}
+
+
+def posterior_choice(value: str | None) -> str | None:
+    """``posterior=`` of a robustness run -> the posterior to sample within (None: the prior
+    ranges). Default (``value`` None): the shipped ``status_quo`` calibration if present."""
+    from asmsim.config.posterior import resolve_posterior
+
+    if value is None:
+        try:
+            resolve_posterior(AUTO_POSTERIOR)
+        except ConfigError:
+            return None
+        return AUTO_POSTERIOR
+    if value.strip().lower() in ("none", "prior", ""):
+        return None
+    resolve_posterior(value)  # one line if unknown
+    return value
 
 
 def ensemble_study(policies: Sequence[str], futures: int, outputs: Sequence[str],
                    factors: Mapping[str, tuple[float, float]], overrides: Sequence[str] = (),
-                   seed: int = 1, name: str = "robustness") -> Study:
-    """The ensemble as a study of the sensitivity pipeline (method ``ensemble``)."""
+                   seed: int = 1, name: str = "robustness", posterior: str | None = None,
+                   posterior_keys: Sequence[str] = ()) -> Study:
+    """The ensemble as a study of the sensitivity pipeline (method ``ensemble``);
+    ``posterior``/``posterior_keys``: the calibration whose 5-95 % intervals gave those
+    factors' ranges (said in the report)."""
     parameters = (Parameter("policy", 0, len(policies) - 1, kind="int"),
                   Parameter("future", 0, futures - 1, kind="int"),
                   *(Parameter(key, lo, hi) for key, (lo, hi) in factors.items()))
     return Study(name=name, method=ENSEMBLE, n=futures, seed=seed, parameters=parameters,
                  outputs=tuple((o, "last12") for o in outputs), scenario="baseline",
-                 overrides=tuple(overrides), model="robustness", policies=tuple(policies))
+                 overrides=tuple(overrides), model="robustness", policies=tuple(policies),
+                 posterior=posterior, posterior_keys=tuple(posterior_keys))
 
 
 class RobustnessModel:

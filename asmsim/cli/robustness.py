@@ -1,17 +1,20 @@
-"""``asmsim robustness policies=[a,b,...] [futures=100] [require.OUTPUT>=VALUE ...]
-[jobs=J] [cluster=ADDRESS] [out=DIR] [seed=S] [progress=true|false] [any.config.key=value ...]``.
+"""``asmsim robustness policies=[a,b,...] [futures=100] ['require.OUTPUT>=VALUE' ...]
+[posterior=status_quo|none] [jobs=J] [cluster=ADDRESS] [out=DIR] [seed=S]
+[progress=true|false] [any.config.key=value ...]``.
 
 Runs every policy (a scenario preset or file) in an ensemble of futures (gold price
-level, trust and the behavioural parameters' ranges, by Latin hypercube) with common
+level, trust and the calibrated behavioural parameters — within the shipped calibration's
+posterior, 5-95 % intervals, or with ``posterior=none`` over their prior ranges — by
+Latin hypercube) with common
 random numbers, then reports each policy's regret against the best policy in each
 future, the share of futures meeting the analyst's requirements, and (PRIM, EMA
 Workbench) the conditions under which a policy fails. Resumable with the same ``out=``;
 progress with ETA. Examples::
 
   asmsim robustness policies=[baseline,royalty_cut,official_buying] futures=200 \\
-      require.official_sales_share>=0.1 miners=1000 months=60
+      'require.official_sales_share>=0.1' miners=1000 months=60
 
-A problem in the arguments is one line and exit code 2; nothing is run.
+(Quote each requirement: an unquoted ``>`` is a redirection in the shell.) A problem in the arguments is one line and exit code 2; nothing is run.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from __future__ import annotations
 from asmsim.cli.compare import parse_names
 from asmsim.config import ConfigError
 
-KEYS = ("policies", "futures", "jobs", "cluster", "out", "seed", "progress")
+KEYS = ("policies", "futures", "jobs", "cluster", "out", "seed", "progress", "posterior")
 
 
 def main(args: list[str]) -> int:
@@ -47,7 +50,7 @@ def main(args: list[str]) -> int:
                         seed=whole("seed", opts.get("seed", "1"), 0, 2**31 - 1),
                         jobs=whole("jobs", opts.get("jobs", "0"), 0, 1024),
                         cluster=opts.get("cluster") or None, out=opts.get("out") or None,
-                        progress=_flag(opts, "progress"))
+                        progress=_flag(opts, "progress"), posterior=opts.get("posterior"))
     for row in result.requirements.itertuples(index=False):
         print(f"  {row.policy}: meets all requirements in {row[-2]:.0%} of the futures")
     for box in result.boxes:

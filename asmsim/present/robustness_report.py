@@ -18,7 +18,7 @@ def report_text(study, requirements, regret, met, boxes, factors, units, figures
              ("Uncertain factors (uniform ranges): "
               + ", ".join(f"`{p.key}` [{p.low:g}, {p.high:g}]" for p in study.parameters[2:])
               + ". `gold_price_change` is a level change of the world gold price for the "
-              "whole horizon (−0.3 = 30 % lower)."), ""]
+              "whole horizon (−0.3 = 30 % lower). " + _ranges_from(study)), ""]
     if requirements:
         lines += ["## Requirements: share of futures in which each policy meets them", "",
                   "| policy | " + " | ".join(str(r) for r in requirements)
@@ -52,3 +52,13 @@ def report_text(study, requirements, regret, met, boxes, factors, units, figures
               "`failure_boxes.csv`; `runs/` holds the finished runs (the same command "
               "continues an interrupted analysis).", ""]
     return "\n".join(lines)
+
+
+def _ranges_from(study) -> str:
+    """Where the calibrated keys' ranges come from, in one sentence."""
+    if study.posterior:
+        return (f"The calibrated keys ({len(study.posterior_keys)}) vary over the 5-95 % "
+                f"intervals of the calibration posterior `{study.posterior}` (its "
+                "correlations between keys are not kept); the others over assumed ranges.")
+    return ("The calibrated keys vary over their prior ranges (`posterior=none`, or no "
+            "calibration shipped), wider than what the field evidence allows.")

@@ -41,8 +41,9 @@ class RobustnessResult:
 
 def plan(policies: Sequence[str], futures: int, requirements: Sequence[str],
          overrides: Sequence[str], factors: Mapping[str, tuple[float, float]] | None,
-         seed: int):
-    """Validate everything before any run: the study, the requirements and the outputs."""
+         seed: int, posterior: str | None = None):
+    """Validate everything before any run: the study, the requirements and the outputs.
+    ``posterior``: as :func:`asmsim.analysis.robustness.posterior_choice`."""
     from asmsim.model.recorder import OUTPUTS
 
     policies = list(policies)
@@ -56,22 +57,28 @@ def plan(policies: Sequence[str], futures: int, requirements: Sequence[str],
         load_config([f"scenario={policy}", *overrides])  # one-line error if not valid
     reqs = [rb.parse_requirement(r, [o for o in OUTPUTS if o != "month"]) for r in requirements]
     outputs = list(dict.fromkeys([*KEY_OUTPUTS, *EXTRA_OUTPUTS, *(r.output for r in reqs)]))
-    factors = dict(factors or rb.default_factors())
+    within = rb.posterior_choice(posterior) if factors is None else None
+    factors = dict(factors or rb.default_factors(within))
+    keys = [k for k in rb.default_factors(within) if within and k not in rb.DEFAULT_FACTORS]
     name = "robustness-" + "-".join(Path(p).stem for p in policies)[:80]
-    study = rb.ensemble_study(policies, futures, outputs, factors, overrides, seed, name)
+    study = rb.ensemble_study(policies, futures, outputs, factors, overrides, seed, name,
+                              posterior=within, posterior_keys=keys)
     return study, reqs
 
 
 def robustness(policies: Sequence[str], futures: int = 100, requirements: Sequence[str] = (),
                overrides: Sequence[str] = (), *, factors=None, seed: int = 1, jobs: int = 0,
                cluster: str | None = None, out: str | Path | None = None,
-               progress: bool = True, model=None) -> RobustnessResult:
+               progress: bool = True, model=None, posterior: str | None = None
+               ) -> RobustnessResult:
     """Run (or resume) every policy in every future; write the folder; return the tables.
 
     ``requirements``: texts ``require.OUTPUT>=VALUE`` / ``<=``; ``factors``: uncertain
     factor -> (low, high) (default :func:`asmsim.analysis.robustness.default_factors`);
-    ``overrides``: shared config overrides (``miners=``, ``months=``...)."""
-    study, reqs = plan(policies, futures, requirements, overrides, factors, seed)
+    ``posterior``: the calibration the calibrated keys vary within (default: the shipped
+    ``status_quo`` if present; ``"none"``: their prior ranges); ``overrides``: shared
+    config overrides (``miners=``, ``months=``...)."""
+    study, reqs = plan(policies, futures, requirements, overrides, factors, seed, posterior)
     out = Path(out) if out else Path("results") / "robustness" / study.name
     model = model or rb.RobustnessModel()
     workers = 8 if cluster else (jobs or default_jobs())
