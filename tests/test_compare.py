@@ -199,3 +199,25 @@ def test_python_api_refuses_before_running(tmp_path):
     with pytest.raises(ConfigError, match="at least 2 replicates"):
         asmsim.compare(["legal"], replicates=1, out=tmp_path / "x")
     assert not (tmp_path / "x").exists()
+
+
+def test_the_scenarios_of_a_seed_share_its_warm_up():
+    """A comparison's runs of one seed go to one process, where they share the seed's
+    warm-up (the status quo under the scenario's context), when there are enough seeds
+    to keep every worker busy; the tables are those of runs made one by one."""
+    from asmsim.config import load_config
+    from asmsim.model import warmup
+    from asmsim.run.api import run_table
+    from asmsim.run.replicates import run_tasks, task_groups
+
+    seeds = [11, 12, 11, 12, 11, 12]  # three scenarios × two replicates, scenario-major
+    assert task_groups(seeds, workers=2) == [[0, 2, 4], [1, 3, 5]]
+    assert task_groups(seeds, workers=3) == [[i] for i in range(6)]  # a worker would idle
+    assert task_groups([1, 2, 3], workers=2) == [[0], [1], [2]]  # nothing to share
+    size = ["miners=150", "months=6", "context.warmup_months=24"]
+    configs = [load_config([f"scenario={s}", *size]) for s in ("baseline", "royalty_cut")]
+    tasks = [(config, seed) for config in configs for seed in (11, 12)]
+    tables = run_tasks(tasks, jobs=2, progress=False)
+    for (config, seed), table in zip(tasks, tables, strict=True):
+        warmup._CACHE.clear()
+        pd.testing.assert_frame_equal(table, run_table(config, seed))

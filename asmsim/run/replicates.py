@@ -14,25 +14,51 @@ from tqdm.auto import tqdm
 
 from asmsim.config import Config
 from asmsim.run.api import replicate_seeds, run_table
-from asmsim.run.executor import make_executor
+from asmsim.run.executor import default_jobs, make_executor
 
 
 def run_tasks(tasks: Sequence[tuple[Config, int]], jobs: int = 0, cluster: str | None = None,
               desc: str = "runs", progress: bool = True) -> list[pd.DataFrame]:
-    """Run every ``(config, seed)`` task; tables in task order."""
+    """Run every ``(config, seed)`` task; tables in task order.
+
+    Tasks of the same seed run one after another in one process when there are at least
+    as many seeds as workers: a comparison's scenarios then share the seed's warm-up
+    (:mod:`asmsim.model.warmup` keeps the warmed-up state per process), instead of each
+    paying for it. The tables are the same either way."""
+    workers = min(jobs or default_jobs(), len(tasks)) if not cluster else (jobs or 8)
+    groups = task_groups([seed for _, seed in tasks], workers)
     results: list[pd.DataFrame | None] = [None] * len(tasks)
-    with make_executor(min(jobs or len(tasks), len(tasks)) if not cluster else jobs,
+    with make_executor(min(jobs or len(groups), len(groups)) if not cluster else jobs,
                        cluster) as pool, \
             tqdm(total=len(tasks), desc=desc, unit="run", disable=not progress,
                  dynamic_ncols=True) as bar:
         futures = {}
-        for i, (config, seed) in enumerate(tasks):  # jobs=1 runs each task as it is submitted
-            future = pool.submit(run_table, config, seed)
-            future.add_done_callback(lambda _: bar.update())
-            futures[future] = i
+        for group in groups:  # jobs=1 runs each group as it is submitted
+            configs = [tasks[i][0] for i in group]
+            future = pool.submit(run_tables, configs, tasks[group[0]][1])
+            future.add_done_callback(lambda _, n=len(group): bar.update(n))
+            futures[future] = group
         for future in as_completed(futures):
-            results[futures[future]] = future.result()
+            for i, table in zip(futures[future], future.result(), strict=True):
+                results[i] = table
     return results  # type: ignore[return-value]
+
+
+def task_groups(seeds: Sequence[int], workers: int) -> list[list[int]]:
+    """Task indices run together in one process: those of each seed, when there are at
+    least as many seeds as ``workers`` (so grouping leaves no worker idle); else each
+    task alone."""
+    by_seed: dict[int, list[int]] = {}
+    for i, seed in enumerate(seeds):
+        by_seed.setdefault(seed, []).append(i)
+    if workers <= len(by_seed) < len(seeds):
+        return list(by_seed.values())
+    return [[i] for i in range(len(seeds))]
+
+
+def run_tables(configs: Sequence[Config], seed: int) -> list[pd.DataFrame]:
+    """One replicate (``seed``) of each of ``configs``, in this process, in order."""
+    return [run_table(config, seed) for config in configs]
 
 
 def run_replicates(config: Config, jobs: int | None = None, cluster: str | None = None,
