@@ -140,3 +140,13 @@ def test_calibrated_factors_vary_within_the_shipped_posterior():
         **rb.DEFAULT_FACTORS, **priors}
     assert wide.posterior is None and "prior ranges" in _ranges_from(wide)
     assert wide.digest() != study.digest()  # a resumed folder cannot mix the two
+
+
+def test_a_box_says_how_much_of_each_range_it_keeps():
+    """A restriction keeping most of a factor's range (exit rate above the lowest 5 %)
+    says little; the description gives the share kept, so an analyst can tell."""
+    limits = pd.DataFrame({"a": [0.0, 0.3], "b": [0.5, 2.0], "c": [1.0, 2.0], "d": [0.0, 1.0]})
+    full = pd.DataFrame({"a": [0.0, 1.0], "b": [0.0, 2.0], "c": [0.0, 4.0], "d": [0.0, 1.0]})
+    assert rb.describe_box(limits, full) == (
+        "a below 0.3 (lowest 30% of its range) and b above 0.5 (highest 75% of its range) "
+        "and c between 1 and 2 (25% of its range)")

@@ -247,18 +247,21 @@ class FailureBox:
 
 
 def describe_box(limits: pd.DataFrame, full: pd.DataFrame) -> str:
-    """Restricted factors of a box in words ("x below 0.3 and y between 1 and 2")."""
+    """Restricted factors of a box in words, each with the share of its range the box keeps
+    ("x below 0.3 (lowest 40 % of its range) and y between 1 and 2 (…)"): a restriction
+    that keeps most of a range says little about where a policy fails."""
     parts = []
     for factor in limits.columns:
         low, high = (float(v) for v in limits[factor])
         flow, fhigh = (float(v) for v in full[factor])
         lower, upper = low > flow + 1e-12, high < fhigh - 1e-12
+        kept = (high - low) / (fhigh - flow) if fhigh > flow else 1.0
         if lower and upper:
-            parts.append(f"{factor} between {low:.3g} and {high:.3g}")
+            parts.append(f"{factor} between {low:.3g} and {high:.3g} ({kept:.0%} of its range)")
         elif upper:
-            parts.append(f"{factor} below {high:.3g}")
+            parts.append(f"{factor} below {high:.3g} (lowest {kept:.0%} of its range)")
         elif lower:
-            parts.append(f"{factor} above {low:.3g}")
+            parts.append(f"{factor} above {low:.3g} (highest {kept:.0%} of its range)")
     return " and ".join(parts) if parts else "anywhere (no factor separates the failures)"
 
 

@@ -136,7 +136,9 @@ def fiscal_markdown(fiscal: pd.DataFrame, ratios: pd.DataFrame, baseline: str,
             "miners_below_poverty_line"]
     lines = [(f"Totals over the horizon; money as present values at {rate:.0%} a year "
               "(`discount_rate=`). Difference from the baseline with its paired 95 % "
-              "interval."),
+              "interval. Net fiscal cost = state spending − state revenue: a negative "
+              "value is a surplus, and a positive difference is what the scenario costs "
+              "the state beyond the baseline."),
              "", "| Scenario | Total | Unit | Mean | Difference (95 % CI) |", "|---|---|---|---|---|"]
     for row in fiscal[fiscal["total"].isin(keep)].itertuples():
         if row.scenario == baseline:

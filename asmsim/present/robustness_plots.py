@@ -24,10 +24,12 @@ def regret_figure(regrets: pd.DataFrame, units: dict[str, str]):
         policies = list(dict.fromkeys(part["policy"]))
         ax.boxplot([part.loc[part["policy"] == p, "regret"] for p in policies],
                    tick_labels=policies, showfliers=True)
-        ax.set_title(f"Regret: {output}", fontsize=9)
+        ax.set_title(f"Regret: {output.replace('_', ' ')}", fontsize=9)
         ax.set_ylabel(f"shortfall from the best policy [{units.get(output, '')}]", fontsize=8)
         ax.tick_params(axis="x", labelrotation=30, labelsize=8)
-    fig.suptitle("Regret over the futures (0 = the best policy in that future)")
+    fig.suptitle("Regret over the futures (0 = the best policy in that future); boxes: "
+                 "quartiles, orange line: median, whiskers: 1.5 × the quartile range, "
+                 "circles: futures beyond", fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -53,7 +55,9 @@ def prim_figure(boxes):
         ax.set_xlim(0, 1.02)
         ax.set_ylim(0, 1.02)
         ax.set_title(box_title(box), fontsize=8)
-        fig.colorbar(points, ax=ax, label="restricted factors")
+        most = int(t["res_dim"].max()) if len(t) else 0
+        fig.colorbar(points, ax=ax, label="factors the box restricts (count)",
+                     ticks=range(most + 1))
         ax.legend(fontsize=7, loc="lower left")
     fig.suptitle("Scenario discovery (PRIM): where each policy fails its requirements")
     fig.tight_layout()
