@@ -113,7 +113,7 @@ def licence_sites(model, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     target, distance = own.copy(), np.zeros(len(rows), dtype=np.int64)
     away = np.flatnonzero(~licensable[own])
     target[away], distance[away] = best_plots(model, own[away],
-                                              need=1 + teams.crew_size(model, rows[away]))
+                                              need=teams.pit_plots(model, rows[away]))
     grade = sites.grade()
     reach = target >= 0
     grams_gained = (grade[np.where(reach, target, own)] - grade[own]) * now.potential_t[rows] \
@@ -154,7 +154,7 @@ def best_plots(model, origins: np.ndarray, need: np.ndarray | None = None
     """For miners on cells ``origins``: the richest licensable plot not worked out and not
     full of licensees (7.12) within ``context.licence_search_radius_cells`` (−1 if none) and its
     distance (cells). ``need``: the plots each miner's pit needs there (its head and the
-    crew the licence covers, :func:`asmsim.model.teams.crew_size`; default 1). A
+    crew the licence covers, :func:`asmsim.model.teams.pit_plots`; default 1). A
     valuation: the plot is not taken (see :func:`allot_plots`)."""
     if len(origins) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
@@ -182,8 +182,7 @@ def reserved_plots(model, excluding: np.ndarray | None = None) -> np.ndarray:
     if excluding is not None:
         pending[excluding] = False
     rows = np.flatnonzero(pending)
-    pits = 1 + teams.crew_size(model, rows)  # the head and the crew its licence will cover
-    return np.bincount(m.licence_cell[rows], weights=pits,
+    return np.bincount(m.licence_cell[rows], weights=teams.pit_plots(model, rows),
                        minlength=len(model.sites.ore_t)).astype(np.int64)
 
 
@@ -283,7 +282,7 @@ def process_queue(model) -> None:
     if ctx.site_choice:  # the plot: its own ground if licensable, else the richest free one
         plot = allot_plots(model, ready, np.arange(len(ready)),  # in queue order (7.12)
                            reserved=m.licence_cell[ready],
-                           need=1 + teams.crew_size(model, ready))
+                           need=teams.pit_plots(model, ready))
         ready, plot = ready[plot >= 0], plot[plot >= 0]  # no free plot in reach: not yet
     else:
         plot = m.licence_cell[ready]  # chosen at the application

@@ -346,7 +346,7 @@ def admit_pits(target: np.ndarray, free: np.ndarray, key: np.ndarray, need: np.n
     order of ``key`` within each cell, while the plots they need together fit in the
     cell's ``free`` plots. With every need 1 it admits as :func:`admit` does. ``free`` is
     reduced in place by the plots taken."""
-    order = np.lexsort((key, target))
+    order = cell_key_order(target, key)
     cells, needs = target[order], need[order]
     total = np.cumsum(needs)
     first = np.searchsorted(cells, cells, side="left")

@@ -329,6 +329,12 @@ def crew_size(model, heads: np.ndarray) -> np.ndarray:
     return np.bincount(head[members], minlength=m.n)[heads]
 
 
+def pit_plots(model, heads: np.ndarray) -> np.ndarray:
+    """Plots the pits headed by rows ``heads`` need on a licensed cell: the head and the
+    crew its licence covers (:func:`crew_size`)."""
+    return 1 + crew_size(model, heads)
+
+
 def follow_licence(model, heads: np.ndarray) -> None:
     """The crews of ``heads``, granted this month a licence for a plot on another cell,
     move there with their head: the licence covers them and is a title to their plots, so

@@ -59,7 +59,7 @@ def plan(policies: Sequence[str], futures: int, requirements: Sequence[str],
     outputs = list(dict.fromkeys([*KEY_OUTPUTS, *EXTRA_OUTPUTS, *(r.output for r in reqs)]))
     within = rb.posterior_choice(posterior) if factors is None else None
     factors = dict(factors or rb.default_factors(within))
-    keys = [k for k in rb.default_factors(within) if within and k not in rb.DEFAULT_FACTORS]
+    keys = [k for k in factors if k not in rb.DEFAULT_FACTORS] if within else []
     name = "robustness-" + "-".join(Path(p).stem for p in policies)[:80]
     study = rb.ensemble_study(policies, futures, outputs, factors, overrides, seed, name,
                               posterior=within, posterior_keys=keys)
