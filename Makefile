@@ -40,7 +40,7 @@ run: $(STAMP)
 	$(VENV)/bin/asmsim run $(ARGS)
 
 test: $(STAMP)
-	$(PY) -m pytest -q -n auto --dist loadfile $(ARGS)
+	$(PY) -m pytest -q -n auto --dist loadfile --no-loadscope-reorder $(ARGS)
 
 dashboard: $(STAMP)
 	$(VENV)/bin/asmsim dashboard $(ARGS)

@@ -20,13 +20,18 @@ SMALL = ["miners=300", "months=36"]
 #: the browser tests' dashboard server answered too late in CI.
 TEST_JOBS = 1 if os.environ.get("PYTEST_XDIST_WORKER") else 0
 
-#: The test files that take longest (minutes on 2 cores), longest first. ``make test``
-#: hands whole files to pytest-xdist's workers in collection order, so these go first
-#: and the short files fill in behind them (longest-processing-time-first scheduling);
-#: in alphabetical order the longest files came last and one core idled for minutes.
-LONG_FILES = ("test_patterns.py", "test_economics.py", "test_calibration.py",
-              "test_dashboard_browser.py", "test_costs.py", "test_scale.py", "test_space.py",
-              "test_stationarity.py", "test_compare.py", "test_processes.py", "test_teams.py")
+#: The test files that take longest, longest first (seconds each on the 2-core development
+#: machine, 2026-12-02, both cores busy: economics 288, calibration 125, the browser tests
+#: 124, patterns 104, stationarity 56, compare 50, teams 47, space 35, market 28,
+#: processes 26, invariants 25, robustness 24; the rest ≤ 23). ``make test`` hands whole
+#: files to pytest-xdist's workers in collection order (``--no-loadscope-reorder``, xdist ≥ 3.8: by
+#: default xdist ≥ 3.5 reorders files by their number of tests, which put the many
+#: one-line bad-input tests first and the longest files last), so these go first and the
+#: short files fill in behind them (longest-processing-time-first scheduling).
+LONG_FILES = ("test_economics.py", "test_calibration.py", "test_dashboard_browser.py",
+              "test_patterns.py", "test_stationarity.py", "test_compare.py", "test_teams.py",
+              "test_space.py", "test_market.py", "test_processes.py", "test_invariants.py",
+              "test_robustness.py", "test_dashboard.py")
 
 
 def pytest_collection_modifyitems(config, items):
