@@ -187,6 +187,48 @@ def test_bad_calibrate_arguments_exit_2_one_line(tmp_path, monkeypatch, capsys, 
     assert not list(tmp_path.iterdir())
 
 
+def test_check_simulates_the_fit_again_on_the_current_model(tmp_path, monkeypatch, capsys):
+    """``check=true`` re-simulates a finished calibration's predictive draws (same draws,
+    same seeds): on an unchanged model it reproduces the fit's predictive values exactly,
+    and check.md sets each target's share in band now beside the share at the fit."""
+    from asmsim.analysis.calibration.abc import Settings
+    from asmsim.workflows.calibrate import run_calibration
+
+    target = target_file(tmp_path, {"injuries": {**INJURIES, "band": [8.0, 14.0]}})
+    out = tmp_path / "cal"
+    run_calibration(load_targets(target), out, Settings(particles=6, generations=1, jobs=1),
+                    draws=5, progress=False)
+    fit = (tmp_path / "cal" / "report.md").read_text()
+    monkeypatch.chdir(tmp_path)
+    code = cli_main(["calibrate", f"targets={target}", f"out={out}", "check=true", "jobs=1",
+                     "progress=false"])
+    printed = capsys.readouterr().out
+    assert code == 0 and "check.md" in printed, printed
+    then = pd.read_csv(out / "predictive.csv")
+    now = pd.read_csv(out / "check" / "predictive.csv")
+    pd.testing.assert_frame_equal(then, now)
+    text = (out / "check" / "check.md").read_text()
+    share = pd.read_csv(out / "predictive_summary.csv").set_index("target")["share_inside"]
+    assert f"| {share['injuries']:.0%} | " in text and "at the fit" in text, text
+    assert (out / "check" / "plots" / "predictive.png").stat().st_size > 10_000
+    assert (out / "report.md").read_text() == fit  # the fit's own record is untouched
+
+
+def test_check_without_a_finished_calibration_is_one_line(tmp_path, monkeypatch, capsys):
+    target = target_file(tmp_path, {"injuries": {**INJURIES, "band": [8.0, 14.0]}})
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.chdir(tmp_path)
+    code = cli_main(["calibrate", f"targets={target}", f"out={empty}", "check=true"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1, err
+    assert "no finished calibration" in err and "posterior.parquet" in err, err
+    assert not list(empty.iterdir())
+    code = cli_main(["calibrate", f"targets={target}", f"out={empty}", "check=maybe"])
+    err = capsys.readouterr().err
+    assert code == 2 and "check='maybe'" in err, err
+
+
 def _posterior_folder(tmp_path, rates=(0.002, 0.009), weights=(0.5, 0.5)):
     folder = tmp_path / "cal"
     folder.mkdir()

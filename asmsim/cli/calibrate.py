@@ -1,5 +1,6 @@
 """``asmsim calibrate targets=NAME [parameters=[KEY,...]] [particles=N] [generations=G]
-[jobs=J] [cluster=ADDRESS] [out=DIR] [draws=D] [seed=S] [progress=true|false]``.
+[jobs=J] [cluster=ADDRESS] [out=DIR] [draws=D] [seed=S] [progress=true|false]
+[check=true]``.
 
 Calibrates the model to the field targets of a target file by ABC-SMC (pyabc)
 and writes the posterior, its predictive check against every target (held-out
@@ -19,6 +20,10 @@ ones too), figures and report.md. Keys:
   seed         seed of the sampling (default 1); with jobs=1 a calibration repeats
                exactly, in parallel it does not (pyabc's workers reseed)
   progress     false hides the progress lines
+  check        true: fit nothing; simulate the finished calibration in out= again on the
+               current model (its posterior draws and seeds) and write out/check/
+               (check.md: each target's share of draws in band now and at the fit).
+               Run it after a change to the model, before trusting the posterior
 
 A problem in the target file or the arguments is one line and exit code 2.
 """
@@ -33,7 +38,7 @@ from asmsim.config import ConfigError
 from asmsim.config.params import MAX_SEED
 
 KEYS = ("targets", "parameters", "particles", "generations", "jobs", "cluster", "out",
-        "draws", "seed", "progress")
+        "draws", "seed", "progress", "check")
 #: (lowest, highest) whole number of each numeric argument.
 ARG_LIMITS = {"particles": (2, 100_000), "generations": (1, 1000), "jobs": (0, 1024),
               "draws": (1, 100_000), "seed": (0, MAX_SEED)}
@@ -65,7 +70,7 @@ def main(args: list[str]) -> int:
     """Run the calibration; print the posterior medians and the output folder."""
     from asmsim.analysis.calibration import load_targets
     from asmsim.analysis.calibration.abc import Settings
-    from asmsim.workflows.calibrate import run_calibration
+    from asmsim.workflows.calibrate import check_calibration, run_calibration
 
     opts = _parse(args)
     targets = load_targets(opts["targets"])
@@ -76,6 +81,15 @@ def main(args: list[str]) -> int:
                         cluster=opts.get("cluster") or None, seed=_whole(opts, "seed"))
     draws = _whole(opts, "draws")
     out = Path(opts.get("out") or Path("results") / "calibration" / targets.name)
+    if _flag({"check": opts.get("check", "false")}, "check"):
+        result = check_calibration(targets, out, settings,
+                                   draws=draws if "draws" in opts else None,
+                                   progress=_flag(opts, "progress"))
+        fitted = result.predictive[~result.predictive["held_out"]]
+        print(f"posterior draws inside each fitted band on the current model: at worst "
+              f"{fitted['share_inside'].min():.0%}, median {fitted['share_inside'].median():.0%}")
+        print(f"wrote {result.out / 'check.md'}")
+        return 0
     print(f"{targets.name}: {len(targets.priors)} parameters, {len(targets.fitted)} fitted and "
           f"{len(targets.held_out)} not fitted (held out), {settings.particles} particles per "
           f"generation, at most {settings.generations} generations -> {out}", flush=True)

@@ -76,3 +76,47 @@ def report_text(targets: TargetSet, settings, reason: str, generations: pd.DataF
               ("- `abc.db`: pyabc's database (every generation; `asmsim calibrate` with the "
                "same `out=` continues from it)"), ""]
     return "\n".join(lines)
+
+
+def check_text(targets: TargetSet, table: pd.DataFrame, at_fit: pd.DataFrame, manifest: dict,
+               draws: int, same_targets: bool, commit: str | None) -> str:
+    """``check/check.md``: each target's posterior predictive check on the model at
+    ``commit`` beside the one made at the fit (``manifest``; same draws and seeds)."""
+    fit = at_fit.set_index("target")
+    by_name = {t.name: t for t in targets.targets}
+    fitted = table[~table["held_out"]]
+    lines = [
+        f"# Calibration {targets.name}: the fit checked again on the current model",
+        "",
+        (f"The posterior fitted at commit `{manifest.get('git_commit', '?')}` "
+         f"({manifest.get('created_utc', '?')}) is simulated again at commit "
+         f"`{commit or '?'}`: the same {draws} posterior draws with the same seeds as the "
+         "fit's own predictive check, so what differs is the model, not the draws."),
+        "",
+        (f"**Now:** the share of draws inside each fitted target's band is "
+         f"{fitted['share_inside'].min():.0%} at worst and "
+         f"{fitted['share_inside'].median():.0%} at the median."),
+    ]
+    if not same_targets:
+        lines += ["", ("The target file changed since the fit (its digest differs): the "
+                       "bands below are today's; the shares at the fit were counted against "
+                       "the bands of that time.")]
+    for title, held in (("Fitted targets", False), ("Targets not fitted", True)):
+        part = table[table["held_out"] == held]
+        if part.empty:
+            continue
+        lines += ["", f"## {title}", "",
+                  "| target | unit | band | median now | 5–95 % now | in band now | "
+                  "median at the fit | in band at the fit |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for row in part.itertuples():
+            then = fit.loc[row.target] if row.target in fit.index else None
+            then_median = _fmt(then["median"]) if then is not None else "—"
+            then_inside = f"{then['share_inside']:.0%}" if then is not None else "—"
+            lines.append(f"| {row.target} | {target_unit(by_name[row.target])} | "
+                         f"[{_fmt(row.band_low)}, {_fmt(row.band_high)}] | {_fmt(row.median)} | "
+                         f"[{_fmt(row.q05)}, {_fmt(row.q95)}] | {row.share_inside:.0%} | "
+                         f"{then_median} | {then_inside} |")
+    lines += ["", "## Files", "", "- `predictive.csv` (per draw and target), "
+              "`predictive_summary.csv`", "- `plots/predictive.png`", ""]
+    return "\n".join(lines)
