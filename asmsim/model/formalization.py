@@ -160,7 +160,7 @@ def best_plots(model, origins: np.ndarray, need: np.ndarray | None = None
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     near, distance = licence_plots_near(model)
     candidates = near[origins]
-    room = space.licence_free_plots(model) - reserved_plots(model)
+    room = space.licence_free_plots(model) - space.reserved_plots(model)
     usable = ~model.sites.exhausted() & (room > 0)
     score = grade_scores(model, candidates, usable)
     if need is not None:
@@ -170,20 +170,6 @@ def best_plots(model, origins: np.ndarray, need: np.ndarray | None = None
     found = np.isfinite(score[rows, pick])
     return (np.where(found, candidates[rows, pick], -1),
             np.where(found, distance[origins, pick], 0))
-
-
-def reserved_plots(model, excluding: np.ndarray | None = None) -> np.ndarray:
-    """Per cell: the plots pending licence applications have reserved (7.12). An
-    application reserves the plot it was valued on (``licence_cell``), as a mining
-    cadastre's first-come-first-served application reserves its area, so later applicants
-    value only what is left. ``excluding``: rows whose reservations are not counted."""
-    m = model.miners
-    pending = m.active & (m.legal == Legal.APPLICANT.value) & (m.licence_cell >= 0)
-    if excluding is not None:
-        pending[excluding] = False
-    rows = np.flatnonzero(pending)
-    return np.bincount(m.licence_cell[rows], weights=teams.pit_plots(model, rows),
-                       minlength=len(model.sites.ore_t)).astype(np.int64)
 
 
 def allot_plots(model, rows: np.ndarray, key: np.ndarray, keep: bool = True,
@@ -220,7 +206,7 @@ def allot_plots(model, rows: np.ndarray, key: np.ndarray, keep: bool = True,
             own_reservation = reserved[away][:, None]
             target[away] = space.allot_best(own_reservation, np.where(
                 own_reservation >= 0, 0.0, -np.inf), free, key[away], pit)
-            free -= reserved_plots(model, excluding=rows)  # others' reservations
+            free -= space.reserved_plots(model, excluding=rows)  # others' reservations
             left = target[away] < 0  # its reserved plot was taken, too small or none
             away, candidates, score = away[left], candidates[left], score[left]
             pit = None if pit is None else pit[left]

@@ -287,6 +287,22 @@ def licence_free_plots(model, holding: np.ndarray | None = None) -> np.ndarray:
     return free_plots(model, holding & (model.miners.legal == Legal.LICENSED.value))
 
 
+def reserved_plots(model, excluding: np.ndarray | None = None) -> np.ndarray:
+    """Per cell: the plots pending licence applications have reserved (7.12). An
+    application reserves the plot it was valued on (``licence_cell``), as a mining
+    cadastre's first-come-first-served application reserves its area, so later applicants
+    value only what is left. ``excluding``: rows whose reservations are not counted."""
+    from asmsim.model.teams import pit_plots  # teams imports this module
+
+    m = model.miners
+    pending = m.active & (m.legal == Legal.APPLICANT.value) & (m.licence_cell >= 0)
+    if excluding is not None:
+        pending[excluding] = False
+    rows = np.flatnonzero(pending)
+    return np.bincount(m.licence_cell[rows], weights=pit_plots(model, rows),
+                       minlength=len(model.sites.ore_t)).astype(np.int64)
+
+
 def claim_plots(model, holding: np.ndarray | None = None) -> np.ndarray:
     """After licensees took plots: on every cell holding more miners than plots, informal
     miners and applicants working there give way, in random order (per-miner stream
