@@ -206,10 +206,10 @@ def allot_plots(model, rows: np.ndarray, key: np.ndarray, keep: bool = True,
             own_reservation = reserved[away][:, None]
             target[away] = space.allot_best(own_reservation, np.where(
                 own_reservation >= 0, 0.0, -np.inf), free, key[away], pit)
-            free -= space.reserved_plots(model, excluding=rows)  # others' reservations
             left = target[away] < 0  # its reserved plot was taken, too small or none
             away, candidates, score = away[left], candidates[left], score[left]
             pit = None if pit is None else pit[left]
+        free -= space.reserved_plots(model, excluding=rows)  # others' reservations
         target[away] = space.allot_best(candidates, score, free, key[away], pit)
     return target
 

@@ -291,7 +291,9 @@ def reserved_plots(model, excluding: np.ndarray | None = None) -> np.ndarray:
     """Per cell: the plots pending licence applications have reserved (7.12). An
     application reserves the plot it was valued on (``licence_cell``), as a mining
     cadastre's first-come-first-served application reserves its area, so later applicants
-    value only what is left. ``excluding``: rows whose reservations are not counted."""
+    value only what is left, and no other claim on a licensed plot takes them (licensees
+    choosing a site, crews following their head, group licences). ``excluding``: rows
+    whose reservations are not counted."""
     from asmsim.model.teams import pit_plots  # teams imports this module
 
     m = model.miners
@@ -592,11 +594,12 @@ def _move_licensed(model, rows: np.ndarray, signal: np.ndarray, existing: int,
     reach at all the licence lapses and they wait as informal miners. Plots are those a
     licence can claim among the miners ``holding`` one (:func:`licence_free_plots`;
     updated in place); informal miners beyond a cell's plots then give way
-    (:func:`claim_plots`)."""
+    (:func:`claim_plots`); plots pending applications reserved are not free
+    (:func:`reserved_plots`)."""
     m, sites = model.miners, model.sites
     if len(rows) == 0:
         return
-    free = licence_free_plots(model, holding)
+    free = licence_free_plots(model, holding) - reserved_plots(model)
     near, _ = sites.plots_near(radius, model.config.policy.legal.open_land_licensable)
     origin = m.site[rows]
     cells = near[origin]

@@ -355,8 +355,8 @@ def follow_licence(model, heads: np.ndarray) -> None:
     if len(members) == 0:
         return
     target = m.site[head[members]]
-    admitted = space.admit(target, space.licence_free_plots(model),
-                           m.uid[members].astype(float))
+    room = space.licence_free_plots(model) - space.reserved_plots(model)
+    admitted = space.admit(target, room, m.uid[members].astype(float))
     rows, h = members[admitted], head[members[admitted]]
     m.site[rows] = m.site[h]
     m.legal[rows] = Legal.LICENSED
@@ -520,6 +520,20 @@ def open_pits(model, pits: _Pits) -> None:
     model.now.stats["pits_opened"] += int(np.count_nonzero(paid))
 
 
+def _keep_reservations(model, slots: np.ndarray) -> None:
+    """Licensed pits hire only into plots a licence can claim that no pending application
+    reserved: their joiners become licence holders (:func:`cover`), and a reservation
+    binds every claim on a licensed plot (:func:`asmsim.model.space.reserved_plots`).
+    ``slots`` per head row, capped in place."""
+    m = model.miners
+    reserved = space.reserved_plots(model)
+    if not reserved.any():
+        return
+    heads = np.flatnonzero((slots > 0) & (m.legal == Legal.LICENSED.value))
+    room = space.licence_free_plots(model) - reserved
+    slots[heads] = np.minimum(slots[heads], np.maximum(room[m.site[heads]], 0.0))
+
+
 def hiring_pits(model, pits: _Pits) -> tuple[np.ndarray, np.ndarray]:
     """Free slots per head row (a team works one site: at most ``plots_per_cell``
     members), and per cell the pit that hires there (the one with the most members and a
@@ -527,6 +541,7 @@ def hiring_pits(model, pits: _Pits) -> tuple[np.ndarray, np.ndarray]:
     m, ctx, sites = model.miners, model.config.context, model.sites
     slots = np.where(m.active & m.owner & (m.plotless == 0),
                      ctx.plots_per_cell - pits.size, 0.0)
+    _keep_reservations(model, slots)
     hiring = np.flatnonzero(slots > 0)
     cells = sites.width * sites.height
     best = np.full(cells, -1, dtype=np.intp)
