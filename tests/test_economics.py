@@ -194,11 +194,11 @@ PROPERTIES = [
              "cheaper licence cannot lower gold output", BASELINE, CHEAP_LICENCE, "gold_kg",
              "not_down"),
     # The same runs as cheap_licence_gold (no extra time). Holds within the 2 % tolerance
-    # only: mean income falls by ≈ 1 % (−2.27 [−3.38, −1.17] USD/month over 24 seeds).
-    # Cause: applicants value the licensed plot at today's grade and crew and earn ≈ 40
-    # USD/month less once licensed than matched informal heads; the fee's rationing hides
-    # it, a cheaper fee admits more of them (docs/validation.md, "Why a cheaper licence
-    # lowers mean income"; experiments/licence_income_panel.py).
+    # only: mean income falls by ≈ 1 % (−2.73 [−3.98, −1.48] USD/month over 24 seeds,
+    # 2026-12-03). Licensees earn less once licensed than matched informal heads (−16 ± 10
+    # USD/month at 300 USD), and a cheaper fee admits more of them; since reservations
+    # bind, it is not the plot (their pit's ore share falls after the grant, cause not
+    # separated; docs/validation.md, "Reserved plots"; experiments/licence_income_panel.py).
     Property("cheap_licence_income", "a cheaper licence costs its holders less and is taken "
              "only by miners who expect it to pay, so it cannot lower what miners earn",
              BASELINE, CHEAP_LICENCE, "income_mean_usd", "not_down"),
