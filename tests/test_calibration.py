@@ -91,14 +91,15 @@ def test_known_answer_true_value_inside_the_posterior_90_percent(tmp_path):
 def _calibrate_cli(target: str, out, extra=()) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.Popen([sys.executable, "-m", "asmsim.cli.main", "calibrate",
-                             f"targets={target}", "particles=16", "generations=3", "jobs=1",
+                             f"targets={target}", "particles=12", "generations=2", "jobs=1",
                              "draws=4", "progress=true", f"out={out}", *extra],
                             env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
 
 def test_a_calibration_killed_part_way_resumes_and_ends_as_an_uninterrupted_one(tmp_path):
     """SIGKILL after the first generation; the same command continues from the database
-    (the next generation is 1, not 0) and, with jobs=1, gives the uninterrupted posterior."""
+    (the next generation is 1, not 0) and, with jobs=1, gives the uninterrupted posterior.
+    (Two generations of 12 particles: the resumed run samples the last one.)"""
     target = target_file(tmp_path, {"injuries": {**INJURIES, "band": [8.0, 14.0]},
                                     "discount": {"output": "trader_discount_share",
                                                  "months": [7, 24], "band": [0.03, 0.05],
