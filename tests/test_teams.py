@@ -136,7 +136,7 @@ def test_a_head_values_only_licence_plots_with_room_for_its_crew():
     heads = np.flatnonzero(m.active & (m.pit == m.uid))
     crew = teams.crew_size(model, heads)
     assert (crew > 0).any() and (crew == 0).any()
-    room = space.licence_free_plots(model) - space.reserved_plots(model)
+    room = space.unreserved_plots(model)
     target, _ = formalization.best_plots(model, m.site[heads], need=1 + crew)
     placed = target >= 0
     assert placed.any()

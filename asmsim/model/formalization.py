@@ -160,7 +160,7 @@ def best_plots(model, origins: np.ndarray, need: np.ndarray | None = None
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     near, distance = licence_plots_near(model)
     candidates = near[origins]
-    room = space.licence_free_plots(model) - space.reserved_plots(model)
+    room = space.unreserved_plots(model)
     usable = ~model.sites.exhausted() & (room > 0)
     score = grade_scores(model, candidates, usable)
     if need is not None:

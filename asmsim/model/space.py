@@ -305,6 +305,13 @@ def reserved_plots(model, excluding: np.ndarray | None = None) -> np.ndarray:
                        minlength=len(model.sites.ore_t)).astype(np.int64)
 
 
+def unreserved_plots(model, holding: np.ndarray | None = None) -> np.ndarray:
+    """Plots per cell a licence can claim (:func:`licence_free_plots`) that no pending
+    application reserved (:func:`reserved_plots`): what any claim on a licensed plot but
+    the reserving applicant's own may take."""
+    return licence_free_plots(model, holding) - reserved_plots(model)
+
+
 def claim_plots(model, holding: np.ndarray | None = None) -> np.ndarray:
     """After licensees took plots: on every cell holding more miners than plots, informal
     miners and applicants working there give way, in random order (per-miner stream
@@ -595,11 +602,11 @@ def _move_licensed(model, rows: np.ndarray, signal: np.ndarray, existing: int,
     licence can claim among the miners ``holding`` one (:func:`licence_free_plots`;
     updated in place); informal miners beyond a cell's plots then give way
     (:func:`claim_plots`); plots pending applications reserved are not free
-    (:func:`reserved_plots`)."""
+    (:func:`unreserved_plots`)."""
     m, sites = model.miners, model.sites
     if len(rows) == 0:
         return
-    free = licence_free_plots(model, holding) - reserved_plots(model)
+    free = unreserved_plots(model, holding)
     near, _ = sites.plots_near(radius, model.config.policy.legal.open_land_licensable)
     origin = m.site[rows]
     cells = near[origin]

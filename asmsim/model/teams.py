@@ -355,8 +355,7 @@ def follow_licence(model, heads: np.ndarray) -> None:
     if len(members) == 0:
         return
     target = m.site[head[members]]
-    room = space.licence_free_plots(model) - space.reserved_plots(model)
-    admitted = space.admit(target, room, m.uid[members].astype(float))
+    admitted = space.admit(target, space.unreserved_plots(model), m.uid[members].astype(float))
     rows, h = members[admitted], head[members[admitted]]
     m.site[rows] = m.site[h]
     m.legal[rows] = Legal.LICENSED
@@ -523,8 +522,8 @@ def open_pits(model, pits: _Pits) -> None:
 def _keep_reservations(model, slots: np.ndarray) -> None:
     """Licensed pits hire only into plots a licence can claim that no pending application
     reserved: their joiners become licence holders (:func:`cover`), and a reservation
-    binds every claim on a licensed plot (:func:`asmsim.model.space.reserved_plots`).
-    ``slots`` per head row, capped in place."""
+    binds every claim on a licensed plot (:func:`asmsim.model.space.unreserved_plots`).
+    ``slots`` per head row, capped in place (left as they are while nothing is reserved)."""
     m = model.miners
     reserved = space.reserved_plots(model)
     if not reserved.any():
