@@ -43,24 +43,23 @@ def follow(seed: int, fee: float, extra: dict[str, str]) -> pd.DataFrame:
     validate(config)
     model = ASMModel(config, seed=seed)
     cohort_end = int(model.created)  # ids below this were active at month 0 or before
-    applied: set[int] = set()
-    sums: dict[int, np.ndarray] = {}
+    applied = np.zeros(cohort_end, dtype=bool)
+    sums = np.zeros((cohort_end, 5))  # per id: income, active, licensed, grade, pit size
     for month in range(1, config.months + 1):
         model.step()
         m = model.miners
         rows = np.flatnonzero(m.active & (m.uid < cohort_end))
         uid, legal = m.uid[rows], m.legal[rows]
-        applied.update(uid[legal == Legal.APPLICANT.value].tolist())
+        applied[uid[legal == Legal.APPLICANT.value]] = True
         if WINDOW[0] <= month <= WINDOW[1]:
             pits, size = np.unique(m.pit[m.active], return_counts=True)
-            values = np.column_stack([
+            sums[uid] += np.column_stack([  # an id holds one row: no repeated index
                 m.income[rows], np.ones(len(rows)), legal == Legal.LICENSED.value,
                 model.sites.grade()[m.site[rows]], size[np.searchsorted(pits, m.pit[rows])]])
-            for u, row in zip(uid.tolist(), values, strict=True):
-                sums[u] = sums[u] + row if u in sums else row.copy()
-    frame = pd.DataFrame.from_dict(sums, orient="index",
-                                   columns=["income", "active", "licensed", "grade", "pit_size"])
-    frame["applied"] = frame.index.isin(applied)
+    seen = np.flatnonzero(sums[:, 1] > 0)  # active in the window
+    frame = pd.DataFrame(sums[seen], index=seen,
+                         columns=["income", "active", "licensed", "grade", "pit_size"])
+    frame["applied"] = applied[seen]
     return frame
 
 
