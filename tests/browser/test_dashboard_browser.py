@@ -116,11 +116,15 @@ def test_status_quo_is_a_faint_line_on_every_chart_and_beside_each_figure(dashbo
     _wait_month(page, "Month 12 of 120")
     for chart in CHARTS:
         assert chart_svg(page, chart.id).count(FAINT) == len(chart.series), chart.id
-    versus = page.locator(".headline-versus").all_inner_texts()
-    assert len(versus) == 4 and all(re.fullmatch(r"\(status quo [\d.,]+%?\)", v) for v in versus)
-    # the page's figures are the runs' (same seed, same months): status quo against itself
-    assert page.locator(".headline-value").all_inner_texts()[:2] == [
-        v.removeprefix("(status quo ").removesuffix(")") for v in versus[:2]]
+    from playwright.sync_api import expect  # installed with the browser tests' fixture
+
+    versus = page.locator(".headline-versus")
+    expect(versus).to_have_text([re.compile(r"^\(status quo [\d.,]+%?\)$")] * 4)
+    # the page's figures are the runs' (same seed, same months): status quo against itself;
+    # awaited, as the figures' texts may reach the browser after the month counter's
+    twins = [v.removeprefix("(status quo ").removesuffix(")") for v in versus.all_inner_texts()]
+    expect(page.locator(".headline-value").nth(0)).to_have_text(twins[0])
+    expect(page.locator(".headline-value").nth(1)).to_have_text(twins[1])
     _clean(dashboard)
 
 
@@ -186,7 +190,11 @@ def test_reload_keeps_preset_language_lever_log_and_month(dashboard):
     _wait_month(page, "Mois 3 sur 120")
     page.locator(".run-name", has_text="Réforme du marché").wait_for()
     assert page.locator(".lever-log").inner_text() == log == "mois 0\u00a0: redevance 2,5\u00a0% → 4\u00a0%"
-    assert page.locator(".headline-value").all_inner_texts() == headlines  # the same run
+    # the same run: the month counter's text can reach the browser before the headline
+    # figures of the same redraw, so the figures are awaited (5 s), not read once
+    from playwright.sync_api import expect  # installed with the browser tests' fixture
+
+    expect(page.locator(".headline-value")).to_have_text(headlines)
     _clean(dashboard)
 
 
