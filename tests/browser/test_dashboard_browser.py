@@ -58,11 +58,23 @@ def _cli_message(key: str, text: str) -> str:
     return str(refused.value)
 
 
+def _eventually(page, failures, timeout_ms: int = 10_000) -> None:
+    """Wait until ``failures()`` (what is still wrong, a list) is empty; assert it is.
+
+    A redraw reaches the browser text by text and image by image, after the month
+    counter, so what the page shows is polled (every 200 ms) rather than read once.
+    """
+    for _ in range(timeout_ms // 200):
+        if not failures():
+            return
+        page.wait_for_timeout(200)
+    assert failures() == []
+
+
 def _every_chart_says(page, text: str) -> None:
     """Each chart's SVG, as the browser shows it, has ``text`` (a label, as text)."""
-    page.wait_for_timeout(300)  # the images of the month just drawn
-    for chart in CHARTS:
-        assert text in chart_svg(page, chart.id), chart.id
+    _eventually(page, lambda: [chart.id for chart in CHARTS
+                               if text not in chart_svg(page, chart.id)])
 
 
 def _clean(offline) -> None:
@@ -114,8 +126,8 @@ def test_status_quo_is_a_faint_line_on_every_chart_and_beside_each_figure(dashbo
     page = dashboard.page
     page.get_by_role("button", name="End of year").click()
     _wait_month(page, "Month 12 of 120")
-    for chart in CHARTS:
-        assert chart_svg(page, chart.id).count(FAINT) == len(chart.series), chart.id
+    _eventually(page, lambda: [chart.id for chart in CHARTS
+                               if chart_svg(page, chart.id).count(FAINT) != len(chart.series)])
     from playwright.sync_api import expect  # installed with the browser tests' fixture
 
     versus = page.locator(".headline-versus")
@@ -189,12 +201,13 @@ def test_reload_keeps_preset_language_lever_log_and_month(dashboard):
     page.reload()
     _wait_month(page, "Mois 3 sur 120")
     page.locator(".run-name", has_text="Réforme du marché").wait_for()
-    assert page.locator(".lever-log").inner_text() == log == "mois 0\u00a0: redevance 2,5\u00a0% → 4\u00a0%"
-    # the same run: the month counter's text can reach the browser before the headline
-    # figures of the same redraw, so the figures are awaited (5 s), not read once
+    # the texts of one redraw reach the browser one by one, the month counter's first:
+    # the lever log and the headline figures are awaited (5 s), not read once
     from playwright.sync_api import expect  # installed with the browser tests' fixture
 
-    expect(page.locator(".headline-value")).to_have_text(headlines)
+    assert log == "mois 0\u00a0: redevance 2,5\u00a0% → 4\u00a0%"
+    expect(page.locator(".lever-log")).to_have_text(log)
+    expect(page.locator(".headline-value")).to_have_text(headlines)  # the same run
     _clean(dashboard)
 
 
