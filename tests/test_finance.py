@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 
 from asmsim.config import load_config
-from asmsim.model import ASMModel
-from asmsim.model import finance, market, perception, traders
+from asmsim.model import ASMModel, finance, market, perception, traders
 from asmsim.model.enums import Channel, Legal, Lender
 
 

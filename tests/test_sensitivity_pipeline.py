@@ -40,7 +40,7 @@ def test_ishigami_reproduces_analytical_indices(tmp_path):
     result = run_study(study, tmp_path / "out", jobs=2, progress=False)
     table = result.indices.set_index(["index", "parameter"])
     for index, exact in EXACT.items():
-        for key, value in zip(("x1", "x2", "x3"), exact):
+        for key, value in zip(("x1", "x2", "x3"), exact, strict=True):
             row = table.loc[(index, key)]
             assert abs(row["value"] - value) <= row["conf"], (index, key, row.to_dict())
     out = tmp_path / "out"

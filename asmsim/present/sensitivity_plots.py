@@ -34,7 +34,7 @@ def sobol_bars(indices: pd.DataFrame, units: dict[str, str]) -> plt.Figure:
     """First-order (S1) and total (ST) Sobol indices with intervals, a panel per output."""
     outputs = list(dict.fromkeys(indices["output"]))
     fig, axes = _grid(len(outputs))
-    for ax, output in zip(axes, outputs):
+    for ax, output in zip(axes, outputs, strict=False):  # the grid may have spare axes
         sub = indices[indices["output"] == output]
         params = list(dict.fromkeys(sub.loc[sub["index"] == "S1", "parameter"]))
         pos = np.arange(len(params))
@@ -62,7 +62,7 @@ def morris_scatter(indices: pd.DataFrame, units: dict[str, str]) -> plt.Figure:
     largest mu* labelled by parameter (all of them in a small study)."""
     outputs = list(dict.fromkeys(indices["output"]))
     fig, axes = _grid(len(outputs))
-    for ax, output in zip(axes, outputs):
+    for ax, output in zip(axes, outputs, strict=False):  # the grid may have spare axes
         sub = indices[indices["output"] == output].pivot(index="parameter", columns="index",
                                                          values="value")
         ax.scatter(sub["mu_star"], sub["sigma"], color="tab:blue", s=12,
@@ -88,7 +88,7 @@ def convergence_lines(conv: pd.DataFrame, units: dict[str, str], index: str) -> 
     """One index (``ST`` or ``mu_star``) against the sample size, a line per parameter."""
     outputs = list(dict.fromkeys(conv["output"]))
     fig, axes = _grid(len(outputs))
-    for ax, output in zip(axes, outputs):
+    for ax, output in zip(axes, outputs, strict=False):  # the grid may have spare axes
         sub = conv[(conv["output"] == output) & (conv["index"] == index)]
         for name, part in sub.groupby("parameter", sort=False):
             ax.errorbar(part["n"], part["value"], yerr=part["conf"], marker="o", ms=3,

@@ -36,7 +36,7 @@ def run_tasks(tasks: Sequence[tuple[Config, int]], jobs: int = 0, cluster: str |
         for group in groups:  # jobs=1 runs each group as it is submitted
             configs = [tasks[i][0] for i in group]
             future = pool.submit(run_tables, configs, tasks[group[0]][1])
-            future.add_done_callback(lambda _, n=len(group): bar.update(n))
+            future.add_done_callback(lambda _, n=len(group): bar.update(n))  # noqa: B008 (n bound now)
             futures[future] = group
         for future in as_completed(futures):
             for i, table in zip(futures[future], future.result(), strict=True):
