@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from asmsim.cli.args import expand_sweeps, split_flags
 from asmsim.config import load_config
-from asmsim.results.output import check_output
-from asmsim.workflows.run import RunResult, run_config, run_folder
+
+if TYPE_CHECKING:
+    from asmsim.workflows.run import RunResult
 
 HEADLINE = ("licensed_share", "official_sales_share", "coop_share", "income_mean_usd",
             "women_men_income_ratio", "mercury_kg", "state_net_revenue_usd", "illicit_flow_usd",
@@ -21,6 +23,10 @@ def main(args: list[str]) -> int:
     if not flags and any("," in o.split("=", 1)[-1] and "[" not in o for o in overrides):
         print("note: a value with ',' is a sweep only with --multirun", file=sys.stderr)
     configs = [load_config(run) for run in runs]  # validate everything before any run
+    # the model, Mesa, SciPy and Matplotlib load only now: bad input is answered in ≈ 1 s
+    from asmsim.results.output import check_output
+    from asmsim.workflows.run import run_config, run_folder
+
     if len(configs) > 1:
         outs = [c.out for c in configs]
         if any(outs) and len(set(outs)) < len(outs):
