@@ -176,20 +176,22 @@ def test_bad_input_exit_2_one_line_nothing_written(tmp_path, monkeypatch, capsys
 
 
 @pytest.mark.parametrize("args", [["run", "miners=-5"], ["run", "scenario=nope"],
-                                  ["run", "--multirun", "scenario=baseline,nope"]])
-def test_a_refused_run_answers_before_the_model_loads(args):
-    """``asmsim run`` validates every configuration before it imports the model, Mesa,
-    SciPy and Matplotlib (≈ 3.5 s on the development machine), so a typo is answered in
-    about half a second; ``asmsim shocks`` and ``scenarios`` never load them."""
+                                  ["run", "--multirun", "scenario=baseline,nope"],
+                                  ["sensitivity", "experiment=ishigami", "jobs=x"],
+                                  ["calibrate", "targets=nope"]])
+def test_a_refused_command_answers_before_the_model_loads(args):
+    """``asmsim run``, ``sensitivity`` and ``calibrate`` validate their arguments before
+    they import the model, Mesa, SciPy and Matplotlib (≈ 3.5 s on the development
+    machine), so a typo is answered in about a second; ``asmsim shocks`` never loads
+    them. (``compare`` and ``robustness`` still load them first.)"""
     import subprocess
     import sys
 
     probe = ("import sys; from asmsim.cli.main import main; code = main(sys.argv[1:]); "
              "heavy = sorted({'mesa', 'asmsim.model', 'matplotlib.pyplot', 'scipy.stats'} "
              "& set(sys.modules)); print(code, heavy)")
-    for argv in (args, ["shocks"]):
+    for argv, expected in ((args, "2 []"), (["shocks"], "0 []")):
         done = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True,
                               text=True, timeout=60, cwd=REPO, check=False)
-        expected = "2 []" if argv[0] == "run" else "0 []"
         assert done.stdout.strip().splitlines()[-1] == expected, (argv, done.stdout,
                                                                   done.stderr)

@@ -70,7 +70,6 @@ def main(args: list[str]) -> int:
     """Run the calibration; print the posterior medians and the output folder."""
     from asmsim.analysis.calibration import load_targets
     from asmsim.analysis.calibration.abc import Settings
-    from asmsim.workflows.calibrate import check_calibration, run_calibration
 
     opts = _parse(args)
     targets = load_targets(opts["targets"])
@@ -81,6 +80,9 @@ def main(args: list[str]) -> int:
                         cluster=opts.get("cluster") or None, seed=_whole(opts, "seed"))
     draws = _whole(opts, "draws")
     out = Path(opts.get("out") or Path("results") / "calibration" / targets.name)
+    # the model, Mesa and the plots load only now: bad input is answered before them
+    from asmsim.workflows.calibrate import check_calibration, run_calibration
+
     if _flag({"check": opts.get("check", "false")}, "check"):
         result = check_calibration(targets, out, settings,
                                    draws=draws if "draws" in opts else None,

@@ -49,16 +49,18 @@ def _flag(opts: dict[str, str], key: str) -> bool:
 def main(args: list[str]) -> int:
     """Run the study; print a short summary and the output folder."""
     from asmsim.analysis.sensitivity import load_study
-    from asmsim.workflows.sensitivity import run_study
 
     opts = _parse(args)
     study = load_study(opts["experiment"], n=_whole(opts, "n"))
     out = Path(opts.get("out") or Path("results") / "studies" / study.name)
     progress = _flag(opts, "progress")
+    jobs, chunk = _whole(opts, "jobs") or 0, _whole(opts, "chunk") or 0
+    # the model, Mesa and the plots load only now: bad input is answered before them
+    from asmsim.workflows.sensitivity import run_study
+
     print(f"{study.name}: {study.method}, N = {study.n}, D = {study.dimension}, "
           f"{study.n_runs} runs -> {out}", flush=True)
-    result = run_study(study, out, jobs=_whole(opts, "jobs") or 0,
-                       cluster=opts.get("cluster") or None, chunk=_whole(opts, "chunk") or 0,
+    result = run_study(study, out, jobs=jobs, cluster=opts.get("cluster") or None, chunk=chunk,
                        progress=progress)
     key = "ST" if study.method == "sobol" else "mu_star"
     top = (result.indices[result.indices["index"] == key]
