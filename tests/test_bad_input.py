@@ -178,12 +178,13 @@ def test_bad_input_exit_2_one_line_nothing_written(tmp_path, monkeypatch, capsys
 @pytest.mark.parametrize("args", [["run", "miners=-5"], ["run", "scenario=nope"],
                                   ["run", "--multirun", "scenario=baseline,nope"],
                                   ["sensitivity", "experiment=ishigami", "jobs=x"],
-                                  ["calibrate", "targets=nope"]])
+                                  ["calibrate", "targets=nope"],
+                                  ["compare", "scenarios=[legal,nope]"]])
 def test_a_refused_command_answers_before_the_model_loads(args):
-    """``asmsim run``, ``sensitivity`` and ``calibrate`` validate their arguments before
-    they import the model, Mesa, SciPy and Matplotlib (≈ 3.5 s on the development
-    machine), so a typo is answered in about a second; ``asmsim shocks`` never loads
-    them. (``compare`` and ``robustness`` still load them first.)"""
+    """``asmsim run``, ``compare``, ``sensitivity`` and ``calibrate`` validate their
+    arguments before they import the model, Mesa, SciPy and Matplotlib (≈ 3.5 s on the
+    development machine), so a typo is answered in about a second; ``asmsim shocks``
+    never loads them. (``robustness`` still loads them first.)"""
     import subprocess
     import sys
 

@@ -47,8 +47,7 @@ from asmsim.analysis.sensitivity.study import whole
 from asmsim.cli.args import split_flags
 from asmsim.config import ConfigError
 from asmsim.config.posterior import MAX_DRAWS
-from asmsim.present.compare_report import intervals_cover
-from asmsim.workflows.compare import DEFAULT_BASELINE, compare
+from asmsim.workflows.compare_plan import DEFAULT_BASELINE, DEFAULT_SCENARIOS, plan
 
 
 def parse_names(value: str) -> list[str]:
@@ -95,6 +94,12 @@ def parse(args: list[str]) -> tuple[list[str] | None, str, list[str], dict]:
 def main(args: list[str]) -> int:
     """Compare, write the folder (``out=`` or the default), print the findings."""
     scenarios, baseline, overrides, uncertainty = parse(args)
+    # validated before the model, Mesa and the analysis load (compare validates it again)
+    plan(DEFAULT_SCENARIOS if scenarios is None else scenarios, baseline, overrides,
+         uncertainty.get("posterior"), uncertainty.get("draws"))
+    from asmsim.present.compare_report import intervals_cover
+    from asmsim.workflows.compare import compare
+
     result = compare(scenarios, overrides, baseline=baseline, out=True,
                      notify=lambda note: print(f"note: {note}"), **uncertainty)
     cfg = result.configs[result.baseline]
