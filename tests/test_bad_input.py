@@ -179,12 +179,14 @@ def test_bad_input_exit_2_one_line_nothing_written(tmp_path, monkeypatch, capsys
                                   ["run", "--multirun", "scenario=baseline,nope"],
                                   ["sensitivity", "experiment=ishigami", "jobs=x"],
                                   ["calibrate", "targets=nope"],
-                                  ["compare", "scenarios=[legal,nope]"]])
+                                  ["compare", "scenarios=[legal,nope]"],
+                                  ["robustness", "policies=[legal,legal]"]])
 def test_a_refused_command_answers_before_the_model_loads(args):
-    """``asmsim run``, ``compare``, ``sensitivity`` and ``calibrate`` validate their
-    arguments before they import the model, Mesa, SciPy and Matplotlib (≈ 3.5 s on the
-    development machine), so a typo is answered in about a second; ``asmsim shocks``
-    never loads them. (``robustness`` still loads them first.)"""
+    """``asmsim run``, ``compare``, ``sensitivity``, ``calibrate`` and ``robustness``
+    validate their arguments before they import the model, Mesa, SciPy and Matplotlib
+    (≈ 3.5 s on the development machine), so a typo is answered in about a second;
+    ``asmsim shocks`` never loads them. (Checks that need the model's output list, a
+    calibration's target file or a robustness requirement, come after.)"""
     import subprocess
     import sys
 

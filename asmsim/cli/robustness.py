@@ -28,7 +28,7 @@ KEYS = ("policies", "futures", "jobs", "cluster", "out", "seed", "progress", "po
 def main(args: list[str]) -> int:
     from asmsim.analysis.sensitivity.study import whole
     from asmsim.cli.sensitivity import _flag
-    from asmsim.workflows.robustness import robustness
+    from asmsim.workflows.robustness_plan import MAX_FUTURES, check_policies
 
     opts, requirements, overrides = {}, [], []
     for arg in args:
@@ -44,13 +44,18 @@ def main(args: list[str]) -> int:
             overrides.append(arg)
     if "policies" not in opts:
         raise ConfigError("missing policies=[a,b,...] (scenario presets or files to compare)")
-    result = robustness(parse_names(opts["policies"]),
-                        futures=whole("futures", opts.get("futures", "100"), 2, 100_000),
-                        requirements=requirements, overrides=overrides,
-                        seed=whole("seed", opts.get("seed", "1"), 0, 2**31 - 1),
-                        jobs=whole("jobs", opts.get("jobs", "0"), 0, 1024),
+    policies = parse_names(opts["policies"])
+    futures = whole("futures", opts.get("futures", "100"), 2, MAX_FUTURES)
+    seed = whole("seed", opts.get("seed", "1"), 0, 2**31 - 1)
+    jobs = whole("jobs", opts.get("jobs", "0"), 0, 1024)
+    progress = _flag(opts, "progress")
+    check_policies(policies, futures, overrides)  # before the model loads
+    from asmsim.workflows.robustness import robustness
+
+    result = robustness(policies, futures=futures, requirements=requirements,
+                        overrides=overrides, seed=seed, jobs=jobs,
                         cluster=opts.get("cluster") or None, out=opts.get("out") or None,
-                        progress=_flag(opts, "progress"), posterior=opts.get("posterior"))
+                        progress=progress, posterior=opts.get("posterior"))
     for row in result.requirements.itertuples(index=False):
         print(f"  {row.policy}: meets all requirements in {row[-2]:.0%} of the futures")
     for box in result.boxes:

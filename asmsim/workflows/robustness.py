@@ -21,11 +21,11 @@ from asmsim.analysis import robustness as rb
 from asmsim.analysis.compare import KEY_OUTPUTS
 from asmsim.analysis.sensitivity.evaluate import evaluate, load_runs, study_folder
 from asmsim.analysis.sensitivity.sampling import draw, samples_frame
-from asmsim.config import ConfigError, load_config
 from asmsim.present import plots
 from asmsim.present.robustness_plots import prim_figure, regret_figure
 from asmsim.results.run_folder import write_folder
 from asmsim.run.executor import default_jobs, make_executor
+from asmsim.workflows.robustness_plan import check_policies
 
 EXTRA_OUTPUTS = ("income_mean_usd", "active_miners", "licensed_share")
 
@@ -47,14 +47,7 @@ def plan(policies: Sequence[str], futures: int, requirements: Sequence[str],
     from asmsim.model.recorder import OUTPUTS
 
     policies = list(policies)
-    if len(policies) < 2 or len(set(policies)) < len(policies):
-        raise ConfigError(f"policies={policies!r}: give at least two different scenarios "
-                          "(regret compares policies)")
-    if not 2 <= futures <= 100_000:
-        raise ConfigError(f"futures={futures} is not allowed; expected a whole number in "
-                          "[2, 100000]")
-    for policy in policies:
-        load_config([f"scenario={policy}", *overrides])  # one-line error if not valid
+    check_policies(policies, futures, overrides)
     reqs = [rb.parse_requirement(r, [o for o in OUTPUTS if o != "month"]) for r in requirements]
     outputs = list(dict.fromkeys([*KEY_OUTPUTS, *EXTRA_OUTPUTS, *(r.output for r in reqs)]))
     within = rb.posterior_choice(posterior) if factors is None else None
