@@ -179,6 +179,7 @@ def test_bad_input_exit_2_one_line_nothing_written(tmp_path, monkeypatch, capsys
                                   ["run", "--multirun", "scenario=baseline,nope"],
                                   ["sensitivity", "experiment=ishigami", "jobs=x"],
                                   ["calibrate", "targets=nope"],
+                                  ["calibrate", "targets=status_quo", "particles=1"],
                                   ["compare", "scenarios=[legal,nope]"],
                                   ["robustness", "policies=[legal,legal]"]])
 def test_a_refused_command_answers_before_the_model_loads(args):

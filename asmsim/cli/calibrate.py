@@ -72,13 +72,13 @@ def main(args: list[str]) -> int:
     from asmsim.analysis.calibration.abc import Settings
 
     opts = _parse(args)
-    targets = load_targets(opts["targets"])
-    if "parameters" in opts:
-        targets = targets.select(_keys(opts["parameters"]))
     settings = Settings(particles=_whole(opts, "particles"),
                         generations=_whole(opts, "generations"), jobs=_whole(opts, "jobs"),
                         cluster=opts.get("cluster") or None, seed=_whole(opts, "seed"))
     draws = _whole(opts, "draws")
+    targets = load_targets(opts["targets"])  # checks outputs against the model's
+    if "parameters" in opts:
+        targets = targets.select(_keys(opts["parameters"]))
     out = Path(opts.get("out") or Path("results") / "calibration" / targets.name)
     # the model, Mesa and the plots load only now: bad input is answered before them
     from asmsim.workflows.calibrate import check_calibration, run_calibration
