@@ -15,13 +15,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 from joblib import Parallel, delayed
+
+from asmsim.results.atomic import write_text
 
 PRESETS = Path(__file__).resolve().parents[1] / "configs" / "scenario"
 
@@ -32,14 +32,6 @@ def fingerprint(preset: str, overrides: list[str], seed: int) -> tuple[str, str]
 
     table = run_table(base_config([f"scenario={preset}", *overrides]), seed)
     return preset, hashlib.sha256(table.to_csv(index=False).encode()).hexdigest()[:16]
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "w") as file:
-        file.write(text)
-    os.replace(temporary, path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(presets)} presets in {time.perf_counter() - start:.0f} s ({' '.join(overrides)}, "
           f"seed {args.seed})")
     if args.save:
-        write_atomically(args.save, json.dumps({**settings, "fingerprints": found}, indent=1))
+        write_text(args.save, json.dumps({**settings, "fingerprints": found}, indent=1))
         print(f"saved to {args.save}")
     if args.check:
         saved = json.loads(args.check.read_text())

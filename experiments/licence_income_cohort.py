@@ -23,10 +23,9 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 
-from asmsim.config.validate import set_key, validate
 from asmsim.model import ASMModel
 from asmsim.model.enums import Legal
-from asmsim.run.api import base_config, replicate_seeds
+from asmsim.run.api import replicate_seeds, variant_config
 
 BASE = ["miners=1500", "months=96", "scenario=baseline"]
 WINDOW = (61, 96)
@@ -37,10 +36,7 @@ MEASURES = ("income", "licensed", "grade", "pit_size")
 def follow(seed: int, fee: float, extra: dict[str, str]) -> pd.DataFrame:
     """Per miner id of the month-0 cohort: whether it ever applied, and its window sums
     (income, months active, months licensed, grade, pit size)."""
-    config = base_config(BASE)
-    for key, value in {"policy.legal.licence_fee_usd": fee, **extra}.items():
-        set_key(config, key, value)
-    validate(config)
+    config = variant_config(BASE, {"policy.legal.licence_fee_usd": fee, **extra})
     model = ASMModel(config, seed=seed)
     cohort_end = int(model.created)  # ids below this were active at month 0 or before
     applied = np.zeros(cohort_end, dtype=bool)

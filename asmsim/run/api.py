@@ -69,11 +69,17 @@ def simulate_variant(base: Sequence[str], values: Mapping[str, Any], seed: int =
     Gives the same table as :func:`simulate` with ``key=value`` overrides, without
     composing the config again (keys are validated like a mid-run change).
     """
+    return run_table(variant_config(base, values), seed)
+
+
+def variant_config(base: Sequence[str], values: Mapping[str, Any]) -> Config:
+    """The config of ``base`` overrides (:func:`base_config`) with policy/context
+    ``values`` set and validated like a mid-run change."""
     config = base_config(base)
     for key, value in values.items():
         set_key(config, key, value)
     validate(config)
-    return run_table(config, seed)
+    return config
 
 
 def scalar_outcomes(table: pd.DataFrame, window: int = OUTCOME_WINDOW_MONTHS) -> dict[str, float]:
