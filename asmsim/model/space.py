@@ -429,11 +429,11 @@ def displace_excess(model, rows: np.ndarray) -> None:
 # --------------------------------------------------------------------- step
 def evictions(model, existing: int) -> np.ndarray:
     """Rows evicted this month (sorted): those sanctioned on concession or protected land
-    (7.5), and those struck by their land's hazard (one draw per row of the table at the
-    start of the month, in row order, stream ``evictions``; miners suspended, waiting for a
-    plot or just arrived are not on site)."""
+    (7.5), and those struck by their land's hazard (per-miner stream ``evictions/miners``,
+    keyed by miner id, so a miner's draw does not depend on its row; miners suspended,
+    waiting for a plot or just arrived are not on site)."""
     m, sites = model.miners, model.sites
-    draw = model.stream("evictions").random(existing)
+    draw = model.uniforms("evictions/miners", slice(0, existing))
     site, legal = m.site[:existing], m.legal[:existing]
     at_risk = m.active[:existing] & (m.suspended[:existing] == 0) \
         & (m.plotless[:existing] == 0)

@@ -35,7 +35,8 @@ PROCESSES = ("sites", "population", "price", "finance", "formalization", "techno
 MINER_STREAMS = ("sales/miners", "apply/miners", "coops/miners", "technology/miners",
                  "exit/miners", "enforcement/miners", "moves/miners", "silicosis/miners",
                  "accidents/miners", "plots/miners", "site_choice/miners", "side_sales/miners",
-                 "audits/miners", "teams/miners", "pits/miners")  # (new streams go last)
+                 "audits/miners", "teams/miners", "pits/miners",
+                 "evictions/miners")  # (new streams go last)
 
 
 MONTH_BLOCK = 2**48  # draws reserved for each process and month (far more than used)
