@@ -12,11 +12,12 @@ from collections.abc import Callable
 import numpy as np
 
 
-def choose(values: np.ndarray, scale: float, rng: np.random.Generator) -> np.ndarray:
-    """Binary logit: True with probability 1 / (1 + exp(−λ·V)) for values ``V`` (USD/month)."""
+def choose(values: np.ndarray, scale: float, draws: np.ndarray) -> np.ndarray:
+    """Binary logit: True with probability 1 / (1 + exp(−λ·V)) for values ``V`` (USD/month),
+    each decider's uniform in [0, 1) given in ``draws`` (one per value)."""
     with np.errstate(over="ignore"):
         prob = 1.0 / (1.0 + np.exp(-scale * values))
-    return rng.random(len(values)) < prob
+    return draws < prob
 
 
 def _count_true(mask: np.ndarray) -> np.ndarray:

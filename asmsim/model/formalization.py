@@ -227,7 +227,8 @@ def apply_for_licences(model) -> None:
     target, site_change = licence_sites(model, rows)
     terms = licence_terms(model, rows, legal_cfg.licence_fee_usd, site_change=site_change)
     value = sum(terms.values())
-    chosen = choose(value, ctx.logit_scale_per_usd, model.stream("formalization"))
+    chosen = choose(value, ctx.logit_scale_per_usd,
+                    model.stream("formalization").random(len(value)))
     wants, target = rows[chosen], target[chosen]
     with_land = has_land_rights(model, wants)
     model.now.stats["applications_no_land"] += int(np.count_nonzero(~with_land))
@@ -310,7 +311,8 @@ def renew_or_lapse(model) -> None:
     fee = np.where(group, renewal_fee * ctx.coop_fee_share, renewal_fee)
     value = sum(licence_terms(model, expiring, 0.0, renewal=True).values()) \
         - fee / cfg.legal.licence_duration_months
-    renewed = choose(value, ctx.logit_scale_per_usd, model.stream("formalization"))
+    renewed = choose(value, ctx.logit_scale_per_usd,
+                     model.stream("formalization").random(len(value)))
     renewed[renewed] = pay_with_credit(model, expiring[renewed], fee[renewed], purpose="fee")
     m.licence_expiry[expiring[renewed]] = model.month + cfg.legal.licence_duration_months
     lapsed = expiring[~renewed]
@@ -349,7 +351,7 @@ def update_cooperatives(model) -> None:
     value = coop_value(model, rows)
     member = m.coop[rows]
     stay_or_join = choose(value - np.where(member, 0.0, ctx.formalization_inertia_usd),
-                          ctx.logit_scale_per_usd, model.stream("formalization"))
+                          ctx.logit_scale_per_usd, model.stream("formalization").random(len(rows)))
     joins = rows[~member & stay_or_join]
     leaves = rows[member & ~stay_or_join]
     m.coop[joins] = True

@@ -41,7 +41,7 @@ def step(model) -> None:
         capex = ctx.mercury_free_capex_usd * (1 - subsidy_mf)
         peers = ctx.social_weight_usd * model.now.neighbour_mercury_free[m.site[rows]]
         value = gain + peers - capex / HORIZON_MONTHS - ctx.adoption_hassle_usd
-        chosen = rows[choose(value, scale, rng)]
+        chosen = rows[choose(value, scale, rng.random(len(rows)))]
         buyers = subsidised(model, chosen, ctx.mercury_free_capex_usd * subsidy_mf)
         paid = pay_with_credit(model, buyers, capex, purpose="equipment")
         buyers = buyers[paid]
@@ -57,7 +57,7 @@ def step(model) -> None:
                                              / recovery[Tech.WHOLE_ORE] - 1.0) * price
         capex = ctx.concentrate_capex_usd * (1 - subsidy_mf)
         value = gain * awareness[pick] - capex / HORIZON_MONTHS - ctx.adoption_hassle_usd
-        chosen = rows[choose(value, scale, rng)]
+        chosen = rows[choose(value, scale, rng.random(len(rows)))]
         buyers = subsidised(model, chosen, ctx.concentrate_capex_usd * subsidy_mf)
         paid = pay_with_credit(model, buyers, capex, purpose="equipment")
         buyers = buyers[paid]
@@ -71,7 +71,7 @@ def step(model) -> None:
     if len(rows):
         value = ctx.retort_health_value_usd * awareness[pick] - ctx.retort_cost_usd \
             / HORIZON_MONTHS - ctx.retort_hassle_usd
-        buyers = rows[choose(value, scale, rng)]
+        buyers = rows[choose(value, scale, rng.random(len(rows)))]
         paid = pay_with_credit(model, buyers, ctx.retort_cost_usd, purpose="equipment")
         m.retort[buyers[paid]] = True
 
@@ -82,7 +82,7 @@ def step(model) -> None:
         capex = ctx.dust_control_capex_usd * (1 - subsidy_ohs)
         value = ctx.dust_health_value_usd * awareness[pick] - capex / HORIZON_MONTHS \
             - ctx.adoption_hassle_usd
-        chosen = rows[choose(value, scale, rng)]
+        chosen = rows[choose(value, scale, rng.random(len(rows)))]
         buyers = subsidised(model, chosen, ctx.dust_control_capex_usd * subsidy_ohs)
         paid = pay_with_credit(model, buyers, capex, purpose="equipment")
         buyers = buyers[paid]
