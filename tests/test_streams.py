@@ -98,3 +98,34 @@ def test_a_blocks_columns_can_be_computed_alone():
         block[some, 3:7])
     np.testing.assert_array_equal(block[:, 5], miner_uniforms(
         splitmix64(streams._month_keys["site_choice/miners"] + 6 * 0xD1B54A32D192ED03), uid))
+
+
+
+def test_a_miners_licence_decision_does_not_depend_on_who_else_decides(monkeypatch):
+    """Common random numbers for the licence decision: with its value fixed, a miner applies
+    or not whatever the number of others deciding the same month (its yes/no draw is keyed
+    by its id, ``formalization/miners``; a draw taken in row order from a process stream
+    moved with every miner deciding before it)."""
+    from asmsim.model import formalization
+    from asmsim.model.enums import Legal
+
+    def value_by_id(model, rows, fee, **_):  # −120 to +120 USD/month, by miner id
+        return {"by_id": (model.miners.uid[rows] % 7 - 3) * 40.0}
+
+    def informal_heads(model):
+        m = model.miners
+        return np.flatnonzero(m.active & (m.legal == Legal.INFORMAL.value) & (m.pit == m.uid))
+
+    monkeypatch.setattr(formalization, "licence_terms", value_by_id)
+    config = load_config(["miners=400", "months=1", "context.warmup_months=12",
+                          "policy.legal.licence_fee_usd=0",
+                          "policy.legal.decentralised_offices=true",
+                          "policy.social.women_land_access=1", "context.reconsider_prob=1.0"])
+    alone, crowded = ASMModel(config, seed=3), ASMModel(config, seed=3)
+    kept = informal_heads(crowded)[1::2]
+    alone.miners.legal[informal_heads(alone)[::2]] = Legal.LICENSED  # (no longer deciding)
+    formalization.apply_for_licences(alone)
+    formalization.apply_for_licences(crowded)
+    applied = crowded.miners.legal[kept] == Legal.APPLICANT
+    assert 0 < applied.sum() < len(kept)  # the draws decide some, not all
+    np.testing.assert_array_equal(alone.miners.legal[kept], crowded.miners.legal[kept])

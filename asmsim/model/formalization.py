@@ -29,6 +29,12 @@ from asmsim.model.enums import Channel, Legal
 from asmsim.model.finance import pay_with_credit
 from asmsim.model.scale import count_this_month, per_population
 
+#: The per-miner stream of this submodel's yes/no draws, one column per decision: a
+#: miner's draw depends only on (seed, month, miner id), not on how many others decide
+#: before it (common random numbers between scenarios).
+DRAWS = "formalization/miners"
+APPLY, LAND_RIGHTS, GIVE_UP, RENEW, COOP = range(5)
+
 
 def licence_terms(model, rows: np.ndarray, fee_usd: float, *, renewal: bool = False,
                   site_change: np.ndarray | float = 0.0) -> dict[str, np.ndarray]:
@@ -227,8 +233,7 @@ def apply_for_licences(model) -> None:
     target, site_change = licence_sites(model, rows)
     terms = licence_terms(model, rows, legal_cfg.licence_fee_usd, site_change=site_change)
     value = sum(terms.values())
-    chosen = choose(value, ctx.logit_scale_per_usd,
-                    model.stream("formalization").random(len(value)))
+    chosen = choose(value, ctx.logit_scale_per_usd, model.uniforms(DRAWS, rows, column=APPLY))
     wants, target = rows[chosen], target[chosen]
     with_land = has_land_rights(model, wants)
     model.now.stats["applications_no_land"] += int(np.count_nonzero(~with_land))
@@ -253,7 +258,7 @@ def has_land_rights(model, rows: np.ndarray) -> np.ndarray:
     women = m.woman[rows]
     if access >= 1.0 or not women.any():
         return np.ones(len(rows), dtype=bool)
-    return ~women | (model.stream("formalization").random(len(rows)) < access)
+    return ~women | (model.uniforms(DRAWS, rows, column=LAND_RIGHTS) < access)
 
 
 def process_queue(model) -> None:
@@ -291,7 +296,7 @@ def process_queue(model) -> None:
     overdue = waited > legal_cfg.licence_processing_months
     overdue[np.searchsorted(rows, granted)] = False  # rows is sorted and holds every grantee
     still = rows[overdue]
-    quits = still[model.stream("formalization").random(len(still)) < ctx.applicant_giveup_prob]
+    quits = still[model.uniforms(DRAWS, still, column=GIVE_UP) < ctx.applicant_giveup_prob]
     m.legal[quits] = Legal.INFORMAL
     m.licence_cell[quits] = -1
     m.trust[quits] = np.maximum(0.0, m.trust[quits] - 0.5 * ctx.trust_loss_sanction)
@@ -312,7 +317,7 @@ def renew_or_lapse(model) -> None:
     value = sum(licence_terms(model, expiring, 0.0, renewal=True).values()) \
         - fee / cfg.legal.licence_duration_months
     renewed = choose(value, ctx.logit_scale_per_usd,
-                     model.stream("formalization").random(len(value)))
+                     model.uniforms(DRAWS, expiring, column=RENEW))
     renewed[renewed] = pay_with_credit(model, expiring[renewed], fee[renewed], purpose="fee")
     m.licence_expiry[expiring[renewed]] = model.month + cfg.legal.licence_duration_months
     lapsed = expiring[~renewed]
@@ -351,7 +356,7 @@ def update_cooperatives(model) -> None:
     value = coop_value(model, rows)
     member = m.coop[rows]
     stay_or_join = choose(value - np.where(member, 0.0, ctx.formalization_inertia_usd),
-                          ctx.logit_scale_per_usd, model.stream("formalization").random(len(rows)))
+                          ctx.logit_scale_per_usd, model.uniforms(DRAWS, rows, column=COOP))
     joins = rows[~member & stay_or_join]
     leaves = rows[member & ~stay_or_join]
     m.coop[joins] = True

@@ -192,13 +192,18 @@ class ASMModel(mesa.Model):
         return MonthRecord(month=self.month, ledger=Ledger(self.miners.n),
                            recovery_by_tech=production.recovery(self.config.context))
 
-    def uniforms(self, name: str, rows: np.ndarray | slice | None = None) -> np.ndarray:
+    def uniforms(self, name: str, rows: np.ndarray | slice | None = None,
+                 column: int | None = None) -> np.ndarray:
         """This month's uniform (float32, [0, 1)) of per-miner stream ``name`` for miner rows
-        ``rows`` (an index array or slice; default: every row). Keyed by miner id, so a
-        miner's number does not depend on its row, on table compaction or on which rows
-        are asked for (common random numbers); ask only for the rows a decision needs."""
+        ``rows`` (an index array or slice; default: every row); with ``column``, that
+        column of the stream's block (a decision of its own, independent of the others).
+        Keyed by miner id, so a miner's number does not depend on its row, on table
+        compaction or on which rows are asked for (common random numbers); ask only for
+        the rows a decision needs."""
         uid = self.miners.uid if rows is None else self.miners.uid[rows]
-        return self.stream.per_miner(name, uid)
+        if column is None:
+            return self.stream.per_miner(name, uid)
+        return self.stream.per_miner_column(name, uid, column)
 
     def _record(self) -> None:
         self.last_row = record(self)

@@ -36,7 +36,7 @@ MINER_STREAMS = ("sales/miners", "apply/miners", "coops/miners", "technology/min
                  "exit/miners", "enforcement/miners", "moves/miners", "silicosis/miners",
                  "accidents/miners", "plots/miners", "site_choice/miners", "side_sales/miners",
                  "audits/miners", "teams/miners", "pits/miners",
-                 "evictions/miners")  # (new streams go last)
+                 "evictions/miners", "formalization/miners")  # (new streams go last)
 
 
 MONTH_BLOCK = 2**48  # draws reserved for each process and month (far more than used)
