@@ -224,9 +224,10 @@ def test_cell_key_order_is_lexsort():
 
 def test_a_licence_is_granted_on_the_plot_its_application_reserved(monkeypatch):
     """Mechanism (ODD 7.12): an application reserves the plots it was valued on, as a
-    mining cadastre's first-come-first-served application reserves its area, so nobody
-    else may claim them while it waits: not licensees choosing a site, not crews
-    following their head, not cooperatives' group licences. Then an applicant that must
+    mining cadastre's first-come-first-served application reserves its area, so no later
+    claim may take them while it waits: not licensees choosing a site, not cooperatives'
+    group licences (only an older application's grant, the head with the crew its licence
+    covers, comes first). Then an applicant that must
     move is granted its reserved plot unless its crew outgrew it; before, other licensees
     took a quarter of the reserved plots during the wait, and the licensee got a poorer
     one (docs/validation.md, "Why a cheaper licence lowers mean income")."""
@@ -247,9 +248,13 @@ def test_a_licence_is_granted_on_the_plot_its_application_reserved(monkeypatch):
         counts["on_reserved"] += int((must_move & (m.site[applicants] == reserved)).sum())
 
     monkeypatch.setattr(formalization, "process_queue", counted)
-    model = ASMModel(load_config(["miners=1200", "months=48", "context.warmup_months=120",
-                                  "policy.legal.licence_fee_usd=300"]), seed=5)
-    for _ in range(48):
-        model.step()
-    assert counts["moved"] >= 100, counts
-    assert counts["on_reserved"] / counts["moved"] >= 0.85, counts
+    config = load_config(["miners=1200", "months=48", "context.warmup_months=120",
+                          "policy.legal.licence_fee_usd=300"])
+    for seed in (5, 6):
+        ASMModel(config, seed=seed).run()
+    # 0.84 over seeds 1-6 (625 of 747 grantees that had to move; 2026-12-03, since crews
+    # always follow their head, their plots no longer left for later grantees), against
+    # 0.69 when reservations did not bind licensees choosing a site, crews or group
+    # licences; the rest are pits whose crew outgrew the room left on the reserved cell.
+    assert counts["moved"] >= 200, counts
+    assert counts["on_reserved"] / counts["moved"] >= 0.80, counts

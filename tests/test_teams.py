@@ -168,19 +168,18 @@ def test_a_licence_granted_elsewhere_brings_the_crew_along():
 
 
 def test_every_granted_head_keeps_its_whole_crew(monkeypatch):
-    """ODD 7.8, over a run with many grants: a head granted a licence for a plot on
+    """ODD 7.8, over runs with many grants: a head granted a licence for a plot on
     another cell takes a plot where its whole pit fits — its reserved plot only if the
-    crew fits there too, and counting the pits granted before it in the queue — so no
-    member with a plot is left behind. (Before this was asserted, 24 % of the members of
-    heads granted elsewhere stayed behind as solos: a head took its reserved plot
-    whatever the room, and heads granted the same month were each checked against the
-    same free plots; licensees then earned ≈ 40 USD/month less than matched informal
-    heads, docs/validation.md.)"""
+    crew fits there too, counting the pits granted before it in the queue and the plots
+    that applications not yet due reserved — so no member with a plot is left behind.
+    (Before this was asserted, 24 % of the members of heads granted elsewhere stayed
+    behind as solos: a head took its reserved plot whatever the room, and heads granted
+    the same month were each checked against the same free plots; licensees then earned
+    ≈ 40 USD/month less than matched informal heads, docs/validation.md. Until
+    2026-12-03 a head's allotment ignored reservations where its crew's did not: 6 of 708
+    members over 12 seeds stayed behind.)"""
     from asmsim.model import formalization
 
-    config = load_config(["miners=1000", "months=36", "context.warmup_months=60",
-                          "policy.legal.licence_processing_months=6"])
-    model = ASMModel(config, seed=3)
     granted_heads, left_behind, members_seen = 0, 0, 0
     process_queue = formalization.process_queue
 
@@ -204,8 +203,11 @@ def test_every_granted_head_keeps_its_whole_crew(monkeypatch):
                                             != m.site[heads[granted]]))
 
     monkeypatch.setattr(formalization, "process_queue", checked)
-    model.run()
-    assert granted_heads >= 20 and members_seen >= 20, (granted_heads, members_seen)
+    config = load_config(["miners=1000", "months=48", "context.warmup_months=60",
+                          "policy.legal.licence_processing_months=6"])
+    for seed in range(3, 9):
+        ASMModel(config, seed=seed).run()
+    assert granted_heads >= 60 and members_seen >= 200, (granted_heads, members_seen)
     assert left_behind == 0, f"{left_behind} of {members_seen} crew members left behind"
 
 

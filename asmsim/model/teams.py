@@ -339,7 +339,9 @@ def follow_licence(model, heads: np.ndarray) -> None:
     """The crews of ``heads``, granted this month a licence for a plot on another cell,
     move there with their head: the licence covers them and is a title to their plots, so
     they claim plots as licensees do (oldest members first, up to the cell's plots no
-    licensee holds); informal miners working there give way
+    licensee holds, which the heads' allotment counted for their crews: an older
+    application's claim comes before a newer one's reservation); informal miners working
+    there give way
     (:func:`asmsim.model.space.claim_plots`, called after this). Members left without a
     plot stay where they are and become solos at the month's :func:`split`."""
     m = model.miners
@@ -355,7 +357,7 @@ def follow_licence(model, heads: np.ndarray) -> None:
     if len(members) == 0:
         return
     target = m.site[head[members]]
-    admitted = space.admit(target, space.unreserved_plots(model), m.uid[members].astype(float))
+    admitted = space.admit(target, space.licence_free_plots(model), m.uid[members].astype(float))
     rows, h = members[admitted], head[members[admitted]]
     m.site[rows] = m.site[h]
     m.legal[rows] = Legal.LICENSED
