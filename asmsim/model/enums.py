@@ -65,3 +65,24 @@ class LandStatus(IntEnum):
 
 STATUS_NAMES = {"informal": Legal.INFORMAL, "applicant": Legal.APPLICANT,
                 "licensed": Legal.LICENSED}
+
+
+class FormalizationDraw(IntEnum):
+    """Columns of the per-miner stream ``formalization/miners``: one uniform per yes/no
+    decision, so a miner's draw for one does not depend on the others."""
+
+    APPLY = 0
+    LAND_RIGHTS = 1
+    GIVE_UP = 2
+    RENEW = 3
+    COOP = 4
+
+
+class TechnologyDraw(IntEnum):
+    """Columns of the per-miner stream ``technology/miners`` for each option's yes/no (its
+    own draw picks who reconsiders)."""
+
+    MERCURY_FREE = 0
+    CONCENTRATE = 1
+    RETORT = 2
+    DUST_CONTROL = 3

@@ -25,15 +25,9 @@ from asmsim.model import space, teams
 from asmsim.model.channels import open_by_status
 from asmsim.model.choice import choose, inclusive_value
 from asmsim.model.enforcement import expected_audit_cost
-from asmsim.model.enums import Channel, Legal
+from asmsim.model.enums import Channel, FormalizationDraw, Legal
 from asmsim.model.finance import pay_with_credit
 from asmsim.model.scale import count_this_month, per_population
-
-#: The per-miner stream of this submodel's yes/no draws, one column per decision: a
-#: miner's draw depends only on (seed, month, miner id), not on how many others decide
-#: before it (common random numbers between scenarios).
-DRAWS = "formalization/miners"
-APPLY, LAND_RIGHTS, GIVE_UP, RENEW, COOP = range(5)
 
 
 def licence_terms(model, rows: np.ndarray, fee_usd: float, *, renewal: bool = False,
@@ -220,6 +214,13 @@ def allot_plots(model, rows: np.ndarray, key: np.ndarray, keep: bool = True,
     return target
 
 
+def draws(model, rows: np.ndarray, decision: FormalizationDraw) -> np.ndarray:
+    """This month's uniforms (float32, [0, 1)) of miners ``rows`` for ``decision``, its
+    column of the per-miner stream ``formalization/miners``: keyed by miner id, so a
+    miner's draw does not depend on how many others decide (common random numbers)."""
+    return model.uniforms("formalization/miners", rows, column=decision)
+
+
 def apply_for_licences(model) -> None:
     """Informal miners reconsider; those who value a licence (on the plot they would hold)
     apply and pay the fee, if they can; they keep mining where they are until the grant."""
@@ -233,7 +234,7 @@ def apply_for_licences(model) -> None:
     target, site_change = licence_sites(model, rows)
     terms = licence_terms(model, rows, legal_cfg.licence_fee_usd, site_change=site_change)
     value = sum(terms.values())
-    chosen = choose(value, ctx.logit_scale_per_usd, model.uniforms(DRAWS, rows, column=APPLY))
+    chosen = choose(value, ctx.logit_scale_per_usd, draws(model, rows, FormalizationDraw.APPLY))
     wants, target = rows[chosen], target[chosen]
     with_land = has_land_rights(model, wants)
     model.now.stats["applications_no_land"] += int(np.count_nonzero(~with_land))
@@ -258,7 +259,7 @@ def has_land_rights(model, rows: np.ndarray) -> np.ndarray:
     women = m.woman[rows]
     if access >= 1.0 or not women.any():
         return np.ones(len(rows), dtype=bool)
-    return ~women | (model.uniforms(DRAWS, rows, column=LAND_RIGHTS) < access)
+    return ~women | (draws(model, rows, FormalizationDraw.LAND_RIGHTS) < access)
 
 
 def process_queue(model) -> None:
@@ -296,7 +297,7 @@ def process_queue(model) -> None:
     overdue = waited > legal_cfg.licence_processing_months
     overdue[np.searchsorted(rows, granted)] = False  # rows is sorted and holds every grantee
     still = rows[overdue]
-    quits = still[model.uniforms(DRAWS, still, column=GIVE_UP) < ctx.applicant_giveup_prob]
+    quits = still[draws(model, still, FormalizationDraw.GIVE_UP) < ctx.applicant_giveup_prob]
     m.legal[quits] = Legal.INFORMAL
     m.licence_cell[quits] = -1
     m.trust[quits] = np.maximum(0.0, m.trust[quits] - 0.5 * ctx.trust_loss_sanction)
@@ -317,7 +318,7 @@ def renew_or_lapse(model) -> None:
     value = sum(licence_terms(model, expiring, 0.0, renewal=True).values()) \
         - fee / cfg.legal.licence_duration_months
     renewed = choose(value, ctx.logit_scale_per_usd,
-                     model.uniforms(DRAWS, expiring, column=RENEW))
+                     draws(model, expiring, FormalizationDraw.RENEW))
     renewed[renewed] = pay_with_credit(model, expiring[renewed], fee[renewed], purpose="fee")
     m.licence_expiry[expiring[renewed]] = model.month + cfg.legal.licence_duration_months
     lapsed = expiring[~renewed]
@@ -356,7 +357,7 @@ def update_cooperatives(model) -> None:
     value = coop_value(model, rows)
     member = m.coop[rows]
     stay_or_join = choose(value - np.where(member, 0.0, ctx.formalization_inertia_usd),
-                          ctx.logit_scale_per_usd, model.uniforms(DRAWS, rows, column=COOP))
+                          ctx.logit_scale_per_usd, draws(model, rows, FormalizationDraw.COOP))
     joins = rows[~member & stay_or_join]
     leaves = rows[member & ~stay_or_join]
     m.coop[joins] = True

@@ -13,14 +13,10 @@ from __future__ import annotations
 import numpy as np
 
 from asmsim.model.choice import choose
-from asmsim.model.enums import Tech
+from asmsim.model.enums import Tech, TechnologyDraw
 from asmsim.model.finance import pay_with_credit
 
 HORIZON_MONTHS = 24
-#: Columns of the per-miner stream ``technology/miners`` (whose own draw picks who
-#: reconsiders) for each option's yes/no: a miner's draw does not depend on how many
-#: others consider an option (common random numbers between scenarios).
-MERCURY_FREE_CHOICE, CONCENTRATE_CHOICE, RETORT_CHOICE, DUST_CHOICE = range(4)
 
 
 def step(model) -> None:
@@ -43,7 +39,7 @@ def step(model) -> None:
         capex = ctx.mercury_free_capex_usd * (1 - subsidy_mf)
         peers = ctx.social_weight_usd * model.now.neighbour_mercury_free[m.site[rows]]
         value = gain + peers - capex / HORIZON_MONTHS - ctx.adoption_hassle_usd
-        chosen = adopters(model, rows, value, MERCURY_FREE_CHOICE)
+        chosen = adopters(model, rows, value, TechnologyDraw.MERCURY_FREE)
         buyers = subsidised(model, chosen, ctx.mercury_free_capex_usd * subsidy_mf)
         paid = pay_with_credit(model, buyers, capex, purpose="equipment")
         buyers = buyers[paid]
@@ -59,7 +55,7 @@ def step(model) -> None:
                                              / recovery[Tech.WHOLE_ORE] - 1.0) * price
         capex = ctx.concentrate_capex_usd * (1 - subsidy_mf)
         value = gain * awareness[pick] - capex / HORIZON_MONTHS - ctx.adoption_hassle_usd
-        chosen = adopters(model, rows, value, CONCENTRATE_CHOICE)
+        chosen = adopters(model, rows, value, TechnologyDraw.CONCENTRATE)
         buyers = subsidised(model, chosen, ctx.concentrate_capex_usd * subsidy_mf)
         paid = pay_with_credit(model, buyers, capex, purpose="equipment")
         buyers = buyers[paid]
@@ -73,7 +69,7 @@ def step(model) -> None:
     if len(rows):
         value = ctx.retort_health_value_usd * awareness[pick] - ctx.retort_cost_usd \
             / HORIZON_MONTHS - ctx.retort_hassle_usd
-        buyers = adopters(model, rows, value, RETORT_CHOICE)
+        buyers = adopters(model, rows, value, TechnologyDraw.RETORT)
         paid = pay_with_credit(model, buyers, ctx.retort_cost_usd, purpose="equipment")
         m.retort[buyers[paid]] = True
 
@@ -84,7 +80,7 @@ def step(model) -> None:
         capex = ctx.dust_control_capex_usd * (1 - subsidy_ohs)
         value = ctx.dust_health_value_usd * awareness[pick] - capex / HORIZON_MONTHS \
             - ctx.adoption_hassle_usd
-        chosen = adopters(model, rows, value, DUST_CHOICE)
+        chosen = adopters(model, rows, value, TechnologyDraw.DUST_CONTROL)
         buyers = subsidised(model, chosen, ctx.dust_control_capex_usd * subsidy_ohs)
         paid = pay_with_credit(model, buyers, capex, purpose="equipment")
         buyers = buyers[paid]
@@ -95,7 +91,8 @@ def step(model) -> None:
 
 def adopters(model, rows: np.ndarray, value: np.ndarray, option: int) -> np.ndarray:
     """The miners among ``rows`` who adopt an option worth ``value`` (USD/month) to them:
-    binary logit, each on its own draw (column ``option`` of ``technology/miners``)."""
+    binary logit, each on its own draw (column ``option`` of ``technology/miners``, so a
+    miner's draw does not depend on how many others consider the option)."""
     draws = model.uniforms("technology/miners", rows, column=option)
     return rows[choose(value, model.config.context.logit_scale_per_usd, draws)]
 
