@@ -179,8 +179,8 @@ def test_workers_ignore_ctrl_c_and_watch_their_owner():
             "owner = subprocess.Popen(['sleep', '30'])\n"
             "_init_worker(owner.pid)\n"
             "assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN\n"
-            "owner.kill(); owner.wait()\n"
-            "print(time.monotonic(), flush=True)  # when the owner died\n"
+            "print(time.monotonic(), flush=True)  # when the owner dies (printed first:\n"
+            "owner.kill(); owner.wait()  # the watchdog may end this process at once)\n"
             "time.sleep(5)\n"
             "sys.exit(0)  # not reached: the watchdog ended this process\n")
     # Timed from the owner's death (the monotonic clock is the system's, shared by both
