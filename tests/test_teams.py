@@ -176,7 +176,7 @@ def test_every_granted_head_keeps_its_whole_crew(monkeypatch):
     behind as solos: a head took its reserved plot whatever the room, and heads granted
     the same month were each checked against the same free plots; licensees then earned
     ≈ 40 USD/month less than matched informal heads, docs/validation.md. Until
-    2026-12-03 a head's allotment ignored reservations where its crew's did not: 6 of 708
+    2026-12-03 a head's allotment ignored reservations where its crew's did not: 6 of 706
     members over 12 seeds stayed behind.)"""
     from asmsim.model import formalization
 
