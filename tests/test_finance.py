@@ -169,7 +169,8 @@ def test_a_detected_side_sale_calls_the_loan_and_bans(detection):
     # A banned miner gets no pre-finance from any trader.
     offers = finance.trader_offers(model)
     amount, _, _ = finance.grant_loans(rows, np.full(len(rows), 50.0), [offers], m,
-                                       np.maximum(trader, 0), np.random.default_rng(0))
+                                       np.maximum(trader, 0),
+                                       lambda *_: np.random.default_rng(0).random(len(rows)))
     assert (amount == 0).all()
 
 
@@ -213,3 +214,21 @@ def test_liquidity_and_formal_credit_lower_the_ties_hold():
     finance.post_terms(model)
     without_line = own_trader_probability()
     assert (with_line <= without_line + 1e-12).all() and with_line.mean() < without_line.mean()
+
+
+def test_a_miners_loan_does_not_depend_on_who_else_asks():
+    """Common random numbers for credit: where the lenders' funds do not bind, whether a
+    miner's request is approved (and by whom) is its own draw, keyed by miner id for each
+    purpose and lender (``loans/miners``), not the n-th draw of a stream shared by every
+    borrower of the month, which moved with the number asking before it."""
+    config = load_config(["miners=500", "months=1", "context.warmup_months=24"])
+    everyone, half = ASMModel(config, seed=4), ASMModel(config, seed=4)
+    rows = np.flatnonzero(everyone.miners.active & (everyone.miners.lender == Lender.NONE))
+    kept = rows[::2]
+    need = 1.0  # USD: too little for any lender's funds to bind
+    got_all = finance.borrow(everyone, rows, np.full(len(rows), need), "consumption")
+    got_half = finance.borrow(half, kept, np.full(len(kept), need), "consumption")
+    granted = got_half > 0
+    assert 0 < granted.sum() < len(kept)  # the draws decide some requests, not all
+    np.testing.assert_array_equal(got_all[::2], got_half)
+    np.testing.assert_array_equal(everyone.miners.lender[kept], half.miners.lender[kept])

@@ -42,3 +42,25 @@ def test_each_month_spends_at_most_what_the_budget_held():
     available = (table["state_budget_usd"].shift(1) + table["state_transfer_usd"]).iloc[1:]
     spent = table["state_spending_usd"].iloc[1:]
     assert (spent <= available + 1e-6).all()
+
+
+def test_a_miner_picked_for_training_is_picked_whoever_else_is_a_candidate():
+    """Common random numbers for training: slots go to the candidates with the lowest keys,
+    each miner's key its own (``training/miners``, by miner id), so a miner picked among
+    many candidates is also picked among fewer (a random order drawn anew for each
+    month's candidates picked others as soon as their number changed)."""
+    import numpy as np
+
+    config = load_config(["miners=600", "months=1", "context.warmup_months=12",
+                          "policy.social.training_slots_per_1000_miners=40",
+                          "policy.social.women_priority=0.5"])
+    many, few = ASMModel(config, seed=6), ASMModel(config, seed=6)
+    candidates = np.flatnonzero(many.miners.active & ~many.miners.trained)
+    few.miners.trained[candidates[1::2]] = True  # no longer candidates
+    kept = candidates[::2]
+    many.government.train()
+    few.government.train()
+    picked_among_many = kept[many.miners.trained[kept]]
+    assert len(picked_among_many) >= 5
+    assert few.miners.trained[picked_among_many].all()
+    assert few.miners.trained[kept].sum() > len(picked_among_many)  # the slots freed go on

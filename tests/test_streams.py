@@ -129,3 +129,85 @@ def test_a_miners_licence_decision_does_not_depend_on_who_else_decides(monkeypat
     applied = crowded.miners.legal[kept] == Legal.APPLICANT
     assert 0 < applied.sum() < len(kept)  # the draws decide some, not all
     np.testing.assert_array_equal(alone.miners.legal[kept], crowded.miners.legal[kept])
+
+
+def test_an_entrants_attributes_do_not_depend_on_how_many_others_enter(monkeypatch):
+    """Common random numbers for entry: the k-th newcomer of a month brings the same
+    attributes whatever the month's count (each attribute its own column of
+    ``entrants/miners``, keyed by month and place in the month's arrivals), so a policy that
+    lets more people in adds newcomers without changing the others. Drawn attribute by
+    attribute from a process stream, every attribute after the first moved with the count."""
+    from asmsim.model import population
+
+    config = load_config(["miners=300", "months=1", "context.warmup_months=6"])
+    few, many = ASMModel(config, seed=3), ASMModel(config, seed=3)
+    first = few.created
+    for model, counts in ((few, (5, 7)), (many, (9, 7))):
+        for count in counts:  # two months of arrivals
+            monkeypatch.setattr(population, "entrants", lambda *_, n=count: n)
+            model.stream.new_month(model.month + 1)
+            model.month += 1
+            population.entry(model)
+    # the same five newcomers in the first month, the same seven in the second
+    arrivals = {few: np.flatnonzero(few.miners.uid >= first),
+                many: np.flatnonzero(many.miners.uid >= first)}
+    same = {few: arrivals[few], many: arrivals[many][np.r_[0:5, 9:16]]}
+    for attribute in ("woman", "role", "skill", "reservation", "site", "cash", "tech",
+                      "retort", "trust"):
+        np.testing.assert_array_equal(getattr(few.miners, attribute)[same[few]],
+                                      getattr(many.miners, attribute)[same[many]],
+                                      err_msg=attribute)
+    skill = few.miners.skill[same[few]]
+    assert len(np.unique(skill)) == 12  # drawn, and each month's arrivals differ
+    assert len(np.unique(few.miners.role[same[few]])) > 1
+
+
+def test_an_inspected_miners_bribe_does_not_depend_on_who_else_is_inspected():
+    """Common random numbers for enforcement: whether an inspected miner bribes or is
+    sanctioned, and whether its tools are seized, are its own draws (columns of
+    ``enforcement/miners``), not the n-th draws of a stream shared with every miner
+    inspected before it."""
+    from asmsim.model import enforcement
+    from asmsim.model.enums import Legal
+
+    config = load_config(["miners=500", "months=1", "context.warmup_months=12",
+                          "policy.legal.inspection_prob=0.5", "policy.legal.corruption=0.5",
+                          "policy.legal.seizure_prob=0.5"])
+    many, few = ASMModel(config, seed=8), ASMModel(config, seed=8)
+    m = many.miners
+    exposed = np.flatnonzero(m.active & (m.legal == Legal.INFORMAL.value) & (m.suspended == 0)
+                             & (m.plotless == 0))
+    few.miners.suspended[exposed[1::2]] = 1  # not inspected this month
+    kept = exposed[::2]
+    enforcement.inspect(many)
+    enforcement.inspect(few)
+    sanctioned = many.miners.suspended[kept] > 0
+    assert 0 < sanctioned.sum() < len(kept) // 2  # inspections and bribes decide, not all
+    for state in ("suspended", "cash", "tech", "retort", "site"):
+        np.testing.assert_array_equal(getattr(many.miners, state)[kept],
+                                      getattr(few.miners, state)[kept], err_msg=state)
+
+
+def test_entrants_attributes_follow_their_distributions():
+    """The inverse CDFs of ``entrants/miners`` give each attribute its distribution (ODD §5
+    item 3): skill LogNormal(0, σ), cash 60·Exponential(1), trust around the initial trust
+    from Beta(4, 4), the site uniform over the cells, women at their share; and the
+    attributes of one entrant are independent of each other."""
+    from asmsim.model import population
+
+    config = load_config(["miners=200", "months=1", "context.warmup_months=0"])
+    model = ASMModel(config, seed=11)
+    ctx, cells = model.config.context, model.sites.width * model.sites.height
+    rows = population.add_miners(model, 20_000)
+    m = model.miners
+    assert stats.kstest(m.skill[rows], stats.lognorm(ctx.skill_sigma).cdf).pvalue > 0.001
+    assert stats.kstest(m.cash[rows], stats.expon(scale=ctx.initial_cash_usd).cdf).pvalue > 0.001
+    shifted = stats.beta(4, 4, loc=ctx.initial_trust - 0.5)
+    inside = (m.trust[rows] > 0) & (m.trust[rows] < 1)
+    assert stats.kstest(m.trust[rows][inside],
+                        lambda x: (shifted.cdf(x) - shifted.cdf(0)) / (shifted.cdf(1) - shifted.cdf(0))
+                        ).pvalue > 0.001
+    assert abs(m.woman[rows].mean() - ctx.women_share) < 0.015
+    counts = np.bincount(m.site[rows], minlength=cells)
+    assert stats.chisquare(counts).pvalue > 0.001
+    assert abs(np.corrcoef(np.log(m.skill[rows]), m.cash[rows])[0, 1]) < 0.03

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from asmsim.model.enums import Channel, Legal, Tech
+from asmsim.model.enums import AuditDraw, Channel, EnforcementDraw, Legal, Tech
 from asmsim.model.scale import per_population
 from asmsim.model.space import evict, evicting_land, inspection_prob
 
@@ -35,14 +35,14 @@ def inspect(model) -> None:
     model.now.spend("enforcement", len(rows) * ctx.inspection_cost_usd)
     if len(rows) == 0:
         return
-    bribe = model.stream("enforcement").random(len(rows)) < legal_cfg.corruption
+    bribe = model.uniforms("enforcement/miners", rows, EnforcementDraw.BRIBE) < legal_cfg.corruption
     bribers, sanctioned = rows[bribe], rows[~bribe]
     bribe_paid = np.minimum(m.cash[bribers], ctx.bribe_share_of_fine * legal_cfg.fine_usd)
     model.now.ledger.debit_rows(m.cash, "bribes", bribers, bribe_paid)
 
     fine_paid = np.minimum(m.cash[sanctioned], legal_cfg.fine_usd)
     model.now.ledger.debit_rows(m.cash, "fines", sanctioned, fine_paid)
-    draw = model.stream("enforcement").random(len(sanctioned))
+    draw = model.uniforms("enforcement/miners", sanctioned, EnforcementDraw.SEIZE)
     seized = sanctioned[draw < legal_cfg.seizure_prob]
     # Seized tools are lost: the miner replaces them out of its cash, and loses its
     # processing equipment.
@@ -122,7 +122,8 @@ def audit_licensees(model) -> None:
     now.audit_exposure = np.zeros(m.n)
     holders_selling = holders[pits_selling[holders]]
     now.audit_exposure[holders_selling] = expected_audit_cost(model, True)
-    revoked = caught[model.stream("enforcement").random(len(caught)) < ctx.audit_revoke_prob]
+    revoked = caught[model.uniforms("audits/miners", caught, AuditDraw.REVOKE)
+                     < ctx.audit_revoke_prob]
     m.legal[revoked] = Legal.INFORMAL
     m.via_coop[revoked] = False
     now.stats["audits"] += len(audited)

@@ -86,3 +86,60 @@ class TechnologyDraw(IntEnum):
     CONCENTRATE = 1
     RETORT = 2
     DUST_CONTROL = 3
+
+
+class EntrantDraw(IntEnum):
+    """Columns of the per-miner stream ``entrants/miners``, keyed by a newcomer's place in
+    its month's arrivals (not by miner id): one uniform per attribute a miner brings when it
+    enters, turned into that attribute by its distribution's inverse CDF."""
+
+    WOMAN = 0
+    DIGGER = 1
+    PROCESSOR = 2
+    SKILL = 3
+    RESERVATION = 4
+    SITE = 5
+    CASH = 6
+    TECH = 7
+    RETORT = 8
+    TRUST = 9
+
+
+class MoveDraw(IntEnum):
+    """Columns of the per-miner stream ``moves/miners`` (its own draw picks who changes
+    role)."""
+
+    DIGGER = 0
+    PROCESSOR = 1
+    OTHER_CELL = 2  # without site choice, an evicted or stranded miner's new cell
+
+
+class EnforcementDraw(IntEnum):
+    """Columns of the per-miner stream ``enforcement/miners`` for what follows an
+    inspection (its own draw picks who is inspected)."""
+
+    BRIBE = 0
+    SEIZE = 1
+
+
+class AuditDraw(IntEnum):
+    """Columns of the per-miner stream ``audits/miners`` for what follows an audit (its
+    own draw picks who is audited)."""
+
+    REVOKE = 0
+
+
+class LoanDraw(IntEnum):
+    """What each column of the per-miner stream ``loans/miners`` decides, for one purpose
+    and lender (``finance.loan_uniforms``)."""
+
+    APPROVE = 0
+    QUEUE = 1
+
+
+class SaleDraw(IntEnum):
+    """Columns of the per-miner stream ``sales/miners`` for the official buyer's rationing
+    (its own draw picks each seller's channel)."""
+
+    OFFICIAL_QUEUE = 0
+    TURNED_AWAY = 1

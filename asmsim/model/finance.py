@@ -20,14 +20,18 @@ sell weighs that expected cost (:func:`side_sale_cost`).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import mesa
 import numpy as np
 
 from asmsim.model import traders
-from asmsim.model.enums import Channel, Legal, Lender
+from asmsim.model.enums import Channel, Legal, Lender, LoanDraw
 from asmsim.model.scale import per_population
+
+#: What miners borrow for; each has its own loan draws (:func:`loan_uniforms`).
+LOAN_PURPOSES = ("consumption", "fee", "setup", "equipment")
 
 CREDIT_BAN_MONTHS = 24  # exclusion from formal credit after a default (assumption)
 TRADER_EQUIVALENT_RATE = 0.10  # monthly cost of pre-finance a licensee escapes (assumption)
@@ -111,14 +115,15 @@ class _Borrowers:
 
 
 def grant_loans(rows: np.ndarray, need: np.ndarray, offers: list[LoanTerms], miners,
-                trader: np.ndarray, rng: np.random.Generator
+                trader: np.ndarray, uniforms: Callable[[int, LoanDraw], np.ndarray]
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Loans for miners ``rows`` (usual traders ``trader``) needing ``need`` (USD), cheapest approved
     offer first.
 
     Returns (amount USD, lender code, monthly rate) per entry of ``rows``; amount
     is 0 where nothing was granted. Limited funds go in random order (women
-    first under a credit quota).
+    first under a credit quota). ``uniforms(lender, draw)``: one uniform per entry of
+    ``rows`` for that lender's approval or place in its queue (:func:`loan_uniforms`).
     """
     n = len(rows)
     amount = np.zeros(n)
@@ -129,14 +134,15 @@ def grant_loans(rows: np.ndarray, need: np.ndarray, offers: list[LoanTerms], min
     for terms in sorted(offers, key=lambda t: t.rate_monthly):
         if not terms.has_funds() or not open_need.any():
             continue
-        draw = rng.random(n)
+        draw = uniforms(terms.kind, LoanDraw.APPROVE)
         approved = borrowers.approved(terms, draw, open_need)
         approved = approved[borrowers.eligible(terms, approved)]
         if len(approved) == 0:
             continue
         want = np.minimum(need[approved], borrowers.headroom(terms, approved))
         if terms.limited():
-            approved, want = _ration(approved, want, terms, borrowers, rng)
+            key = uniforms(terms.kind, LoanDraw.QUEUE)[approved]
+            approved, want = _ration(approved, want, terms, borrowers, key)
         approved, want = approved[want > 0], want[want > 0]
         amount[approved], kind[approved], rate[approved] = want, terms.kind, terms.rate_monthly
         open_need[approved] = False
@@ -144,13 +150,14 @@ def grant_loans(rows: np.ndarray, need: np.ndarray, offers: list[LoanTerms], min
 
 
 def _ration(approved: np.ndarray, want: np.ndarray, terms: LoanTerms, borrowers: _Borrowers,
-            rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Serve requests from the lender's funds in random order (women first under a quota);
-    traders' funds are each trader's own, each trader's requests served from them.
+            key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Serve requests from the lender's funds in random order (ascending uniforms ``key``,
+    one per entry of ``approved``; women first under a quota); traders' funds are each
+    trader's own, each trader's requests served from them.
 
     Returns the served subset of ``approved`` and their amounts (USD).
     """
-    key = rng.random(len(approved))
+    key = key.astype(np.float64)
     if terms.women_first:
         key -= borrowers.woman(approved)
     if np.ndim(terms.funds_usd) == 0:
@@ -290,11 +297,25 @@ def loan_offers(model, purpose: str) -> list[LoanTerms]:
     return model.now.loan_offers["equipment" if purpose == "equipment" else "cash"]
 
 
+def loan_uniforms(model, rows: np.ndarray, purpose: str
+                  ) -> Callable[[int, LoanDraw], np.ndarray]:
+    """This month's uniforms of miners ``rows`` for loans for ``purpose``: one column of the
+    per-miner stream ``loans/miners`` for each purpose, lender and draw (approval, place
+    in a rationed queue), so a miner's approval does not depend on who else asks."""
+    first = LOAN_PURPOSES.index(purpose) * len(Lender) * len(LoanDraw)
+
+    def uniforms(lender: int, draw: LoanDraw) -> np.ndarray:
+        column = first + int(lender) * len(LoanDraw) + int(draw)
+        return model.uniforms("loans/miners", rows, column)
+    return uniforms
+
+
 def borrow(model, rows: np.ndarray, need: np.ndarray, purpose: str) -> np.ndarray:
     """Miners ``rows`` borrow up to ``need`` (USD); returns the amounts received."""
     m = model.miners
     amount, kind, rate = grant_loans(rows, need, loan_offers(model, purpose), m,
-                                     traders.usual_trader(model, rows), model.stream("finance"))
+                                     traders.usual_trader(model, rows),
+                                     loan_uniforms(model, rows, purpose))
     granted = amount > 0
     if granted.any():
         book_loans(model, rows[granted], amount[granted], kind[granted], rate[granted])
@@ -360,7 +381,7 @@ def pay_with_credit(model, rows: np.ndarray, cost, purpose: str, *, travel: floa
         borrowers = rows[lacking]
         amount, kind, rate = grant_loans(borrowers, short[lacking], loan_offers(model, purpose),
                                          m, traders.usual_trader(model, borrowers),
-                                         model.stream("finance"))
+                                         loan_uniforms(model, borrowers, purpose))
         take = (amount >= short[lacking] - 1e-9) & (amount > 0)  # it covers the shortfall
         if take.any():
             book_loans(model, rows[lacking[take]], amount[take], kind[take], rate[take])

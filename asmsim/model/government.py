@@ -132,12 +132,14 @@ class Government(mesa.Agent):
         candidates = np.flatnonzero(m.active & ~m.trained)
         if len(candidates) == 0:
             return
-        key = model.stream("training").random(len(candidates))
-        women = candidates[m.woman[candidates]]
-        reserved = min(len(women), int(round(slots * social.women_priority)))
-        chosen_women = women[np.argsort(key[m.woman[candidates]])[:reserved]]
-        rest = np.setdiff1d(candidates, chosen_women, assume_unique=True)
-        rest = rest[np.argsort(model.stream("training").random(len(rest)))[: slots - reserved]]
+        # Lowest keys first: a miner's key is its own (per-miner stream, by miner id), so
+        # whether it is trained does not depend on how many others are candidates.
+        key = model.uniforms("training/miners", candidates)
+        woman = m.woman[candidates]
+        reserved = min(int(woman.sum()), int(round(slots * social.women_priority)))
+        chosen_women = candidates[woman][np.argsort(key[woman], kind="stable")[:reserved]]
+        others = ~np.isin(candidates, chosen_women, assume_unique=True)
+        rest = candidates[others][np.argsort(key[others], kind="stable")[: slots - reserved]]
         chosen = np.concatenate([chosen_women, rest])
         m.trained[chosen] = True
         m.trust[chosen] = np.minimum(1.0, m.trust[chosen] + ctx.trust_gain_support)

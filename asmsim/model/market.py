@@ -27,7 +27,7 @@ from asmsim.model.enforcement import (
     expected_audit_cost,
     trader_inspection_prob,
 )
-from asmsim.model.enums import STATUS_NAMES, Channel, Legal
+from asmsim.model.enums import STATUS_NAMES, Channel, Legal, SaleDraw
 from asmsim.model.scale import per_population
 
 HOLD_CASH_MONTHS = 3  # in a market closure, miners with this many months of cash hold gold
@@ -250,13 +250,15 @@ def ration_official_buyer(model, wanted: traders.Demand, lot_g: np.ndarray, opti
         return option
     chose = np.flatnonzero((option == wanted.official_row) & selling)
     demanded = float(lot_g[chose].sum())
-    order = chose[np.argsort(model.stream("market").random(len(chose)), kind="stable")]
+    queue = model.uniforms("sales/miners", chose, SaleDraw.OFFICIAL_QUEUE)  # keyed by miner id
+    order = chose[np.argsort(queue, kind="stable")]
     served = np.cumsum(lot_g[order]) <= buyer.capacity_g + 1e-9
     turned_away = order[~served]
     if len(turned_away):  # they choose among their traders (conditional logit)
         to_traders = prob[wanted.first_trader:, turned_away]
         cumulative = np.cumsum(to_traders, axis=0)
-        draw = model.stream("market").random(len(turned_away)) * cumulative[-1]
+        draw = model.uniforms("sales/miners", turned_away, SaleDraw.TURNED_AWAY) \
+            * cumulative[-1]
         option = option.copy()
         option[turned_away] = wanted.first_trader + (cumulative[:-1] < draw).sum(axis=0)
     buyer.buy(float(lot_g[order[served]].sum()), demanded)

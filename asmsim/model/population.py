@@ -11,23 +11,24 @@ while exits stay slow (the ratchet).
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import ndtr, ndtri
+from scipy.special import betaincinv, ndtr, ndtri
 
 from asmsim.config.schema import ContextConfig
 from asmsim.model import finance, formalization, space
-from asmsim.model.enums import Channel, Legal, Lender, Role, Tech
+from asmsim.model.enums import Channel, EntrantDraw, Legal, Lender, MoveDraw, Role, Tech
+from asmsim.model.streams import bin_centres
 
 LOW_INCOME_MONTHS = 3
 
 
 def draw_roles(context: ContextConfig, woman: np.ndarray, role_access: float,
-               rng: np.random.Generator) -> np.ndarray:
-    """Roles for new or re-sorted miners; women dig less often (``women_role_bias``)."""
+               u_digger: np.ndarray, u_processor: np.ndarray) -> np.ndarray:
+    """Roles for new or re-sorted miners from two uniforms each (digger or not, then
+    processor or hauler); women dig less often (``women_role_bias``)."""
     bias = context.women_role_bias * (1.0 - role_access)
     p_dig = np.where(woman, context.digger_share_men * (1.0 - bias), context.digger_share_men)
-    u = rng.random(len(woman))
-    roles = np.where(u < p_dig, Role.DIGGER,
-                     np.where(rng.random(len(woman)) < context.processor_share_nondiggers,
+    roles = np.where(u_digger < p_dig, Role.DIGGER,
+                     np.where(u_processor < context.processor_share_nondiggers,
                               Role.PROCESSOR, Role.HAULER))
     return roles.astype(np.int8)
 
@@ -74,7 +75,6 @@ def initial_reservation(context: ContextConfig, income: np.ndarray, rng: np.rand
 def add_miners(model, count: int, initial: bool = False) -> np.ndarray:
     """Create ``count`` miners (table rows; Mesa handles follow lazily); return the rows."""
     ctx, policy = model.config.context, model.config.policy
-    rng = model.stream("population" if initial else "entry")
     rows = model.miners.add(count)
     idx = np.arange(rows.start, rows.stop)
     m = model.miners
@@ -82,20 +82,26 @@ def add_miners(model, count: int, initial: bool = False) -> np.ndarray:
     m.pit[idx] = m.uid[idx]  # each starts alone (7.10)
     model.created += count
     m.active[idx] = True
-    m.woman[idx] = rng.random(count) < ctx.women_share
+    # Keyed by (month, place in the month's arrivals), not drawn attribute by attribute:
+    # the k-th newcomer of a month is the same person whatever the month's count.
+    u = model.stream.per_miner_columns("entrants/miners", np.arange(count),
+                                       range(len(EntrantDraw)))
+    q = bin_centres(u)  # probabilities for the inverse CDFs
+    m.woman[idx] = u[:, EntrantDraw.WOMAN] < ctx.women_share
     m.role[idx] = draw_roles(ctx, m.woman[idx], 0.0 if initial else policy.social.women_role_access,
-                             rng)
-    m.skill[idx] = rng.lognormal(0.0, ctx.skill_sigma, count)
-    m.reservation[idx] = ctx.outside_wage_usd_month * rng.lognormal(0.0, ctx.reservation_sigma,
-                                                                     count)
+                             u[:, EntrantDraw.DIGGER], u[:, EntrantDraw.PROCESSOR])
+    m.skill[idx] = np.exp(ctx.skill_sigma * ndtri(q[:, EntrantDraw.SKILL]))  # lognormal(0, σ)
+    m.reservation[idx] = ctx.outside_wage_usd_month * np.exp(
+        ctx.reservation_sigma * ndtri(q[:, EntrantDraw.RESERVATION]))
     cells = model.sites.width * model.sites.height
-    m.site[idx] = rng.integers(0, cells, size=count)
-    m.cash[idx] = ctx.initial_cash_usd * rng.exponential(1.0, count)
+    m.site[idx] = np.minimum((q[:, EntrantDraw.SITE] * cells).astype(np.int64), cells - 1)
+    m.cash[idx] = ctx.initial_cash_usd * -np.log1p(-q[:, EntrantDraw.CASH])  # exponential(1)
     m.legal[idx] = Legal.INFORMAL
-    m.tech[idx] = np.where(rng.random(count) < (ctx.concentrate_share_initial if initial
-                                                else 0.0), Tech.CONCENTRATE, Tech.WHOLE_ORE)
-    m.retort[idx] = rng.random(count) < (ctx.retort_share_initial if initial else 0.0)
-    m.trust[idx] = np.clip(rng.beta(4.0, 4.0, count) + ctx.initial_trust - 0.5, 0.0, 1.0)
+    m.tech[idx] = np.where(u[:, EntrantDraw.TECH] < (ctx.concentrate_share_initial if initial
+                                                     else 0.0), Tech.CONCENTRATE, Tech.WHOLE_ORE)
+    m.retort[idx] = u[:, EntrantDraw.RETORT] < (ctx.retort_share_initial if initial else 0.0)
+    m.trust[idx] = np.clip(betaincinv(4.0, 4.0, q[:, EntrantDraw.TRUST]) + ctx.initial_trust
+                           - 0.5, 0.0, 1.0)  # beta(4, 4) around the initial trust
     m.trust_baseline[idx] = m.trust[idx]
     m.entered_month[idx] = model.month
     m.channel[idx] = Channel.HELD
@@ -221,4 +227,5 @@ def move_and_resort(model) -> None:
         m.via_coop[licensed[plot < 0]] = False
     resort = np.flatnonzero(m.active & (model.uniforms("moves/miners") < ctx.role_change_prob))
     m.role[resort] = draw_roles(ctx, m.woman[resort], model.config.policy.social.women_role_access,
-                                model.stream("moves"))
+                                model.uniforms("moves/miners", resort, MoveDraw.DIGGER),
+                                model.uniforms("moves/miners", resort, MoveDraw.PROCESSOR))

@@ -55,7 +55,7 @@ import numpy as np
 from asmsim.model import channels, production, traders
 from asmsim.model.channels import ChannelCosts
 from asmsim.model.choice import logit_choice
-from asmsim.model.enums import LandStatus, Legal
+from asmsim.model.enums import LandStatus, Legal, MoveDraw
 
 
 # ------------------------------------------------------------- eviction risk
@@ -520,9 +520,9 @@ def step(model) -> None:
         m.plotless[turned_away] += 1
         _turn_away_entrants(model, rows[(kind == 2) & ~admitted])
     else:
-        random_cells = model.stream("moves").integers(1, cells_total,
-                                                      size=len(informal_evicted) + len(stranded))
         rows = np.concatenate([informal_evicted, stranded])
+        u = model.uniforms("moves/miners", rows, MoveDraw.OTHER_CELL)  # keyed by miner id
+        random_cells = 1 + np.minimum((u * (cells_total - 1)).astype(np.int64), cells_total - 2)
         m.site[rows] = (m.site[rows] + random_cells) % cells_total
     m.suspended[evicted] += ctx.relocation_months
     moved = evicted[m.site[evicted] != origin_of_evicted]

@@ -36,7 +36,8 @@ MINER_STREAMS = ("sales/miners", "apply/miners", "coops/miners", "technology/min
                  "exit/miners", "enforcement/miners", "moves/miners", "silicosis/miners",
                  "accidents/miners", "plots/miners", "site_choice/miners", "side_sales/miners",
                  "audits/miners", "teams/miners", "pits/miners",
-                 "evictions/miners", "formalization/miners")  # (new streams go last)
+                 "evictions/miners", "formalization/miners",
+                 "entrants/miners", "loans/miners", "training/miners")  # (new streams go last)
 
 
 MONTH_BLOCK = 2**48  # draws reserved for each process and month (far more than used)
@@ -92,6 +93,13 @@ def miner_uniforms(key: int | np.ndarray, uid: np.ndarray) -> np.ndarray:
     uniform = x.view(np.int64).astype(np.int32).astype(np.float32)
     uniform *= np.float32(2.0**-UNIFORM_BITS)
     return uniform
+
+
+def bin_centres(uniform: np.ndarray) -> np.ndarray:
+    """Uniforms of :func:`miner_uniforms` moved to the centres of their 2**-24-wide bins
+    (float64, strictly inside (0, 1)): probabilities for inverse CDFs, which are infinite
+    at 0."""
+    return uniform.astype(np.float64) + 2.0 ** -(UNIFORM_BITS + 1)
 
 
 class RandomStreams:
