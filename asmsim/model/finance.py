@@ -302,11 +302,13 @@ def loan_uniforms(model, rows: np.ndarray, purpose: str
     """This month's uniforms of miners ``rows`` for loans for ``purpose``: one column of the
     per-miner stream ``loans/miners`` for each purpose, lender and draw (approval, place
     in a rationed queue), so a miner's approval does not depend on who else asks."""
-    first = LOAN_PURPOSES.index(purpose) * len(Lender) * len(LoanDraw)
+    width = len(Lender) * len(LoanDraw)
+    first = LOAN_PURPOSES.index(purpose) * width
+    block = model.stream.per_miner_columns("loans/miners", model.miners.uid[rows],
+                                           range(first, first + width))  # one pass for all
 
     def uniforms(lender: int, draw: LoanDraw) -> np.ndarray:
-        column = first + int(lender) * len(LoanDraw) + int(draw)
-        return model.uniforms("loans/miners", rows, column)
+        return block[:, int(lender) * len(LoanDraw) + int(draw)]
     return uniforms
 
 

@@ -117,12 +117,16 @@ class RandomStreams:
         self._month = 0
         self._ready: set[str] = set()
         self._month_keys: dict[str, int] = {}
+        self._block_keys: dict[tuple[str, range], np.ndarray] = {}
+        self._column_keys: dict[tuple[str, int], int] = {}
 
     def new_month(self, month: int) -> None:
         """Re-key every stream for ``month``."""
         self._month = month
         self._ready.clear()
         self._month_keys.clear()
+        self._block_keys.clear()
+        self._column_keys.clear()
 
     def __call__(self, process: str) -> np.random.Generator:
         """The generator of ``process`` (one of :data:`PROCESSES`) this month."""
@@ -155,13 +159,19 @@ class RandomStreams:
     def per_miner_columns(self, name: str, uid: np.ndarray, columns: range) -> np.ndarray:
         """Columns ``columns`` of :meth:`per_miner_block` for the miner ids ``uid`` alone
         (rows × len(columns), float32)."""
-        keys = np.array([self._column_key(name, column) for column in columns],
-                        dtype=np.uint64)
+        keys = self._block_keys.get((name, columns))
+        if keys is None:  # computed once a month (several calls a month ask for a block)
+            keys = np.array([self._column_key(name, column) for column in columns],
+                            dtype=np.uint64)
+            self._block_keys[(name, columns)] = keys
         return miner_uniforms(keys, uid)
 
     def _column_key(self, name: str, column: int) -> int:
         """The 64-bit key of column ``column`` of stream ``name``'s block this month."""
-        base = self._month_keys.get(name)
-        if base is None:
-            base = self._month_keys[name] = month_key(self._miner_keys[name], self._month)
-        return splitmix64(base + (column + 1) * COLUMN_STEP)
+        key = self._column_keys.get((name, column))
+        if key is None:
+            base = self._month_keys.get(name)
+            if base is None:
+                base = self._month_keys[name] = month_key(self._miner_keys[name], self._month)
+            key = self._column_keys[(name, column)] = splitmix64(base + (column + 1) * COLUMN_STEP)
+        return key
