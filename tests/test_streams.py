@@ -211,3 +211,38 @@ def test_entrants_attributes_follow_their_distributions():
     counts = np.bincount(m.site[rows], minlength=cells)
     assert stats.chisquare(counts).pvalue > 0.001
     assert abs(np.corrcoef(np.log(m.skill[rows]), m.cash[rows])[0, 1]) < 0.03
+
+
+def test_a_seller_the_official_buyer_serves_is_served_whoever_else_comes():
+    """Common random numbers for the official buyer's queue: sellers are served in the order
+    of their own keys (``sales/miners``, column ``SaleDraw.OFFICIAL_QUEUE``), so a seller
+    served when many come is served when fewer come, and one turned away in both goes to
+    the same trader (column ``TURNED_AWAY``)."""
+    from types import SimpleNamespace
+
+    from asmsim.model import market
+
+    config = load_config(["scenario=official_buying", "miners=400", "months=1",
+                          "context.warmup_months=6"])
+    crowded, quiet = ASMModel(config, seed=5), ASMModel(config, seed=5)
+    n = crowded.miners.n
+    sellers = np.flatnonzero(crowded.miners.active)
+    wanted = SimpleNamespace(official_row=1, first_trader=2)
+    option = np.zeros(n, dtype=np.int64)
+    option[sellers] = wanted.official_row
+    lot_g = np.full(n, 10.0)
+    prob = np.full((4, n), 0.25)  # two formal options, then two traders
+    choices = {}
+    for model, who in ((crowded, sellers), (quiet, sellers[::2])):
+        selling = np.zeros(n, dtype=bool)
+        selling[who] = True
+        model.official_buyer.capacity_g = 10.0 * len(sellers) / 4  # a quarter of the crowd
+        choices[model] = market.ration_official_buyer(model, wanted, lot_g, option, prob, selling)
+    kept = sellers[::2]
+    served_crowded = kept[choices[crowded][kept] == wanted.official_row]
+    assert 0 < len(served_crowded) < len(kept)
+    assert (choices[quiet][served_crowded] == wanted.official_row).all()
+    away = kept[(choices[crowded][kept] != wanted.official_row)
+                & (choices[quiet][kept] != wanted.official_row)]
+    assert len(away) > 10
+    np.testing.assert_array_equal(choices[crowded][away], choices[quiet][away])
