@@ -7,7 +7,7 @@ model's randomness (docs/validation.md reports such measurements).
 
 Run from the repository root:
 ``.venv/bin/python experiments/paired_noise.py [--seeds 12] [--miners 1500] [--months 96]
-[--warmup 120] [--jobs 2] [--json FILE]``. Prints one line per comparison and outcome: the
+[--warmup 120] [--jobs 2] [--only TEXT] [--json FILE]``. Prints one line per comparison and outcome: the
 mean difference over months 1–``months`` and its SD over seeds.
 """
 
@@ -50,18 +50,23 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=96)
     parser.add_argument("--warmup", type=int, default=120, help="warm-up months")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--only", default="", help="the comparisons whose name contains this")
     parser.add_argument("--json", help="also write {comparison | outcome: [mean, SD]} here")
     args = parser.parse_args()
+    comparisons = {name: extra for name, extra in COMPARISONS.items() if args.only in name}
+    if not comparisons:
+        parser.error(f"--only {args.only!r} matches no comparison; they are: "
+                     + ", ".join(COMPARISONS))
     size = [f"miners={args.miners}", f"months={args.months}",
             f"context.warmup_months={args.warmup}"]
     seeds = range(1, args.seeds + 1)
-    arms = {"base": size, **{name: [*size, *extra] for name, extra in COMPARISONS.items()}}
+    arms = {"base": size, **{name: [*size, *extra] for name, extra in comparisons.items()}}
     tasks = [(overrides, seed) for overrides in arms.values() for seed in seeds]
     with ProcessPoolExecutor(args.jobs) as pool:
         results = list(pool.map(window_means, tasks))
     by_arm = {arm: results[i * len(seeds):(i + 1) * len(seeds)] for i, arm in enumerate(arms)}
     summary = {}
-    for name in COMPARISONS:
+    for name in comparisons:
         for outcome, unit in OUTCOMES.items():
             diff = np.array([v[outcome] - b[outcome]
                              for v, b in zip(by_arm[name], by_arm["base"], strict=True)])
