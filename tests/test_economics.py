@@ -196,7 +196,8 @@ PROPERTIES = [
     # The same runs as cheap_licence_gold (no extra time). Holds within the 2 % tolerance
     # only: mean income falls by ≈ 1.2 % (−2.96 [−3.93, −1.99] USD/month over 24 seeds,
     # 2026-12-03 evening, every per-miner draw keyed by the miner; −1.63 before that,
-    # −2.73 before decisions drew per miner; the gold output by 0.8 %, −0.068 [−0.128, −0.008]). Licensees earn less once licensed than matched informal heads (−16 ± 10
+    # −2.73 before decisions drew per miner; gold by 0.8 %, −0.068 [−0.128, −0.008]
+    # kg/month). Licensees earn less once licensed than matched informal heads (−16 ± 10
     # USD/month at 300 USD), and a cheaper fee admits more of them; since reservations
     # bind, it is not the plot (their pit's ore share falls after the grant, cause not
     # separated; docs/validation.md, "Reserved plots"; experiments/licence_income_panel.py).

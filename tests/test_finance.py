@@ -170,7 +170,7 @@ def test_a_detected_side_sale_calls_the_loan_and_bans(detection):
     offers = finance.trader_offers(model)
     amount, _, _ = finance.grant_loans(rows, np.full(len(rows), 50.0), [offers], m,
                                        np.maximum(trader, 0),
-                                       lambda *_: np.random.default_rng(0).random(len(rows)))
+                                       np.random.default_rng(0).random((len(rows), len(Lender), 2)))
     assert (amount == 0).all()
 
 

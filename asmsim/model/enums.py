@@ -131,7 +131,7 @@ class AuditDraw(IntEnum):
 
 class LoanDraw(IntEnum):
     """What each column of the per-miner stream ``loans/miners`` decides, for one purpose
-    and lender (``finance.loan_uniforms``)."""
+    and lender (the last axis of ``finance.loan_uniforms``)."""
 
     APPROVE = 0
     QUEUE = 1

@@ -20,7 +20,6 @@ sell weighs that expected cost (:func:`side_sale_cost`).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import mesa
@@ -115,14 +114,14 @@ class _Borrowers:
 
 
 def grant_loans(rows: np.ndarray, need: np.ndarray, offers: list[LoanTerms], miners,
-                trader: np.ndarray, uniforms: Callable[[int, LoanDraw], np.ndarray]
+                trader: np.ndarray, uniforms: np.ndarray
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Loans for miners ``rows`` (usual traders ``trader``) needing ``need`` (USD), cheapest approved
     offer first.
 
     Returns (amount USD, lender code, monthly rate) per entry of ``rows``; amount
     is 0 where nothing was granted. Limited funds go in random order (women
-    first under a credit quota). ``uniforms(lender, draw)``: one uniform per entry of
+    first under a credit quota). ``uniforms[:, lender, draw]``: one uniform per entry of
     ``rows`` for that lender's approval or place in its queue (:func:`loan_uniforms`).
     """
     n = len(rows)
@@ -134,14 +133,14 @@ def grant_loans(rows: np.ndarray, need: np.ndarray, offers: list[LoanTerms], min
     for terms in sorted(offers, key=lambda t: t.rate_monthly):
         if not terms.has_funds() or not open_need.any():
             continue
-        draw = uniforms(terms.kind, LoanDraw.APPROVE)
+        draw = uniforms[:, terms.kind, LoanDraw.APPROVE]
         approved = borrowers.approved(terms, draw, open_need)
         approved = approved[borrowers.eligible(terms, approved)]
         if len(approved) == 0:
             continue
         want = np.minimum(need[approved], borrowers.headroom(terms, approved))
         if terms.limited():
-            key = uniforms(terms.kind, LoanDraw.QUEUE)[approved]
+            key = uniforms[approved, terms.kind, LoanDraw.QUEUE]
             approved, want = _ration(approved, want, terms, borrowers, key)
         approved, want = approved[want > 0], want[want > 0]
         amount[approved], kind[approved], rate[approved] = want, terms.kind, terms.rate_monthly
@@ -297,19 +296,16 @@ def loan_offers(model, purpose: str) -> list[LoanTerms]:
     return model.now.loan_offers["equipment" if purpose == "equipment" else "cash"]
 
 
-def loan_uniforms(model, rows: np.ndarray, purpose: str
-                  ) -> Callable[[int, LoanDraw], np.ndarray]:
-    """This month's uniforms of miners ``rows`` for loans for ``purpose``: one column of the
-    per-miner stream ``loans/miners`` for each purpose, lender and draw (approval, place
-    in a rationed queue), so a miner's approval does not depend on who else asks."""
+def loan_uniforms(model, rows: np.ndarray, purpose: str) -> np.ndarray:
+    """This month's uniforms of miners ``rows`` for loans for ``purpose`` (rows × lender
+    code × :class:`LoanDraw`): one column of the per-miner stream ``loans/miners`` for each
+    purpose, lender and draw (approval, place in a rationed queue), so a miner's approval
+    does not depend on who else asks."""
     width = len(Lender) * len(LoanDraw)
     first = LOAN_PURPOSES.index(purpose) * width
     block = model.stream.per_miner_columns("loans/miners", model.miners.uid[rows],
-                                           range(first, first + width))  # one pass for all
-
-    def uniforms(lender: int, draw: LoanDraw) -> np.ndarray:
-        return block[:, int(lender) * len(LoanDraw) + int(draw)]
-    return uniforms
+                                           range(first, first + width))
+    return block.reshape(len(rows), len(Lender), len(LoanDraw))
 
 
 def borrow(model, rows: np.ndarray, need: np.ndarray, purpose: str) -> np.ndarray:

@@ -94,7 +94,7 @@ def add_miners(model, count: int, initial: bool = False) -> np.ndarray:
     m.reservation[idx] = ctx.outside_wage_usd_month * np.exp(
         ctx.reservation_sigma * ndtri(q[:, EntrantDraw.RESERVATION]))
     cells = model.sites.width * model.sites.height
-    m.site[idx] = np.minimum((q[:, EntrantDraw.SITE] * cells).astype(np.int64), cells - 1)
+    m.site[idx] = (q[:, EntrantDraw.SITE] * cells).astype(np.int64)  # q < 1: below cells
     m.cash[idx] = ctx.initial_cash_usd * -np.log1p(-q[:, EntrantDraw.CASH])  # exponential(1)
     m.legal[idx] = Legal.INFORMAL
     m.tech[idx] = np.where(u[:, EntrantDraw.TECH] < (ctx.concentrate_share_initial if initial

@@ -117,7 +117,6 @@ class RandomStreams:
         self._month = 0
         self._ready: set[str] = set()
         self._month_keys: dict[str, int] = {}
-        self._block_keys: dict[tuple[str, range], np.ndarray] = {}
         self._column_keys: dict[tuple[str, int], int] = {}
 
     def new_month(self, month: int) -> None:
@@ -125,7 +124,6 @@ class RandomStreams:
         self._month = month
         self._ready.clear()
         self._month_keys.clear()
-        self._block_keys.clear()
         self._column_keys.clear()
 
     def __call__(self, process: str) -> np.random.Generator:
@@ -159,15 +157,13 @@ class RandomStreams:
     def per_miner_columns(self, name: str, uid: np.ndarray, columns: range) -> np.ndarray:
         """Columns ``columns`` of :meth:`per_miner_block` for the miner ids ``uid`` alone
         (rows × len(columns), float32)."""
-        keys = self._block_keys.get((name, columns))
-        if keys is None:  # computed once a month (several calls a month ask for a block)
-            keys = np.array([self._column_key(name, column) for column in columns],
-                            dtype=np.uint64)
-            self._block_keys[(name, columns)] = keys
+        keys = np.array([self._column_key(name, column) for column in columns],
+                        dtype=np.uint64)
         return miner_uniforms(keys, uid)
 
     def _column_key(self, name: str, column: int) -> int:
-        """The 64-bit key of column ``column`` of stream ``name``'s block this month."""
+        """The 64-bit key of column ``column`` of stream ``name``'s block this month
+        (computed once a month: several calls a month ask for the same columns)."""
         key = self._column_keys.get((name, column))
         if key is None:
             base = self._month_keys.get(name)
