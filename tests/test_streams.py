@@ -25,6 +25,21 @@ def test_vectorised_draws_are_the_top_24_bits_of_splitmix64():
     assert miner_uniforms(key, uid).tolist() == expected
 
 
+def test_compiled_draws_equal_splitmix64_over_the_whole_key_and_id_range():
+    """The compiled kernel wraps like SplitMix64's 64-bit arithmetic for keys near 2**64
+    and ids up to 2**62, in one column or several: each value is the reference's."""
+    rng = np.random.default_rng(3)
+    keys = np.array([0, 2**64 - 1, *rng.integers(0, 2**64 - 1, 3, dtype=np.uint64)],
+                    dtype=np.uint64)
+    uid = np.concatenate([np.arange(5), rng.integers(0, 2**62, 300)])
+    block = miner_uniforms(keys, uid)
+    expected = [[(splitmix64(int(k) + int(u) * 0x9E3779B97F4A7C15) >> 40) / 2**24
+                 for k in keys] for u in uid]
+    assert block.dtype == np.float32 and block.shape == (len(uid), len(keys))
+    assert block.tolist() == expected
+    np.testing.assert_array_equal(miner_uniforms(int(keys[1]), uid), block[:, 1])
+
+
 def test_a_miners_draw_depends_only_on_its_id():
     """Same uniform for a uid whatever other ids are asked for, in whatever order, and
     however many miners exist; same seed ⇒ same numbers."""

@@ -23,6 +23,7 @@ not the seed. The same seed gives the same numbers.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 PROCESSES = ("sites", "population", "price", "finance", "formalization", "technology",
@@ -69,30 +70,57 @@ def month_key(stream_key: int, month: int) -> int:
 
 def miner_uniforms(key: int | np.ndarray, uid: np.ndarray) -> np.ndarray:
     """Uniforms in [0, 1) (float32, multiples of 2**-24) for miner ids ``uid`` under
-    ``key``: the top 24 bits of SplitMix64(``key`` + uid · GOLDEN), in numpy uint64.
-    ``key`` may be a 1-D array of keys (uint64): then one column per key, shape
+    ``key``: the top 24 bits of SplitMix64(``key`` + uid · GOLDEN), in wrapping uint64
+    arithmetic. ``key`` may be a 1-D array of keys (uint64): then one column per key, shape
     (len(uid), len(key)), each column what that key alone gives (one pass over all
     columns instead of one call per column).
 
     The finaliser's last step (``x ^= x >> 31``) only changes bits 0-32, so it is left
-    out: the top 24 bits are those of the full SplitMix64 output.
+    out: the top 24 bits are those of the full SplitMix64 output. Compiled
+    (:func:`_top_bits`): a month asks for ≈ 40 small blocks, and a dozen numpy passes a
+    block cost more in calls than in arithmetic.
     """
-    x = np.asarray(uid, dtype=np.int64).view(np.uint64) * np.uint64(GOLDEN)
-    if np.ndim(key):
-        x = x[:, None] + np.asarray(key, dtype=np.uint64)[None, :]
-    else:
-        x += np.uint64(key)
-    shifted = np.empty_like(x)
-    np.right_shift(x, np.uint64(30), out=shifted)
-    x ^= shifted
-    x *= np.uint64(MIX_1)
-    np.right_shift(x, np.uint64(27), out=shifted)
-    x ^= shifted
-    x *= np.uint64(MIX_2)
-    x >>= np.uint64(64 - UNIFORM_BITS)  # < 2**24: exact in int32 and float32
-    uniform = x.view(np.int64).astype(np.int32).astype(np.float32)
-    uniform *= np.float32(2.0**-UNIFORM_BITS)
-    return uniform
+    uid = np.asarray(uid, dtype=np.int64)
+    if isinstance(key, np.ndarray):  # (np.ndim would cost more than 50 draws)
+        return _columns_of_top_bits(key.astype(np.uint64, copy=False), uid)
+    return _column_of_top_bits(np.uint64(key), uid)
+
+
+_GOLDEN, _MIX_1, _MIX_2 = np.uint64(GOLDEN), np.uint64(MIX_1), np.uint64(MIX_2)
+_SHIFT_1, _SHIFT_2, _SHIFT_TOP = np.uint64(30), np.uint64(27), np.uint64(64 - UNIFORM_BITS)
+_BIN = np.float32(2.0**-UNIFORM_BITS)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _top_bits(x: np.uint64) -> np.float32:  # pragma: no cover
+    """The top 24 bits of SplitMix64's finaliser of ``x``, times 2**-24 (uint64
+    throughout: numba, like C, wraps on overflow)."""
+    x ^= x >> _SHIFT_1
+    x *= _MIX_1
+    x ^= x >> _SHIFT_2
+    x *= _MIX_2
+    return np.float32(x >> _SHIFT_TOP) * _BIN  # < 2**24: exact in float32
+
+
+@numba.njit(cache=True, nogil=True)
+def _column_of_top_bits(key: np.uint64, uid: np.ndarray) -> np.ndarray:  # pragma: no cover
+    """float32 per id: :func:`_top_bits` of ``key`` + ``uid[i]`` · GOLDEN."""
+    out = np.empty(uid.shape[0], dtype=np.float32)
+    for i in range(uid.shape[0]):
+        out[i] = _top_bits(key + np.uint64(uid[i]) * _GOLDEN)
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _columns_of_top_bits(keys: np.ndarray, uid: np.ndarray) -> np.ndarray:  # pragma: no cover
+    """(len(uid), len(keys)) float32: :func:`_top_bits` of ``keys[j]`` + ``uid[i]`` ·
+    GOLDEN."""
+    out = np.empty((uid.shape[0], keys.shape[0]), dtype=np.float32)
+    for i in range(uid.shape[0]):
+        base = np.uint64(uid[i]) * _GOLDEN
+        for j in range(keys.shape[0]):
+            out[i, j] = _top_bits(base + keys[j])
+    return out
 
 
 def bin_centres(uniform: np.ndarray) -> np.ndarray:
