@@ -146,6 +146,7 @@ class RandomStreams:
         self._ready: set[str] = set()
         self._month_keys: dict[str, int] = {}
         self._column_keys: dict[tuple[str, int], int] = {}
+        self._block_keys: dict[tuple[str, range], np.ndarray] = {}  # columns' keys, as asked
 
     def new_month(self, month: int) -> None:
         """Re-key every stream for ``month``."""
@@ -153,6 +154,7 @@ class RandomStreams:
         self._ready.clear()
         self._month_keys.clear()
         self._column_keys.clear()
+        self._block_keys.clear()
 
     def __call__(self, process: str) -> np.random.Generator:
         """The generator of ``process`` (one of :data:`PROCESSES`) this month."""
@@ -185,8 +187,10 @@ class RandomStreams:
     def per_miner_columns(self, name: str, uid: np.ndarray, columns: range) -> np.ndarray:
         """Columns ``columns`` of :meth:`per_miner_block` for the miner ids ``uid`` alone
         (rows × len(columns), float32)."""
-        keys = np.array([self._column_key(name, column) for column in columns],
-                        dtype=np.uint64)
+        keys = self._block_keys.get((name, columns))
+        if keys is None:
+            keys = self._block_keys[(name, columns)] = np.array(
+                [self._column_key(name, column) for column in columns], dtype=np.uint64)
         return miner_uniforms(keys, uid)
 
     def _column_key(self, name: str, column: int) -> int:
