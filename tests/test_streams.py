@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import numba
 import numpy as np
+import pytest
 from scipy import stats
 
 from asmsim.config import load_config
 from asmsim.model import ASMModel
-from asmsim.model.streams import MINER_STREAMS, RandomStreams, miner_uniforms, splitmix64
+from asmsim.model.streams import MINER_STREAMS, RandomStreams, compiled, miner_uniforms, splitmix64
 
 
 def test_splitmix64_matches_the_reference_sequence():
@@ -38,6 +40,17 @@ def test_compiled_draws_equal_splitmix64_over_the_whole_key_and_id_range():
     assert block.dtype == np.float32 and block.shape == (len(uid), len(keys))
     assert block.tolist() == expected
     np.testing.assert_array_equal(miner_uniforms(int(keys[1]), uid), block[:, 1])
+
+
+def test_kernels_compile_where_numba_has_nowhere_to_cache_them():
+    """A read-only install without a user cache directory: numba refuses ``cache=True``
+    (RuntimeError at decoration); the kernel is compiled per process instead. A function
+    defined from a string has no file to cache beside, the same refusal."""
+    namespace: dict = {}
+    exec(compile("def twice(x):\n    return 2 * x\n", "<string>", "exec"), namespace)
+    with pytest.raises(RuntimeError, match="cannot cache"):
+        numba.njit(cache=True)(namespace["twice"])
+    assert compiled(namespace["twice"])(21) == 42
 
 
 def test_a_miners_draw_depends_only_on_its_id():

@@ -86,12 +86,23 @@ def miner_uniforms(key: int | np.ndarray, uid: np.ndarray) -> np.ndarray:
     return _column_of_top_bits(np.uint64(key), uid)
 
 
+def compiled(function):
+    """``function`` compiled by numba (nopython mode), its machine code cached on disk
+    beside the module so a process loads it instead of compiling again; where the install
+    is read-only and no user cache directory exists (numba then refuses ``cache=True``),
+    compiled once per process instead."""
+    try:
+        return numba.njit(cache=True, nogil=True)(function)
+    except RuntimeError:  # "cannot cache function …: no locator available"
+        return numba.njit(nogil=True)(function)
+
+
 _GOLDEN, _MIX_1, _MIX_2 = np.uint64(GOLDEN), np.uint64(MIX_1), np.uint64(MIX_2)
 _SHIFT_1, _SHIFT_2, _SHIFT_TOP = np.uint64(30), np.uint64(27), np.uint64(64 - UNIFORM_BITS)
 _BIN = np.float32(2.0**-UNIFORM_BITS)
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(nogil=True, inline="always")  # (compiled into the kernels that call it)
 def _top_bits(x: np.uint64) -> np.float32:  # pragma: no cover
     """The top 24 bits of SplitMix64's finaliser of ``x``, times 2**-24 (uint64
     throughout: numba, like C, wraps on overflow)."""
@@ -102,7 +113,7 @@ def _top_bits(x: np.uint64) -> np.float32:  # pragma: no cover
     return np.float32(x >> _SHIFT_TOP) * _BIN  # < 2**24: exact in float32
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled
 def _column_of_top_bits(key: np.uint64, uid: np.ndarray) -> np.ndarray:  # pragma: no cover
     """float32 per id: :func:`_top_bits` of ``key`` + ``uid[i]`` · GOLDEN."""
     out = np.empty(uid.shape[0], dtype=np.float32)
@@ -111,7 +122,7 @@ def _column_of_top_bits(key: np.uint64, uid: np.ndarray) -> np.ndarray:  # pragm
     return out
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled
 def _columns_of_top_bits(keys: np.ndarray, uid: np.ndarray) -> np.ndarray:  # pragma: no cover
     """(len(uid), len(keys)) float32: :func:`_top_bits` of ``keys[j]`` + ``uid[i]`` ·
     GOLDEN."""
